@@ -1,0 +1,98 @@
+"""Peer Network: a pseudonymous, multi-agency network for peer supporters."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from network.config import Config, TestConfig
+from network.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
+    """Build the app: config, extensions, blueprints, socket handlers, headers."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    config_class = TestConfig if config in ("test", TestConfig) else Config
+    if isinstance(config, type) and config not in (Config, TestConfig):
+        config_class = config
+    app.config.from_object(config_class(Path(app.instance_path)))
+    app.config.update(overrides)
+    _quiet_logs(app)
+
+    from network import realtime, security
+    from network.errors import register_error_handlers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side session row decides
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_locale)
+    realtime.init_app(app)
+    app.session_interface = security.SessionInterface()
+    if app.config["TRUST_PROXY"]:
+        hops = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from network.accounts import sockets as account_sockets  # noqa: F401
+    from network.accounts.routes import bp as accounts_bp
+    from network.cli import register_cli
+    from network.orgs.routes import bp as orgs_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(orgs_bp)
+    register_error_handlers(app)
+    register_cli(app)
+    app.after_request(security.apply_security_headers)
+    app.context_processor(_template_globals)
+    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
+    return app
+
+
+def _locale() -> str:
+    return request.accept_languages.best_match(["en", "fr"]) or "en"
+
+
+def _template_globals() -> dict:
+    from flask import current_app
+
+    from network import policy
+
+    return {
+        "policy": policy,
+        "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+        "site_title": current_app.config["SITE_TITLE"],
+    }
+
+
+def _quiet_logs(app: Flask) -> None:
+    # Request lines carry client addresses; keep them out of the logs.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL and a busy timeout on every SQLite connection; foreign keys on."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, login, sessions, password reset and pseudonymous profiles."""

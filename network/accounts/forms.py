@@ -1,0 +1,199 @@
+"""Account forms. Every field has a label and a clear message for bad input."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from network.accounts import pseudonyms
+from network.models import LANGUAGES, PROVINCES
+
+LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+REGION_CHOICES = [("", "Prefer not to say")] + sorted(
+    PROVINCES.items(), key=lambda item: item[1]
+)
+LANGUAGE_CHOICES = list(LANGUAGES.items())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, easier on a phone than a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _login_name_chars(form, field) -> None:
+    if field.data and not LOGIN_RE.match(field.data.strip()):
+        raise ValidationError("Use letters, numbers, dots, dashes and underscores only.")
+
+
+def _pseudonym_rules(form, field) -> None:
+    field.data = pseudonyms.clean(field.data or "")
+    message = pseudonyms.problem(field.data)
+    if message:
+        raise ValidationError(message)
+
+
+def _required(label: str):
+    return DataRequired(message=f"Enter {label}.")
+
+
+class LoginForm(FlaskForm):
+    """Login name and password; "remember me" is off unless ticked."""
+
+    login_name = StringField(
+        "Login name", validators=[_required("your login name"), Length(max=64)]
+    )
+    password = PasswordField(
+        "Password", validators=[_required("your password"), Length(max=PASSWORD_MAX)]
+    )
+    remember = BooleanField("Keep me signed in on this device", default=False)
+
+
+class NewPasswordMixin:
+    """A new password typed twice."""
+
+    password = PasswordField(
+        "New password",
+        validators=[
+            _required("a password"),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            _required("the password again"),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+    )
+
+
+class SignUpForm(NewPasswordMixin, FlaskForm):
+    """The fields every new account needs, whichever way the person joins."""
+
+    login_name = StringField(
+        "Login name (private: only you ever see it)",
+        validators=[
+            _required("a login name"),
+            Length(min=3, max=32, message="Use between 3 and 32 characters."),
+            _login_name_chars,
+        ],
+    )
+    pseudonym = StringField(
+        "Pseudonym (what others see; not your real name)",
+        validators=[_required("a pseudonym"), _pseudonym_rules],
+    )
+    email = EmailField(
+        "Email (optional, only for password resets)",
+        validators=[Optional(), Length(max=254), Email(message="Enter a valid email.")],
+    )
+
+
+class InvitationSignUpForm(SignUpForm):
+    """Sign-up with a code from an organization lead."""
+
+    code = StringField(
+        "Invitation code",
+        validators=[_required("the invitation code"), Length(max=40)],
+    )
+
+
+class RequestSignUpForm(SignUpForm):
+    """Sign-up by asking an organization from the list."""
+
+    organization = SelectField("Organization to ask", validators=[Optional()])
+    note = TextAreaField(
+        "A note for the organization (optional)",
+        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
+    )
+
+
+class AnotherOrganizationForm(FlaskForm):
+    """After a rejection: ask a different organization."""
+
+    organization = SelectField("Organization to ask", validators=[Optional()])
+    note = TextAreaField(
+        "A note for the organization (optional)",
+        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
+    )
+
+
+class ProfileForm(FlaskForm):
+    """What others see, and the private email."""
+
+    pseudonym = StringField(
+        "Pseudonym", validators=[_required("a pseudonym"), _pseudonym_rules]
+    )
+    pronouns = StringField(
+        "Pronouns (optional)",
+        validators=[Optional(), Length(max=40, message="Keep it under 40 characters.")],
+    )
+    region = SelectField("Province or territory", choices=REGION_CHOICES)
+    languages = MultiCheckboxField("Languages", choices=LANGUAGE_CHOICES)
+    bio = TextAreaField(
+        "Short bio (optional; avoid details that could identify you)",
+        validators=[Optional(), Length(max=600, message="Keep it under 600 characters.")],
+    )
+    email = EmailField(
+        "Email (private, optional, only for password resets)",
+        validators=[Optional(), Length(max=254), Email(message="Enter a valid email.")],
+    )
+
+
+class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+    """Change password, proving the current one."""
+
+    current = PasswordField(
+        "Current password", validators=[_required("your current password")]
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    """Ask for an emailed reset link."""
+
+    login_or_email = StringField(
+        "Login name or email",
+        validators=[_required("your login name or email"), Length(max=254)],
+    )
+
+
+class ResetCodeForm(NewPasswordMixin, FlaskForm):
+    """Reset with a code from the lead."""
+
+    login_name = StringField(
+        "Login name", validators=[_required("your login name"), Length(max=64)]
+    )
+    code = StringField(
+        "Reset code from your lead", validators=[_required("the code"), Length(max=40)]
+    )
+
+
+class ResetTokenForm(NewPasswordMixin, FlaskForm):
+    """Reset from an emailed link."""

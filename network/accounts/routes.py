@@ -1,0 +1,354 @@
+"""Account pages: join, login/logout, waiting room, settings, resets, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from network import policy, realtime
+from network.accounts import services
+from network.accounts.avatars import avatar_svg
+from network.accounts.forms import (
+    AnotherOrganizationForm,
+    InvitationSignUpForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RequestSignUpForm,
+    ResetCodeForm,
+    ResetRequestForm,
+    ResetTokenForm,
+)
+from network.errors import NotFound
+from network.extensions import db, limiter
+from network.guards import login_required, member_required
+from network.models import Organization, Status
+from network.security import current_auth_session, end_session, start_session
+
+bp = Blueprint("accounts", __name__)
+
+DEVICE_COOKIE = "pn_device"
+
+
+def _device_mark(account_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"device:{account_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _login_account_key() -> str:
+    """Rate-limit key for the account being tried (hashed, never the name itself)."""
+    name = services.login_key(request.form.get("login_name", ""))
+    key = current_app.config["SECRET_KEY"].encode()
+    return "acct:" + hmac.new(key, name.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _known_device() -> bool:
+    """A browser that has signed in to this account before is not locked out by
+    attempts made elsewhere (OWASP "device cookies")."""
+    mark = request.cookies.get(DEVICE_COOKIE, "")
+    name = services.login_key(request.form.get("login_name", ""))
+    account = db.session.scalar(
+        select(services.Account).where(services.Account.login_key == name)
+    )
+    return bool(account and mark and hmac.compare_digest(mark, _device_mark(account.id)))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 400
+
+
+def _org_choices() -> list[tuple[str, str]]:
+    stmt = policy.visible_join_targets(select(Organization)).order_by(Organization.name)
+    return [("", "Choose an organization")] + [
+        (org.public_id, org.name) for org in db.session.scalars(stmt)
+    ]
+
+
+def _apply_input_error(form, error: services.InputError) -> None:
+    getattr(form, error.field).errors = [error.message]
+
+
+@bp.get("/")
+def index():
+    """Landing page, waiting page, admin console or home, by who is asking."""
+    if not current_user.is_authenticated:
+        return render_template("accounts/landing.html")
+    if policy.is_admin(current_user):
+        return redirect(url_for("orgs.admin_organizations"))
+    if not policy.can_use_network(current_user):
+        return redirect(url_for("accounts.waiting"))
+    membership = policy.active_membership(current_user)
+    pending = 0
+    if policy.can_lead(current_user):
+        from network.orgs.services import pending_count
+
+        pending = pending_count(membership.organization)
+    return render_template("accounts/home.html", membership=membership, pending=pending)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_CLIENT"],
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=lambda: request.method == "POST" and _known_device(),
+)
+def login():
+    """Sign in. The session id is replaced, and a server-side row backs it."""
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), (
+            400 if form.is_submitted() else 200
+        )
+    account = services.authenticate(form.login_name.data, form.password.data)
+    if account is None:
+        form.password.errors = ["That login name and password do not match."]
+        return render_template("accounts/login.html", form=form), 400
+    start_session(account, remember=form.remember.data)
+    response = redirect(url_for("accounts.index"))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_mark(account.id),
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.session_interface.get_cookie_secure(current_app),
+    )
+    return response
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET asks for confirmation; POST ends the session on the server."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login"))
+        return render_template("accounts/logout.html")
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    account_id = current_user.id if current_user.is_authenticated else None
+    row_id = end_session()
+    if account_id is not None:
+        realtime.revoke_sockets(account_id, auth_session_id=row_id)
+    flash("You are signed out.")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/join")
+def join():
+    """Choose how to join: an invitation code, or a request to an organization."""
+    return render_template("accounts/join.html")
+
+
+@bp.route("/join/invitation", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"], deduct_when=_failed)
+def join_with_invitation():
+    """Sign up with an invitation code; the membership then waits for approval."""
+    form = InvitationSignUpForm()
+    if form.validate_on_submit():
+        try:
+            account = services.sign_up_with_invitation(_new_account(form), form.code.data)
+        except services.InputError as error:
+            _apply_input_error(form, error)
+        else:
+            start_session(account)
+            return redirect(url_for("accounts.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/join_invitation.html", form=form), status
+
+
+@bp.route("/join/request", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"], deduct_when=_failed)
+def join_with_request():
+    """Sign up by asking an organization; the membership waits for approval."""
+    form = RequestSignUpForm()
+    form.organization.choices = _org_choices()
+    if form.validate_on_submit():
+        org = _chosen_org(form)
+        if org is not None:
+            try:
+                account = services.sign_up_with_request(
+                    _new_account(form), org, form.note.data or ""
+                )
+            except services.InputError as error:
+                _apply_input_error(form, error)
+            else:
+                start_session(account)
+                return redirect(url_for("accounts.waiting"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/join_request.html", form=form), status
+
+
+def _chosen_org(form) -> Organization | None:
+    stmt = policy.visible_join_targets(
+        select(Organization).where(Organization.public_id == form.organization.data)
+    )
+    org = db.session.scalar(stmt)
+    if org is None:
+        form.organization.errors = ["Choose an organization from the list."]
+    return org
+
+
+def _new_account(form) -> services.NewAccount:
+    return services.NewAccount(
+        login_name=form.login_name.data,
+        password=form.password.data,
+        pseudonym=form.pseudonym.data,
+        email=form.email.data,
+    )
+
+
+@bp.route("/waiting", methods=["GET", "POST"])
+@login_required
+def waiting():
+    """All that a pending, rejected or suspended account can see."""
+    if policy.can_use_network(current_user):
+        return redirect(url_for("accounts.index"))
+    membership = current_user.membership
+    form = AnotherOrganizationForm()
+    form.organization.choices = _org_choices()
+    rejected = membership is not None and membership.status == Status.REJECTED
+    if rejected and form.validate_on_submit():
+        org = _chosen_org(form)
+        if org is not None:
+            services.request_another_organization(current_user, org, form.note.data or "")
+            flash("Your request was sent.")
+            return redirect(url_for("accounts.waiting"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/waiting.html", membership=membership, form=form, rejected=rejected
+    ), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Edit one's own profile and private email."""
+    profile = current_user.profile
+    form = ProfileForm(obj=profile)
+    if request.method == "GET":
+        form.languages.data = profile.language_codes
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                pseudonym=form.pseudonym.data,
+                pronouns=form.pronouns.data or "",
+                region=form.region.data or "",
+                bio=form.bio.data or "",
+                languages=form.languages.data or [],
+                email=form.email.data,
+            )
+        except services.InputError as error:
+            _apply_input_error(form, error)
+        else:
+            flash("Your profile is saved.")
+            return redirect(url_for("accounts.settings"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/settings.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"], deduct_when=_failed)
+def change_password():
+    """Change password; every other browser is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.login_name, form.current.data) is None:
+            form.current.errors = ["That is not your current password."]
+        else:
+            row = current_auth_session()
+            services.change_password(
+                current_user, form.password.data, keep_session=row.id if row else None
+            )
+            realtime.revoke_sockets(
+                current_user.id, except_session_id=row.id if row else None
+            )
+            flash("Your password is changed. Other devices were signed out.")
+            return redirect(url_for("accounts.settings"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_request():
+    """Ask for an emailed reset link; the answer is the same for any input."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.send_reset_email(form.login_or_email.data)
+        flash(
+            "If that account has an email address, a reset link is on its way. "
+            "No email on your account? Ask your organization lead for a reset code."
+        )
+        return redirect(url_for("accounts.reset_with_code"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/reset/code", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], deduct_when=_failed)
+def reset_with_code():
+    """Choose a new password with a reset code from one's lead."""
+    form = ResetCodeForm()
+    if form.validate_on_submit():
+        if services.reset_with_code(
+            form.login_name.data, form.code.data, form.password.data
+        ):
+            flash("Your password is changed. Sign in with it now.")
+            return redirect(url_for("accounts.login"))
+        form.code.errors = ["That code does not match, or it has expired."]
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_code.html", form=form), status
+
+
+@bp.route("/reset/t/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], deduct_when=_failed)
+def reset_with_token(token: str):
+    """Choose a new password from an emailed link."""
+    if not services.reset_token_valid(token):
+        return render_template("accounts/reset_expired.html"), 404
+    form = ResetTokenForm()
+    if form.validate_on_submit() and services.reset_with_token(token, form.password.data):
+        flash("Your password is changed. Sign in with it now.")
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_token.html", form=form), status
+
+
+@bp.get("/profiles/<public_id>")
+@member_required
+def profile(public_id: str):
+    """A profile, or the page a missing profile gets."""
+    shown = policy.access_profile(current_user, public_id)
+    return render_template("accounts/profile.html", profile=shown)
+
+
+@bp.get("/avatars/<public_id>.svg")
+def avatar(public_id: str):
+    """The generated avatar for any id (it reveals nothing)."""
+    if len(public_id) > 32:
+        raise NotFound()
+    return Response(avatar_svg(public_id), mimetype="image/svg+xml")

@@ -1,0 +1,348 @@
+"""Account verbs. Callers check permission first; these never read the request."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import func, select, update
+
+from network import audit
+from network.accounts import pseudonyms
+from network.extensions import db
+from network.mail import send_mail
+from network.models import (
+    Account,
+    Invitation,
+    Membership,
+    Organization,
+    PasswordReset,
+    Profile,
+    Role,
+    Status,
+    utcnow,
+)
+from network.security import (
+    end_other_sessions,
+    hash_password,
+    hash_secret,
+    needs_rehash,
+    new_code,
+    normalize_code,
+    verify_password,
+)
+
+RESET_CODE_HOURS = 48
+RESET_EMAIL_HOURS = 1
+
+
+class InputError(ValueError):
+    """Bad input tied to one form field; nothing was changed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class NewAccount:
+    """What a person gives when they sign up."""
+
+    login_name: str
+    password: str
+    pseudonym: str
+    email: str | None = None
+    pronouns: str = ""
+    region: str = ""
+    languages: tuple[str, ...] = ()
+
+
+def login_key(login_name: str) -> str:
+    """Login names compare case-insensitively and trimmed."""
+    return login_name.strip().casefold()
+
+
+def pseudonym_taken(pseudonym: str, *, except_account_id: int | None = None) -> bool:
+    """True if the pseudonym, or a look-alike of it, is already someone's."""
+    stmt = select(Profile.account_id).where(
+        Profile.pseudonym_key == pseudonyms.skeleton(pseudonym)
+    )
+    owner = db.session.scalar(stmt)
+    return owner is not None and owner != except_account_id
+
+
+def check_new_account(data: NewAccount) -> None:
+    """Raise InputError for a taken login name or pseudonym."""
+    key = login_key(data.login_name)
+    if db.session.scalar(select(Account.id).where(Account.login_key == key)):
+        raise InputError("login_name", "That login name is taken. Choose another.")
+    if pseudonym_taken(data.pseudonym):
+        raise InputError(
+            "pseudonym",
+            "That pseudonym, or one that looks like it, is taken. Choose another.",
+        )
+
+
+def _create_account(data: NewAccount) -> Account:
+    name = pseudonyms.clean(data.pseudonym)
+    account = Account(
+        login_name=data.login_name.strip(),
+        login_key=login_key(data.login_name),
+        password_hash=hash_password(data.password),
+        email=(data.email or "").strip() or None,
+    )
+    account.profile = Profile(
+        pseudonym=name,
+        pseudonym_key=pseudonyms.skeleton(name),
+        pronouns=data.pronouns.strip(),
+        region=data.region,
+        languages=",".join(data.languages),
+    )
+    db.session.add(account)
+    return account
+
+
+def find_usable_invitation(code: str) -> Invitation | None:
+    """The invitation behind a code, if it can still be used."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.code_hash == hash_secret(normalize_code(code)))
+    )
+    if invitation is None or not invitation.usable(utcnow()):
+        return None
+    if not invitation.organization.is_active:
+        return None
+    return invitation
+
+
+def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
+    """Create an account whose membership waits for the lead's approval.
+
+    A lead invitation issued by the platform admin appoints a first lead: that
+    membership is approved at once, because the admin vetted them.
+    """
+    invitation = find_usable_invitation(code)
+    if invitation is None:
+        raise InputError(
+            "code", "That invitation code is not valid. It may be used up or expired."
+        )
+    check_new_account(data)
+    # Claim one use atomically, so two people cannot share the last use.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.uses < Invitation.max_uses)
+        .values(uses=Invitation.uses + 1)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise InputError(
+            "code", "That invitation code is not valid. It may be used up or expired."
+        )
+    account = _create_account(data)
+    db.session.flush()
+    appoint = invitation.role == Role.LEAD
+    membership = Membership(
+        account=account,
+        organization_id=invitation.organization_id,
+        role=Role.LEAD if appoint else Role.MEMBER,
+        status=Status.APPROVED if appoint else Status.PENDING,
+        joined_via="invitation",
+    )
+    if appoint:
+        membership.approved_by_id = invitation.created_by_id
+        membership.approved_at = membership.decided_at = utcnow()
+    db.session.add(membership)
+    audit.record(
+        "lead.appointed" if appoint else "invitation.used",
+        actor=account,
+        organization=invitation.organization,
+        target=account,
+        invitation=invitation.public_id,
+    )
+    db.session.commit()
+    return account
+
+
+def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Account:
+    """Create an account with a pending request to join the chosen organization."""
+    check_new_account(data)
+    account = _create_account(data)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            account=account,
+            organization_id=org.id,
+            joined_via="request",
+            request_note=note.strip(),
+        )
+    )
+    audit.record("membership.requested", actor=account, organization=org, target=account)
+    db.session.commit()
+    return account
+
+
+def request_another_organization(account: Account, org: Organization, note: str) -> None:
+    """After a rejection, a person may ask a different organization instead."""
+    membership = account.membership
+    membership.organization_id = org.id
+    membership.status = Status.PENDING
+    membership.role = Role.MEMBER
+    membership.joined_via = "request"
+    membership.request_note = note.strip()
+    membership.rejection_reason = ""
+    membership.decided_at = None
+    membership.created_at = utcnow()
+    audit.record("membership.requested", actor=account, organization=org, target=account)
+    db.session.commit()
+
+
+def authenticate(login_name: str, password: str) -> Account | None:
+    """The account for these credentials, or None; unknown names take as long."""
+    account = db.session.scalar(
+        select(Account).where(Account.login_key == login_key(login_name))
+    )
+    if not verify_password(account.password_hash if account else None, password):
+        return None
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+        db.session.commit()
+    return account
+
+
+def change_password(account: Account, new_password: str, *, keep_session: int | None):
+    """Set a new password and sign every other browser out."""
+    account.password_hash = hash_password(new_password)
+    account.password_changed_at = utcnow()
+    end_other_sessions(account, keep_session)
+    audit.record("password.changed", actor=account, target=account)
+    db.session.commit()
+
+
+def update_profile(account: Account, **fields: object) -> None:
+    """Update the profile fields the holder may change."""
+    profile = account.profile
+    name = pseudonyms.clean(str(fields.pop("pseudonym", profile.pseudonym)))
+    if name != profile.pseudonym:
+        if pseudonym_taken(name, except_account_id=account.id):
+            raise InputError(
+                "pseudonym",
+                "That pseudonym, or one that looks like it, is taken. Choose another.",
+            )
+        profile.pseudonym = name
+        profile.pseudonym_key = pseudonyms.skeleton(name)
+    profile.pronouns = str(fields.get("pronouns", profile.pronouns)).strip()
+    profile.region = str(fields.get("region", profile.region))
+    profile.bio = str(fields.get("bio", profile.bio)).strip()
+    if "languages" in fields:
+        profile.languages = ",".join(fields["languages"])  # type: ignore[arg-type]
+    if "email" in fields:
+        account.email = (str(fields["email"] or "")).strip() or None
+    db.session.commit()
+
+
+def issue_reset_code(membership: Membership, *, actor: Account) -> str:
+    """A lead's reset code for a member without email; shown once, stored hashed."""
+    code = new_code(4)
+    db.session.add(
+        PasswordReset(
+            account_id=membership.account_id,
+            kind="lead_code",
+            secret_hash=hash_secret(code),
+            issued_by_id=actor.id,
+            expires_at=utcnow() + timedelta(hours=RESET_CODE_HOURS),
+        )
+    )
+    audit.record(
+        "reset_code.issued",
+        actor=actor,
+        organization=membership.organization,
+        target=membership.account,
+    )
+    db.session.commit()
+    return code
+
+
+def send_reset_email(login_or_email: str) -> None:
+    """Email a reset link if the account has an email; silent either way."""
+    value = login_or_email.strip()
+    account = db.session.scalar(
+        select(Account).where(
+            (Account.login_key == login_key(value))
+            | (func.lower(Account.email) == value.lower())
+        )
+    )
+    if account is None or not account.email:
+        return
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            account_id=account.id,
+            kind="email",
+            secret_hash=hash_secret(token),
+            expires_at=utcnow() + timedelta(hours=RESET_EMAIL_HOURS),
+        )
+    )
+    db.session.commit()
+    link = url_for("accounts.reset_with_token", token=token, _external=True)
+    send_mail(
+        account.email,
+        "Password reset",
+        "Someone asked to reset the password for your account.\n\n"
+        f"To choose a new password, open this link within one hour:\n{link}\n\n"
+        "If it was not you, ignore this email; nothing changes.",
+    )
+
+
+def _use_reset(row: PasswordReset | None, new_password: str) -> bool:
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return False
+    account = db.session.get(Account, row.account_id)
+    row.used_at = utcnow()
+    account.password_hash = hash_password(new_password)
+    account.password_changed_at = utcnow()
+    end_other_sessions(account, None)
+    audit.record(
+        "password.reset",
+        actor=account,
+        organization=account.membership.organization if account.membership else None,
+        target=account,
+        via=row.kind,
+    )
+    db.session.commit()
+    return True
+
+
+def reset_with_code(login_name: str, code: str, new_password: str) -> bool:
+    """Use a lead-issued code; False (nothing changed) if anything does not match."""
+    row = db.session.scalar(
+        select(PasswordReset)
+        .join(Account, Account.id == PasswordReset.account_id)
+        .where(
+            PasswordReset.secret_hash == hash_secret(normalize_code(code)),
+            PasswordReset.kind == "lead_code",
+            Account.login_key == login_key(login_name),
+        )
+    )
+    return _use_reset(row, new_password)
+
+
+def reset_token_valid(token: str) -> bool:
+    """True if an emailed token can still be used."""
+    row = _email_reset(token)
+    return row is not None and row.used_at is None and row.expires_at > utcnow()
+
+
+def _email_reset(token: str) -> PasswordReset | None:
+    return db.session.scalar(
+        select(PasswordReset).where(
+            PasswordReset.secret_hash == hash_secret(token),
+            PasswordReset.kind == "email",
+        )
+    )
+
+
+def reset_with_token(token: str, new_password: str) -> bool:
+    """Use an emailed token; False (nothing changed) if it is invalid or spent."""
+    return _use_reset(_email_reset(token), new_password)

@@ -1,0 +1,103 @@
+"""Configuration, read from environment variables (see the README's table)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Use SECRET_KEY, or a random key kept in the instance folder (0600)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Production and demo settings; every value can come from the environment."""
+
+    def __init__(self, instance_path: Path) -> None:
+        self.SECRET_KEY = _secret_key(instance_path)
+        default_db = f"sqlite:///{instance_path / 'network.sqlite3'}"
+        url = os.environ.get("DATABASE_URL", default_db)
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        self.SQLALCHEMY_DATABASE_URI = url
+        self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", self.SOCKETIO_MESSAGE_QUEUE or "memory://"
+        )
+        self.NETWORK_ASYNC = os.environ.get("NETWORK_ASYNC", "gevent")
+        self.QUICK_EXIT_URL = os.environ.get(
+            "QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca"
+        )
+        self.SITE_TITLE = os.environ.get("SITE_TITLE", "Notes")
+        origins = os.environ.get("SOCKETIO_ALLOWED_ORIGINS", "").split()
+        self.SOCKETIO_ALLOWED_ORIGINS = origins or None
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE")
+        self.TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
+        self.MAIL_STARTTLS = _env_bool("MAIL_STARTTLS", True)
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+        self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+        self.ARGON2_PARALLELISM = 4
+        self.SESSION_HOURS = int(os.environ.get("SESSION_HOURS", "12"))
+        self.REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))
+        self.LOGIN_LIMIT_CLIENT = os.environ.get(
+            "LOGIN_LIMIT_CLIENT", "20 per minute; 200 per day"
+        )
+        self.LOGIN_LIMIT_ACCOUNT = os.environ.get(
+            "LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes; 50 per day"
+        )
+        self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.WTF_CSRF_TIME_LIMIT = None  # tied to the server-side session instead
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_NAME = "pn_session"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=self.REMEMBER_DAYS)
+        self.TESTING = False
+
+
+class TestConfig(Config):
+    """In-memory SQLite, threading mode, cheap hashing, no rate limits."""
+
+    def __init__(self, instance_path: Path) -> None:
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        self.SOCKETIO_MESSAGE_QUEUE = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.RATELIMIT_ENABLED = False
+        self.NETWORK_ASYNC = "threading"
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 8192
+        self.ARGON2_PARALLELISM = 1
+        self.MAIL_SERVER = None
+        self.SERVER_NAME = "localhost"

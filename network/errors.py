@@ -1,0 +1,42 @@
+"""NotFound: the one answer for "missing" and "not yours", on HTTP and sockets."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+class NotFound(Exception):
+    """Raised by policy.access_* for both an absent and a forbidden object."""
+
+
+class SocketError(Exception):
+    """Raised inside a socket handler; becomes {"ok": false, "error": code}."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _not_found_page():
+    # The body depends on nothing but the viewer's own layout: never the URL, the
+    # object, or why it was refused, so denial and absence are byte-identical.
+    return render_template("errors/404.html"), 404
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer NotFound, 404 and other HTTP errors with plain, neutral pages."""
+    app.register_error_handler(NotFound, lambda error: _not_found_page())
+    app.register_error_handler(404, lambda error: _not_found_page())
+    app.register_error_handler(405, lambda error: _not_found_page())
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return (
+            render_template("errors/error.html", code=error.code, name=error.name),
+            error.code,
+        )
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("errors/429.html"), 429

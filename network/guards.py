@@ -1,0 +1,65 @@
+"""Route decorators that apply the policy before a view runs."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import redirect, url_for
+from flask_login import current_user
+
+from network import policy
+from network.errors import NotFound
+
+
+def login_required(view):
+    """Anonymous visitors go to the login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def member_required(view):
+    """Approved members of active organizations (and the admin) only.
+
+    Everyone else who is logged in sees only the waiting page.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login"))
+        if not policy.can_use_network(current_user):
+            return redirect(url_for("accounts.waiting"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def lead_required(view):
+    """Approved leads only; anyone else gets the page a missing URL gets."""
+
+    @wraps(view)
+    @member_required
+    def wrapped(*args, **kwargs):
+        if not policy.can_lead(current_user):
+            raise NotFound()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    """The platform admin only; anyone else gets the page a missing URL gets."""
+
+    @wraps(view)
+    @member_required
+    def wrapped(*args, **kwargs):
+        policy.require_admin(current_user)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,163 @@
+"""Accounts, pseudonymous profiles, server-side sessions and reset tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from network.extensions import db
+from network.models.types import UTCDateTime, new_public_id, utcnow
+
+if TYPE_CHECKING:
+    from network.models.orgs import Membership
+
+PROVINCES = {
+    "AB": "Alberta",
+    "BC": "British Columbia",
+    "MB": "Manitoba",
+    "NB": "New Brunswick",
+    "NL": "Newfoundland and Labrador",
+    "NS": "Nova Scotia",
+    "NT": "Northwest Territories",
+    "NU": "Nunavut",
+    "ON": "Ontario",
+    "PE": "Prince Edward Island",
+    "QC": "Quebec",
+    "SK": "Saskatchewan",
+    "YT": "Yukon",
+}
+
+LANGUAGES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "tl": "Tagalog",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "uk": "Ukrainian",
+    "iu": "Inuktitut",
+    "cr": "Cree",
+    "oj": "Ojibwe",
+    "other": "Another language",
+}
+
+
+class Account(UserMixin, db.Model):
+    """A login. Its name and email are private to the holder, always."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_name: Mapped[str] = mapped_column(String(64))
+    login_key: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    profile: Mapped[Profile] = relationship(back_populates="account", uselist=False)
+    membership: Mapped[Membership | None] = relationship(
+        back_populates="account",
+        uselist=False,
+        foreign_keys="Membership.account_id",
+    )
+
+    def get_id(self) -> str:
+        """Flask-Login's session key; the server-side session is checked beside it."""
+        return str(self.id)
+
+    @property
+    def pseudonym(self) -> str:
+        """The only name anyone else ever sees."""
+        return self.profile.pseudonym if self.profile else "—"
+
+
+class Profile(db.Model):
+    """What others may see of a person: a pseudonym and what they chose to share."""
+
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    pseudonym: Mapped[str] = mapped_column(String(40))
+    pseudonym_key: Mapped[str] = mapped_column(String(160), unique=True)
+    pronouns: Mapped[str] = mapped_column(String(40), default="")
+    languages: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(2), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+
+    account: Mapped[Account] = relationship(back_populates="profile")
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The profile's languages as a list of codes."""
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def language_names(self) -> list[str]:
+        """The profile's languages, spelled out."""
+        return [LANGUAGES.get(code, code) for code in self.language_codes]
+
+    @property
+    def region_name(self) -> str:
+        """The province or territory, spelled out."""
+        return PROVINCES.get(self.region, "")
+
+
+class AuthSession(db.Model):
+    """A server-side login session; deleting the row logs that browser out."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(db.Model):
+    """A single-use reset secret: a lead-issued code or an emailed token (hashed)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # "lead_code" or "email"
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LiveSocket(db.Model):
+    """A connected socket, so revocation can find it from any server process."""
+
+    __tablename__ = "live_sockets"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    auth_session_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Organizations: creation by the admin, vetting, roles, invitations, audit."""

@@ -1,0 +1,122 @@
+"""Organization forms: creation, vetting decisions, roles, codes, checklist."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from network.accounts.forms import REGION_CHOICES, MultiCheckboxField
+
+ROLE_CHOICES = [("member", "Peer supporter"), ("moderator", "Moderator"), ("lead", "Lead")]
+
+
+class OrganizationForm(FlaskForm):
+    """The admin creates an organization."""
+
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired(message="Enter the organization's name."),
+            Length(min=2, max=120, message="Use between 2 and 120 characters."),
+        ],
+    )
+    region = SelectField(
+        "Province or territory",
+        choices=REGION_CHOICES[1:],
+        validators=[DataRequired(message="Choose a province or territory.")],
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
+    )
+
+
+class InvitationForm(FlaskForm):
+    """Issue an invitation code."""
+
+    max_uses = IntegerField(
+        "How many people may use it",
+        default=1,
+        validators=[
+            DataRequired(message="Enter a number from 1 to 50."),
+            NumberRange(min=1, max=50, message="Enter a number from 1 to 50."),
+        ],
+    )
+    days = IntegerField(
+        "Valid for (days)",
+        default=7,
+        validators=[
+            DataRequired(message="Enter a number of days from 1 to 30."),
+            NumberRange(min=1, max=30, message="Enter a number of days from 1 to 30."),
+        ],
+    )
+    note = StringField(
+        "Private note (for example, which training cohort)",
+        validators=[Optional(), Length(max=120, message="Keep it under 120 characters.")],
+    )
+
+
+class LeadInvitationForm(FlaskForm):
+    """The admin appoints a first lead with a single-use lead code."""
+
+    days = IntegerField(
+        "Valid for (days)",
+        default=7,
+        validators=[
+            DataRequired(message="Enter a number of days from 1 to 30."),
+            NumberRange(min=1, max=30, message="Enter a number of days from 1 to 30."),
+        ],
+    )
+
+
+class ApproveForm(FlaskForm):
+    """Approve against the organization's checklist."""
+
+    items = MultiCheckboxField("Vetting checklist", coerce=int)
+
+
+class RejectForm(FlaskForm):
+    """Decline, with a reason only the leads see."""
+
+    reason = TextAreaField(
+        "Private reason (only your organization's leads see it)",
+        validators=[
+            DataRequired(message="Enter a reason."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+
+
+class SuspendForm(FlaskForm):
+    """Suspend, with a reason for the audit log."""
+
+    reason = StringField(
+        "Reason (kept in the audit log)",
+        validators=[
+            DataRequired(message="Enter a reason."),
+            Length(max=300, message="Keep it under 300 characters."),
+        ],
+    )
+
+
+class RoleForm(FlaskForm):
+    """Change a member's role."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class ChecklistItemForm(FlaskForm):
+    """Add a vetting item."""
+
+    label = StringField(
+        "New checklist item",
+        validators=[
+            DataRequired(message="Enter the item's wording."),
+            Length(max=200, message="Keep it under 200 characters."),
+        ],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs its CSRF token."""

@@ -1,0 +1,111 @@
+"""Socket plumbing shared by every feature: room keys, emit-after-commit, revocation.
+
+Room keys are built only here, by the server; clients never name a socket room.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session
+
+from network.extensions import db, socketio
+from network.models import LiveSocket
+
+log = logging.getLogger(__name__)
+
+MAX_SOCKET_PAYLOAD = 16 * 1024  # a 4,000-character message in UTF-8 plus envelope
+
+
+def user_key(account_id: int) -> str:
+    """The socket room every connection of one account joins."""
+    return f"user:{account_id}"
+
+
+def org_key(org_id: int) -> str:
+    """The socket room of an organization's connected members."""
+    return f"org:{org_id}"
+
+
+def room_key(room_id: int) -> str:
+    """The socket room of a chat room."""
+    return f"room:{room_id}"
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-SocketIO: async mode, optional message queue, same origin only."""
+    socketio.init_app(
+        app,
+        async_mode=app.config["NETWORK_ASYNC"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # None means: only the page's own origin may open a socket.
+        cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
+        max_http_buffer_size=MAX_SOCKET_PAYLOAD,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def emit_after_commit(event_name: str, data: dict, *, to: str, skip_sid=None) -> None:
+    """Queue a broadcast that is sent only if the current transaction commits."""
+    pending = db.session.info.setdefault("pending_emits", [])
+    pending.append((event_name, data, to, skip_sid))
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_emits(session: Session) -> None:
+    pending = session.info.pop("pending_emits", [])
+    for event_name, data, to, skip_sid in pending:
+        socketio.emit(event_name, data, to=to, skip_sid=skip_sid)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_emits(session: Session) -> None:
+    session.info.pop("pending_emits", None)
+
+
+def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None:
+    """Remember a live socket so any process can find and close it later."""
+    db.session.add(
+        LiveSocket(sid=sid, account_id=account_id, auth_session_id=auth_session_id)
+    )
+    db.session.commit()
+
+
+def forget_socket(sid: str) -> None:
+    """Drop a socket from the live table when it disconnects."""
+    db.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
+    db.session.commit()
+
+
+def revoke_sockets(
+    account_id: int,
+    *,
+    auth_session_id: int | None = None,
+    except_session_id: int | None = None,
+) -> int:
+    """Disconnect an account's live sockets on every server process.
+
+    With a message queue, python-socketio forwards a disconnect for a sid that
+    lives on another process to that process. Call after the change is committed.
+    """
+    stmt = select(LiveSocket.sid).where(LiveSocket.account_id == account_id)
+    if auth_session_id is not None:
+        stmt = stmt.where(LiveSocket.auth_session_id == auth_session_id)
+    if except_session_id is not None:
+        stmt = stmt.where(
+            (LiveSocket.auth_session_id != except_session_id)
+            | LiveSocket.auth_session_id.is_(None)
+        )
+    sids = list(db.session.scalars(stmt))
+    for sid in sids:
+        try:
+            socketio.server.disconnect(sid, namespace="/")
+        except Exception:  # a socket that is already gone is not an error
+            log.debug("socket already gone during revocation")
+    if sids:
+        db.session.execute(delete(LiveSocket).where(LiveSocket.sid.in_(sids)))
+        db.session.commit()
+    return len(sids)

@@ -1,0 +1,172 @@
+"""Passwords, secrets, server-side sessions and the HTTP security headers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, select
+
+from network.extensions import db, login_manager
+from network.models import Account, AuthSession, utcnow
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    key = "network.hasher"
+    if key not in current_app.extensions:
+        current_app.extensions[key] = PasswordHasher(
+            time_cost=config["ARGON2_TIME_COST"],
+            memory_cost=config["ARGON2_MEMORY_COST"],
+            parallelism=config["ARGON2_PARALLELISM"],
+        )
+    return current_app.extensions[key]
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher().hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Check a password; with no account, burn the same time against a dummy hash."""
+    hasher = _hasher()
+    if stored_hash is None:
+        key = "network.dummy_hash"
+        if key not in current_app.extensions:
+            current_app.extensions[key] = hasher.hash(secrets.token_urlsafe(16))
+        stored_hash = current_app.extensions[key]
+        try:
+            hasher.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
+    try:
+        return hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than the current ones."""
+    return _hasher().check_needs_rehash(stored_hash)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a high-entropy secret (codes, tokens), for lookup without storing it."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_code(groups: int = 3) -> str:
+    """A code a person can read aloud: groups of four unambiguous characters."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    parts = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(groups)]
+    return "-".join(parts)
+
+
+def normalize_code(code: str) -> str:
+    """Accept codes typed in lower case, with spaces or without dashes."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+def client_fingerprint() -> str:
+    """A keyed hash of the client address, for rate limits; the IP is never kept."""
+    address = request.remote_addr or "unknown"
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def start_session(account: Account, *, remember: bool = False) -> None:
+    """Log in: a fresh session id (rotation) backed by a server-side row."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SESSION_HOURS"]
+    days = current_app.config["REMEMBER_DAYS"]
+    lifetime = timedelta(days=days) if remember else timedelta(hours=hours)
+    row = AuthSession(
+        account_id=account.id,
+        token_hash=hash_secret(token),
+        remember=remember,
+        expires_at=utcnow() + lifetime,
+    )
+    db.session.add(row)
+    db.session.commit()
+    login_user(account, remember=False)
+    session["sid"] = token
+    session.permanent = remember
+
+
+def current_auth_session() -> AuthSession | None:
+    """The server-side row behind this browser's cookie, if still valid."""
+    token = session.get("sid")
+    if not token:
+        return None
+    row = db.session.scalar(
+        select(AuthSession).where(AuthSession.token_hash == hash_secret(token))
+    )
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def end_session() -> int | None:
+    """Log out: delete the server-side row so a replayed cookie is worthless."""
+    row = current_auth_session()
+    row_id = row.id if row else None
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return row_id
+
+
+def end_other_sessions(account: Account, keep_id: int | None) -> None:
+    """Revoke every session of an account except (optionally) the current one."""
+    stmt = delete(AuthSession).where(AuthSession.account_id == account.id)
+    if keep_id is not None:
+        stmt = stmt.where(AuthSession.id != keep_id)
+    db.session.execute(stmt)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Account | None:
+    row = current_auth_session()
+    if row is None or str(row.account_id) != user_id:
+        return None
+    return db.session.get(Account, row.account_id)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def apply_security_headers(response):
+    """Strict CSP, no referrer, no framing; authenticated pages are never cached."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,0 +1,42 @@
+"""Production entry point: monkey-patch first, then build the app.
+
+    gunicorn -k gevent -w 1 wsgi:app          (production, one process per port)
+    python wsgi.py [--host H] [--port P]      (the embedded gevent server)
+
+NETWORK_ASYNC=eventlet switches both to eventlet (install the "eventlet" extra).
+"""
+
+import os
+
+if os.environ.get("NETWORK_ASYNC", "gevent") == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+else:
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from network import create_app  # noqa: E402
+from network.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+
+def main() -> None:
+    """Serve with the async server Flask-SocketIO picked (gevent by default)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve Peer Network")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    args = parser.parse_args()
+    from network.cli import start_background_jobs
+
+    start_background_jobs(app)
+    print(f"Peer Network serving on http://{args.host}:{args.port}", flush=True)
+    socketio.run(app, host=args.host, port=args.port, log_output=False)
+
+
+if __name__ == "__main__":
+    main()
