@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -36,6 +37,10 @@ def register_error_handlers(app: Flask) -> None:
             render_template("errors/error.html", code=error.code, name=error.name),
             error.code,
         )
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(429)
     def too_many(error):
