@@ -57,6 +57,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(orgs_bp)
     register_error_handlers(app)
     register_cli(app)
+    app.before_request(security.check_origin)
     app.after_request(security.apply_security_headers)
     app.context_processor(_template_globals)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})

@@ -76,6 +76,10 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the server-side session instead
+        # Pages send no Referer (Referrer-Policy: no-referrer), so Flask-WTF's
+        # HTTPS Referer check would refuse every form; security.check_origin
+        # compares the Origin header instead.
+        self.WTF_CSRF_SSL_STRICT = False
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_NAME = "pn_session"

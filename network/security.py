@@ -158,6 +158,17 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+def check_origin() -> None:
+    """Refuse a state-changing request whose Origin header names another site."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and origin != request.host_url.rstrip("/"):
+        from flask_wtf.csrf import CSRFError
+
+        raise CSRFError("The request came from another site.")
+
+
 def apply_security_headers(response):
     """Strict CSP, no referrer, no framing; authenticated pages are never cached."""
     response.headers["Content-Security-Policy"] = CSP

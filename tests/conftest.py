@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from network import create_app
 from network.extensions import db, socketio
@@ -23,10 +26,28 @@ def require_or_skip(env_var: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+def _isolated(func, *args, **kwargs):
+    """Run in a blank context: a fresh app context, `g` and db session, as in a
+    real server, not the test's own (which would cache current_user and csrf)."""
+    try:
+        return contextvars.Context().run(func, *args, **kwargs)
+    finally:
+        if has_app_context():
+            db.session.expire_all()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context."""
+
+    def open(self, *args, **kwargs):
+        return _isolated(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app():
     """A fresh app and empty schema for each test."""
     app = create_app("test")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
         yield app
@@ -82,7 +103,12 @@ def socket_client(app):
     made = []
 
     def _connect(flask_client, **kwargs):
-        sock = socketio.test_client(app, flask_test_client=flask_client, **kwargs)
+        sock = _isolated(
+            socketio.test_client, app, flask_test_client=flask_client, **kwargs
+        )
+        for name in ("emit", "connect", "disconnect", "get_received"):
+            original = getattr(sock, name)
+            setattr(sock, name, lambda *a, _f=original, **kw: _isolated(_f, *a, **kw))
         made.append(sock)
         return sock
 

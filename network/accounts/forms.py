@@ -128,7 +128,9 @@ class InvitationSignUpForm(SignUpForm):
 class RequestSignUpForm(SignUpForm):
     """Sign-up by asking an organization from the list."""
 
-    organization = SelectField("Organization to ask", validators=[Optional()])
+    organization = SelectField(
+        "Organization to ask", validators=[Optional()], validate_choice=False
+    )
     note = TextAreaField(
         "A note for the organization (optional)",
         validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
@@ -138,7 +140,9 @@ class RequestSignUpForm(SignUpForm):
 class AnotherOrganizationForm(FlaskForm):
     """After a rejection: ask a different organization."""
 
-    organization = SelectField("Organization to ask", validators=[Optional()])
+    organization = SelectField(
+        "Organization to ask", validators=[Optional()], validate_choice=False
+    )
     note = TextAreaField(
         "A note for the organization (optional)",
         validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],

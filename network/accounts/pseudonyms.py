@@ -19,7 +19,7 @@ MIN_LENGTH = 2
 MAX_LENGTH = 32
 _ALLOWED_PUNCTUATION = set(" -_.'")
 _MULTI = {"rn": "m", "vv": "w", "cl": "d"}
-_DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "|": "l"})
+_DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "|": "l", "i": "l"})
 
 
 def clean(pseudonym: str) -> str:

@@ -1,0 +1,358 @@
+"""End-to-end fixtures: the real server (wsgi.py) in a subprocess, a neutral
+"quick exit" site, Chromium through Playwright, and small HTTP/socket helpers.
+
+The server gets its own SQLite file, migrated with `flask db upgrade` and filled
+with `flask seed-demo`, exactly as scripts/demo does. Parametrize `live_server`
+indirectly with "eventlet" to run it under eventlet instead of gevent.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import require_or_skip
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+FLASK = (
+    [str(VENV_BIN / "flask")] if (VENV_BIN / "flask").exists() else [PYTHON, "-m", "flask"]
+)
+DEMO_PASSWORD = "peer-demo-2026"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",  # without these Chromium hangs offline
+    "--disable-component-update",
+    "--disable-sync",
+]
+NEUTRAL_PAGE = (
+    b"<!doctype html><html><head><meta charset='utf-8'><title>Weather</title></head>"
+    b"<body><h1>Weather</h1><p>Sunny with a few clouds.</p></body></html>"
+)
+CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+INVITE_RE = re.compile(r"code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) joins Harbour Light")
+# Settings from the caller's environment that would change what we test.
+SCRUBBED_ENV = (
+    "SOCKETIO_MESSAGE_QUEUE",
+    "SOCKETIO_ALLOWED_ORIGINS",
+    "RATELIMIT_STORAGE_URI",
+    "SESSION_COOKIE_SECURE",
+    "TRUST_PROXY",
+    "SITE_TITLE",
+    "MAIL_SERVER",
+    "FLASK_APP",
+)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the neutral site the quick exit goes to ---------------------------------------
+
+
+class _NeutralHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(NEUTRAL_PAGE)))
+        self.end_headers()
+        self.wfile.write(NEUTRAL_PAGE)
+
+    def log_message(self, format, *args) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def neutral_site():
+    """URL of a tiny local page titled "Weather" (QUICK_EXIT_URL points here)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NeutralHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+# --- the real server ------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    async_mode: str
+    invitation_code: str
+    logins: list[str]
+    stdout_path: Path
+    stderr_path: Path
+    process: subprocess.Popen | None = None
+    failed: bool = field(default=False)
+
+    def logs(self) -> str:
+        out = self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""
+        err = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+        return f"--- server stdout ---\n{out}\n--- server stderr ---\n{err}"
+
+
+def _server_env(db_file: Path, neutral_url: str, async_mode: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env.update(
+        DATABASE_URL=f"sqlite:///{db_file}",
+        SECRET_KEY=secrets.token_urlsafe(32),
+        QUICK_EXIT_URL=neutral_url,
+        RATELIMIT_ENABLED="0",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="8192",
+        NETWORK_ASYNC=async_mode,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(cmd)} failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return result.stdout
+
+
+def _wait_healthy(server: LiveServer, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    last_error = "no answer"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"the server exited with {server.process.returncode} before it "
+                f"answered /healthz\n{server.logs()}"
+            )
+        try:
+            response = requests.get(server.base_url + "/healthz", timeout=2)
+            if response.status_code == 200:
+                return
+            last_error = f"status {response.status_code}"
+        except requests.RequestException as error:
+            last_error = repr(error)
+        time.sleep(0.1)
+    pytest.fail(f"/healthz did not answer 200 in {timeout}s ({last_error})\n{server.logs()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_server(request, tmp_path_factory, neutral_site):
+    """The real server (python wsgi.py) on a free port, with the demo data.
+
+    Yields a LiveServer; its base_url has no trailing slash.
+    """
+    async_mode = getattr(request, "param", "gevent")
+    tmp = tmp_path_factory.mktemp(f"e2e-{async_mode}")
+    env = _server_env(tmp / "e2e.sqlite3", neutral_site, async_mode)
+    if async_mode == "eventlet":
+        check = subprocess.run(
+            [PYTHON, "-c", "import eventlet"], env=env, capture_output=True, text=True
+        )
+        if check.returncode != 0:
+            pytest.fail(f"eventlet does not import in {PYTHON}:\n{check.stderr}")
+
+    _run([*FLASK, "--app", "network", "db", "upgrade"], env)
+    seeded = _run([*FLASK, "--app", "network", "seed-demo"], env)
+    assert DEMO_PASSWORD in seeded, seeded
+    match = INVITE_RE.search(seeded)
+    assert match, f"no invitation code in the seed-demo output:\n{seeded}"
+    logins = re.findall(r"^\s{2}([a-z]+(?:\.[a-z]+)?)\s", seeded, flags=re.M)
+    assert "harbour.lead" in logins and "harbour.new" in logins, seeded
+
+    port = free_port()
+    server = LiveServer(
+        base_url=f"http://127.0.0.1:{port}",
+        async_mode=async_mode,
+        invitation_code=match.group(1),
+        logins=logins,
+        stdout_path=tmp / "server.stdout",
+        stderr_path=tmp / "server.stderr",
+    )
+    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
+        server.process = subprocess.Popen(
+            [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+    try:
+        _wait_healthy(server)
+        yield server
+    finally:
+        _stop(server.process)
+        if server.failed:
+            print(f"\n[{async_mode} server on {server.base_url}]\n{server.logs()}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the server's output to a failing test's report."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if isinstance(server, LiveServer):
+        server.failed = True
+        report.sections.append((f"live server ({server.async_mode}) output", server.logs()))
+
+
+# --- HTTP and socket helpers ----------------------------------------------------------
+
+
+def csrf_from(session: requests.Session, url: str) -> str:
+    """The hidden csrf_token of the first form on url."""
+    response = session.get(url, timeout=10)
+    assert response.status_code == 200, (url, response.status_code)
+    match = CSRF_RE.search(response.text)
+    assert match, f"no csrf_token on {url}"
+    return match.group(1)
+
+
+def http_login(base_url: str, login_name: str, password: str = DEMO_PASSWORD):
+    """A requests.Session signed in through the real login form."""
+    session = requests.Session()
+    token = csrf_from(session, base_url + "/login")
+    response = session.post(
+        base_url + "/login",
+        data={"login_name": login_name, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, (login_name, response.status_code)
+    return session
+
+
+def cookie_header(session: requests.Session) -> str:
+    """The session's cookies as one Cookie header value."""
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def socket_client():
+    """A python-socketio client that sends exactly the Origin header we give it.
+
+    websocket-client adds its own Origin header unless told not to; with ours as
+    well the server would see two, joined ("a,b"), and refuse every connection.
+    """
+    import socketio
+
+    return socketio.Client(
+        reconnection=False,
+        websocket_extra_options={"suppress_origin": True},
+    )
+
+
+def connect_socket(base_url: str, *, cookie: str | None, origin: str | None):
+    """Connect over the websocket transport; raises socketio ConnectionError."""
+    headers = {}
+    if cookie:
+        headers["Cookie"] = cookie
+    if origin:
+        headers["Origin"] = origin
+    client = socket_client()
+    client.connect(base_url, headers=headers, transports=["websocket"], wait_timeout=5)
+    return client
+
+
+# --- the browser ----------------------------------------------------------------------
+
+
+def _chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (the system one; Playwright's download is never used)."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_or_skip("REQUIRE_BROWSER", "Playwright is not installed")
+    path = _chromium_path()
+    if path is None:
+        require_or_skip("REQUIRE_BROWSER", "Chromium is not installed")
+    manager = sync_playwright().start()
+    try:
+        launched = manager.chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS, timeout=30_000
+        )
+    except PlaywrightError as error:
+        manager.stop()
+        require_or_skip("REQUIRE_BROWSER", f"Chromium did not start: {error}")
+    yield launched
+    launched.close()
+    manager.stop()
+
+
+@pytest.fixture
+def new_context(browser):
+    """new_context(**options) -> a fresh browser context (its own cookies)."""
+    made = []
+
+    def _make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context
+
+    yield _make
+    for context in made:
+        context.close()
+
+
+def browser_login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD):
+    """Sign in through the login form and wait for the page it leads to."""
+    page.goto(base_url + "/login")
+    page.fill("#login_name", login_name)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
