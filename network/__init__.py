@@ -42,13 +42,16 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_locale)
+    # Socket handlers must be imported before the server is built, so every
+    # app built in this process (tests build many) gets them registered.
+    from network.accounts import sockets as account_sockets  # noqa: F401
+
     realtime.init_app(app)
     app.session_interface = security.SessionInterface()
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from network.accounts import sockets as account_sockets  # noqa: F401
     from network.accounts.routes import bp as accounts_bp
     from network.cli import register_cli
     from network.orgs.routes import bp as orgs_bp

@@ -45,6 +45,16 @@ def make_org(name: str | None = None, region: str = "ON", items: int = 2) -> Org
     return org
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # Hashing is deliberately slow; tests reuse one hash per password.
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
 def make_account(
     pseudonym: str | None = None,
     *,
@@ -57,7 +67,7 @@ def make_account(
     name = pseudonyms.clean(pseudonym or _unique_pseudonym())
     account = Account(
         login_name=login_name or f"user{next(_counter)}",
-        password_hash=hash_password(password),
+        password_hash=_hash(password),
         email=email,
         is_platform_admin=admin,
     )

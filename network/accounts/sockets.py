@@ -8,13 +8,15 @@ from flask_socketio import disconnect, join_room
 
 from network import policy, realtime
 from network.extensions import socketio
-from network.security import current_auth_session
+from network.security import current_auth_session, same_origin
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
     """Refuse anyone the policy does not allow; no other handler then runs."""
-    if not policy.can_connect_socket(current_user):
+    # Engine.IO already refuses foreign origins; checked again here so that the
+    # rule holds whatever transport or server sits in front.
+    if not same_origin() or not policy.can_connect_socket(current_user):
         raise ConnectionRefusedError("unauthorized")
     row = current_auth_session()
     join_room(realtime.user_key(current_user.id))

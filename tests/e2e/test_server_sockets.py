@@ -1,0 +1,100 @@
+"""The socket gate on the real gevent server, with python-socketio as the client."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+import socketio
+
+from tests.e2e.conftest import (
+    connect_socket,
+    cookie_header,
+    csrf_from,
+    http_login,
+)
+
+pytestmark = pytest.mark.e2e
+
+EVIL_ORIGIN = "http://evil.example"
+
+
+@pytest.fixture
+def sockets():
+    """Collects clients and disconnects whatever is still open at the end."""
+    made: list[socketio.Client] = []
+    yield made
+    for client in made:
+        if client.connected:
+            client.disconnect()
+
+
+def _connect(base_url, made, **kwargs) -> socketio.Client:
+    client = connect_socket(base_url, **kwargs)
+    made.append(client)
+    return client
+
+
+def test_approved_member_connects_and_checks_session(live_server, sockets):
+    base = live_server.base_url
+    session = http_login(base, "harbour.sam")
+    client = _connect(base, sockets, cookie=cookie_header(session), origin=base)
+    assert client.connected
+    answer = client.call("session:check", {}, timeout=5)
+    assert answer["ok"] is True, answer
+    assert answer.get("pseudonym") == "Driftwood"
+
+
+def test_no_cookie_is_refused(live_server, sockets):
+    base = live_server.base_url
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        _connect(base, sockets, cookie=None, origin=base)
+
+
+def test_foreign_origin_is_refused(live_server, sockets):
+    base = live_server.base_url
+    session = http_login(base, "harbour.ana")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        _connect(base, sockets, cookie=cookie_header(session), origin=EVIL_ORIGIN)
+    # The same cookie from the right origin is fine: the origin was the reason.
+    client = _connect(base, sockets, cookie=cookie_header(session), origin=base)
+    assert client.call("session:check", {}, timeout=5)["ok"] is True
+
+
+def test_pending_account_is_refused(live_server, sockets):
+    base = live_server.base_url
+    session = http_login(base, "harbour.new")
+    assert session.get(base + "/", timeout=10).url == base + "/waiting"
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        _connect(base, sockets, cookie=cookie_header(session), origin=base)
+
+
+def test_logout_disconnects_socket_and_kills_cookie(live_server, sockets):
+    base = live_server.base_url
+    session = http_login(base, "harbour.mod")
+    old_cookie = cookie_header(session)
+    client = _connect(base, sockets, cookie=old_cookie, origin=base)
+    assert client.call("session:check", {}, timeout=5)["ok"] is True
+
+    token = csrf_from(session, base + "/logout")
+    response = session.post(
+        base + "/logout", data={"csrf_token": token}, allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/login")
+
+    deadline = time.monotonic() + 2.0
+    while client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not client.connected, "the server kept the socket open after logout"
+
+    replay = requests.get(base + "/", headers={"Cookie": old_cookie}, timeout=10)
+    assert replay.status_code == 200
+    assert "Hello," not in replay.text
+    assert "Lantern" not in replay.text
+    assert "<h1>Welcome</h1>" in replay.text  # the signed-out landing page
+    assert 'href="/login"' in replay.text
+
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        _connect(base, sockets, cookie=old_cookie, origin=base)

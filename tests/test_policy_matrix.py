@@ -1,0 +1,229 @@
+"""The policy matrix: every role x relation x action, over HTTP and sockets.
+
+For each actor and action it asserts what is allowed, that a refused change
+changes nothing, and that every refusal of an existing object is byte-for-byte
+the answer for an object that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import func, select
+
+from network.extensions import db
+from network.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organization,
+    PasswordReset,
+    Role,
+    Status,
+    VettingItem,
+)
+from tests import factories
+from tests.conftest import csrf_token
+
+ACTORS = [
+    "admin",
+    "lead_a",
+    "moderator_a",
+    "member_a",
+    "pending_a",
+    "suspended_a",
+    "lead_b",
+    "anonymous",
+]
+MISSING = {"target": "missingMissing1", "applicant": "missingMissing2",
+           "invitation": "missingMissing3", "item": "999999", "org": "missingMissing4"}
+
+
+@dataclass
+class World:
+    actors: dict
+    refs: dict
+    secrets: list[str] = field(default_factory=list)  # text only org A may see
+
+
+@pytest.fixture
+def world(app) -> World:
+    org_a = factories.make_org("Agency Alpha")
+    org_b = factories.make_org("Agency Beta")
+    actors = {
+        "admin": factories.make_admin(),
+        "lead_a": factories.make_member(org_a, role=Role.LEAD),
+        "moderator_a": factories.make_member(org_a, role=Role.MODERATOR),
+        "member_a": factories.make_member(org_a),
+        "pending_a": factories.make_member(org_a, status=Status.PENDING),
+        "suspended_a": factories.make_member(org_a, status=Status.SUSPENDED),
+        "lead_b": factories.make_member(org_b, role=Role.LEAD),
+        "anonymous": None,
+    }
+    target = factories.make_member(org_a, pseudonym="Target Person")
+    applicant = factories.make_member(org_a, status=Status.PENDING,
+                                      pseudonym="Applicant Person")
+    invitation, _ = factories.make_invitation(org_a, actors["lead_a"])
+    item = db.session.scalar(select(VettingItem).where(
+        VettingItem.organization_id == org_a.id))
+    refs = {
+        "target": target.profile.public_id,
+        "applicant": applicant.profile.public_id,
+        "invitation": invitation.public_id,
+        "item": str(item.id),
+        "org": org_a.public_id,
+        "items": [str(i) for i in db.session.scalars(
+            select(VettingItem.id).where(VettingItem.organization_id == org_a.id))],
+    }
+    return World(actors, refs, secrets=["Target Person", "Applicant Person"])
+
+
+def snapshot() -> tuple:
+    """Everything a refused action must leave untouched."""
+    return (
+        sorted(db.session.execute(
+            select(Membership.id, Membership.status, Membership.role)).tuples()),
+        sorted(db.session.execute(
+            select(Invitation.id, Invitation.revoked_at, Invitation.uses)).tuples()),
+        sorted(db.session.execute(select(VettingItem.id, VettingItem.active)).tuples()),
+        db.session.scalar(select(func.count(Organization.id))),
+        db.session.scalar(select(func.count(AuditEvent.id))),
+        db.session.scalar(select(func.count(PasswordReset.id))),
+    )
+
+
+@dataclass
+class Action:
+    name: str
+    method: str
+    url: str
+    data: dict = field(default_factory=dict)
+    allowed: frozenset = frozenset()
+    denied_as: str = "hidden"  # what a logged-in, approved actor without rights gets
+
+
+LEAD_A = frozenset({"lead_a"})
+MEMBERS_A = frozenset({"lead_a", "moderator_a", "member_a"})
+ACTIONS = [
+    Action("view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})),
+    Action("view request", "GET", "/org/requests/{applicant}", allowed=LEAD_A),
+    Action("approve", "POST", "/org/requests/{applicant}",
+           {"action": "approve", "approve-items": "{items}"}, LEAD_A),
+    Action("reject", "POST", "/org/requests/{applicant}",
+           {"action": "reject", "reject-reason": "not now"}, LEAD_A),
+    Action("view members", "GET", "/org/members", allowed=frozenset({"lead_a", "lead_b"})),
+    Action("view member", "GET", "/org/members/{target}", allowed=LEAD_A),
+    Action("suspend", "POST", "/org/members/{target}",
+           {"action": "suspend", "suspend-reason": "safety"}, LEAD_A),
+    Action("set role", "POST", "/org/members/{target}",
+           {"action": "role", "role-role": "moderator"}, LEAD_A),
+    Action("reset code", "POST", "/org/members/{target}", {"action": "reset_code"},
+           LEAD_A),
+    Action("view invitations", "GET", "/org/invitations",
+           allowed=frozenset({"lead_a", "lead_b"})),
+    Action("issue invitation", "POST", "/org/invitations",
+           {"max_uses": "2", "days": "3"}, frozenset({"lead_a", "lead_b"})),
+    Action("revoke invitation", "POST", "/org/invitations/{invitation}/revoke", {},
+           LEAD_A),
+    Action("view settings", "GET", "/org/settings", allowed=frozenset({"lead_a", "lead_b"})),
+    Action("add checklist item", "POST", "/org/settings",
+           {"action": "add", "label": "Safety plan made"},
+           frozenset({"lead_a", "lead_b"})),
+    Action("remove checklist item", "POST", "/org/settings/items/{item}/remove", {},
+           LEAD_A),
+    Action("view audit", "GET", "/orgs/{org}/audit", allowed=frozenset({"lead_a", "admin"})),
+    Action("admin list orgs", "GET", "/admin/organizations", allowed=frozenset({"admin"})),
+    Action("admin create org", "POST", "/admin/organizations",
+           {"name": "Agency Gamma", "region": "ON"}, frozenset({"admin"})),
+    Action("admin view org", "GET", "/admin/organizations/{org}",
+           allowed=frozenset({"admin"})),
+    Action("admin lead code", "POST", "/admin/organizations/{org}", {"days": "3"},
+           frozenset({"admin"})),
+    Action("view profile", "GET", "/profiles/{target}", allowed=MEMBERS_A),
+]
+
+
+def _fill(template, refs: dict):
+    if isinstance(template, str):
+        if template == "{items}":
+            return refs["items"]
+        return template.format(**refs)
+    return template
+
+
+def _request(client, action: Action, refs: dict, token: str | None):
+    url = _fill(action.url, refs)
+    if action.method == "GET":
+        return client.get(url)
+    data = {key: _fill(value, refs) for key, value in action.data.items()}
+    data["csrf_token"] = token
+    return client.post(url, data=data)
+
+
+def expected(actor: str, action: Action) -> str:
+    """ok | hidden | waiting | login."""
+    if actor == "anonymous":
+        return "login"
+    if actor in {"pending_a", "suspended_a"}:
+        return "waiting"
+    return "ok" if actor in action.allowed else action.denied_as
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_http_matrix(app, world, login_as, actor, action):
+    client = login_as(world.actors[actor])
+    token = csrf_token(client, "/login")
+    before = snapshot()
+    response = _request(client, action, world.refs, token)
+    outcome = expected(actor, action)
+    body = response.get_data(as_text=True)
+
+    if outcome == "ok":
+        assert response.status_code in (200, 302), body
+        if response.status_code == 302:
+            assert "/waiting" not in response.location
+            assert "/login" not in response.location
+        if action.method == "POST":
+            assert snapshot() != before, "an allowed action changed nothing"
+        if actor == "lead_b":
+            for secret in world.secrets:
+                assert secret not in body, f"{secret} leaked to lead B"
+        return
+
+    assert snapshot() == before, "a refused action changed something"
+    if outcome == "login":
+        assert response.status_code == 302 and response.location.endswith("/login")
+    elif outcome == "waiting":
+        assert response.status_code == 302 and response.location.endswith("/waiting")
+    else:
+        assert response.status_code == 404
+    for secret in world.secrets:
+        assert secret not in body
+
+    # Denial must look exactly like absence: same status, same bytes.
+    if "{" in action.url:
+        missing = {**world.refs, **MISSING}
+        absent = _request(client, action, missing, token)
+        assert absent.status_code == response.status_code
+        assert absent.get_data() == response.get_data()
+        assert absent.headers.get("Location") == response.headers.get("Location")
+    elif outcome == "hidden":
+        absent = client.get("/no-such-page")
+        assert absent.get_data() == response.get_data()
+
+
+SOCKET_ALLOWED = {"admin", "lead_a", "moderator_a", "member_a", "lead_b"}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_socket_matrix(app, world, login_as, socket_client, actor):
+    client = login_as(world.actors[actor])
+    sock = socket_client(client)
+    if actor in SOCKET_ALLOWED:
+        assert sock.is_connected()
+        ack = sock.emit("session:check", {}, callback=True)
+        assert ack["ok"] is True
+    else:
+        assert not sock.is_connected()
