@@ -122,3 +122,46 @@ def socket_client(app):
 def outbox(app):
     """Emails sent during the test (TESTING keeps them instead of sending)."""
     return app.extensions.setdefault("network.outbox", [])
+
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def pg_url():
+    """A brand-new PostgreSQL database for one test, dropped afterwards."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+        require_or_skip("REQUIRE_SERVICES", f"PostgreSQL not reachable: {error}")
+    name = f"network_test_{os.getpid()}_{next(_db_counter)}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis test database (number 15), emptied before use."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+    except Exception as error:  # noqa: BLE001
+        require_or_skip("REQUIRE_SERVICES", f"Redis not reachable: {error}")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+_db_counter = iter(range(1, 10_000))

@@ -1,0 +1,90 @@
+"""Login throttling: per client and per account, without locking out the real user."""
+
+from __future__ import annotations
+
+import pytest
+
+from network import create_app
+from network.extensions import db
+from tests import factories
+from tests.conftest import IsolatedClient, csrf_token
+
+
+def _app(storage: str = "memory://"):
+    app = create_app(
+        "test",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=storage,
+        LOGIN_LIMIT_CLIENT="6 per minute",
+        LOGIN_LIMIT_ACCOUNT="3 per minute",
+    )
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def _client(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def _try(client, login_name: str, password: str):
+    return client.post(
+        "/login",
+        data={"login_name": login_name, "password": password,
+              "csrf_token": csrf_token(client)},
+    )
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limited_app(request):
+    if request.param == "redis":
+        storage = request.getfixturevalue("redis_url")
+    else:
+        storage = "memory://"
+    app = _app(storage)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def test_account_throttle_spares_the_owners_known_device(limited_app):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    own_phone = _client(limited_app, "10.0.0.1")
+    assert _try(own_phone, member.login_name, factories.PASSWORD).status_code == 302
+    own_phone.post("/logout", data={"csrf_token": csrf_token(own_phone, "/logout")})
+
+    attackers = [_client(limited_app, f"10.0.1.{n}") for n in range(4)]
+    for attacker in attackers[:3]:
+        assert _try(attacker, member.login_name, "guess guess").status_code == 400
+    blocked = _try(attackers[3], member.login_name, factories.PASSWORD)
+    assert blocked.status_code == 429
+    assert "Your account is not locked" in blocked.get_data(as_text=True)
+
+    # The real person, on the device they used before, still gets in.
+    assert _try(own_phone, member.login_name, factories.PASSWORD).status_code == 302
+
+
+def test_client_throttle_limits_guessing_across_accounts(limited_app):
+    org = factories.make_org()
+    members = [factories.make_member(org) for _ in range(4)]
+    attacker = _client(limited_app, "10.0.2.1")
+    statuses = [
+        _try(attacker, members[n % 4].login_name, "guess guess").status_code
+        for n in range(7)
+    ]
+    assert statuses[:6] == [400] * 6
+    assert statuses[6] == 429
+    elsewhere = _client(limited_app, "10.0.2.2")
+    assert _try(elsewhere, members[0].login_name, factories.PASSWORD).status_code == 302
+
+
+def test_successful_logins_are_not_counted(limited_app):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    client = _client(limited_app, "10.0.3.1")
+    for _ in range(8):
+        assert _try(client, member.login_name, factories.PASSWORD).status_code == 302

@@ -1,0 +1,45 @@
+"""`upgrade head` must give exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import inspect, text
+
+from network import create_app
+from network.extensions import db
+
+
+def _upgrade_and_diff(url: str) -> list:
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            diff = compare_metadata(context, db.metadata)
+            tables = set(inspect(connection).get_table_names())
+        db.session.remove()
+        db.engine.dispose()
+    assert "accounts" in tables and "alembic_version" in tables
+    return diff
+
+
+def test_sqlite_upgrade_matches_models(tmp_path):
+    assert _upgrade_and_diff(f"sqlite:///{tmp_path / 'm.sqlite3'}") == []
+
+
+def test_sqlite_connections_use_wal_and_busy_timeout(tmp_path):
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'w.db'}")
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
+
+
+def test_postgres_upgrade_matches_models(pg_url):
+    assert _upgrade_and_diff(pg_url.replace("postgresql://", "postgresql+psycopg://")) == []
