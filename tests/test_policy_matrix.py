@@ -23,6 +23,7 @@ from network.models import (
     Status,
     VettingItem,
 )
+from network.orgs import services as org_services
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -64,7 +65,9 @@ def world(app) -> World:
     target = factories.make_member(org_a, pseudonym="Target Person")
     applicant = factories.make_member(org_a, status=Status.PENDING,
                                       pseudonym="Applicant Person")
-    invitation, _ = factories.make_invitation(org_a, actors["lead_a"])
+    invitation, _ = org_services.issue_invitation(org_a, actor=actors["lead_a"])
+    org_services.set_role(target.membership, Role.MODERATOR, actor=actors["lead_a"])
+    org_services.set_role(target.membership, Role.MEMBER, actor=actors["lead_a"])
     item = db.session.scalar(select(VettingItem).where(
         VettingItem.organization_id == org_a.id))
     refs = {

@@ -250,7 +250,7 @@ def _pseudonyms(account_ids: set[int | None]) -> dict[int, str]:
     rows = db.session.execute(
         select(Profile.account_id, Profile.pseudonym).where(Profile.account_id.in_(ids))
     )
-    names = dict(rows.tuples())
+    names = {account_id: name for account_id, name in rows}
     admins = db.session.scalars(
         select(Account.id).where(Account.id.in_(ids), Account.is_platform_admin)
     )

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 FLASK = (
-    [str(VENV_BIN / "flask")] if (VENV_BIN / "flask").exists() else [PYTHON, "-m", "flask"]
+    [str(VENV_BIN / "flask")]
+    if (VENV_BIN / "flask").exists()
+    else [PYTHON, "-m", "flask"]
 )
 DEMO_PASSWORD = "peer-demo-2026"
 CHROMIUM_ARGS = [
@@ -48,7 +50,9 @@ NEUTRAL_PAGE = (
     b"<body><h1>Weather</h1><p>Sunny with a few clouds.</p></body></html>"
 )
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
-INVITE_RE = re.compile(r"code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) joins Harbour Light")
+INVITE_RE = re.compile(
+    r"code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) joins Harbour Light"
+)
 # Settings from the caller's environment that would change what we test.
 SCRUBBED_ENV = (
     "SOCKETIO_MESSAGE_QUEUE",
@@ -108,11 +112,18 @@ class LiveServer:
     stdout_path: Path
     stderr_path: Path
     process: subprocess.Popen | None = None
-    failed: bool = field(default=False)
 
     def logs(self) -> str:
-        out = self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""
-        err = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+        out = (
+            self.stdout_path.read_text(errors="replace")
+            if self.stdout_path.exists()
+            else ""
+        )
+        err = (
+            self.stderr_path.read_text(errors="replace")
+            if self.stderr_path.exists()
+            else ""
+        )
         return f"--- server stdout ---\n{out}\n--- server stderr ---\n{err}"
 
 
@@ -160,7 +171,9 @@ def _wait_healthy(server: LiveServer, timeout: float = 20.0) -> None:
         except requests.RequestException as error:
             last_error = repr(error)
         time.sleep(0.1)
-    pytest.fail(f"/healthz did not answer 200 in {timeout}s ({last_error})\n{server.logs()}")
+    pytest.fail(
+        f"/healthz did not answer 200 in {timeout}s ({last_error})\n{server.logs()}"
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -220,21 +233,20 @@ def live_server(request, tmp_path_factory, neutral_site):
         yield server
     finally:
         _stop(server.process)
-        if server.failed:
-            print(f"\n[{async_mode} server on {server.base_url}]\n{server.logs()}")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Attach the server's output to a failing test's report."""
+    """Print the server's output under a failing test (in pytest's report)."""
     outcome = yield
     report = outcome.get_result()
     if not report.failed:
         return
     server = getattr(item, "funcargs", {}).get("live_server")
     if isinstance(server, LiveServer):
-        server.failed = True
-        report.sections.append((f"live server ({server.async_mode}) output", server.logs()))
+        report.sections.append(
+            (f"live server ({server.async_mode}) output", server.logs())
+        )
 
 
 # --- HTTP and socket helpers ----------------------------------------------------------
