@@ -52,7 +52,13 @@ def seed_demo(if_empty: bool) -> None:
     from network.demo import seed
 
     if if_empty and db.session.scalar(select(func.count(Account.id))):
-        click.echo("The database has accounts already; the demo was not added.")
+        from network.demo import PEOPLE
+
+        click.echo("The database has accounts already; the demo was not added again.")
+        click.echo(f"Demo logins (password {DEMO_PASSWORD}, if this is the demo):")
+        click.echo("  admin              platform admin")
+        for login_name, pseudonym, *_ in PEOPLE:
+            click.echo(f"  {login_name:<18} {pseudonym}")
         return
     logins = seed(DEMO_PASSWORD)
     click.echo("\nDemo network ready. Every demo login uses the password: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from network import policy
 from network.accounts import services as account_services
@@ -42,6 +43,7 @@ def requests():
     stmt = policy.visible_memberships(
         select(Membership).where(Membership.status == Status.PENDING), current_user
     ).order_by(Membership.created_at)
+    stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
     return render_template("orgs/requests.html", memberships=db.session.scalars(stmt))
 
 
@@ -91,6 +93,7 @@ def members():
         ),
         current_user,
     ).order_by(Membership.status, Membership.role.desc(), Membership.id)
+    stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
     return render_template("orgs/members.html", memberships=db.session.scalars(stmt))
 
 
