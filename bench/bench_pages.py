@@ -37,20 +37,27 @@ def run(members: int, repeat: int) -> None:
         client = app.test_client()
         login(client, lead)
         statements = []
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *args: statements.append(1))
-        for path in ("/", "/org/members", "/org/requests",
-                     f"/orgs/{org.public_id}/audit"):
+        event.listen(
+            db.engine, "before_cursor_execute", lambda *args: statements.append(1)
+        )
+        for path in (
+            "/",
+            "/org/members",
+            "/org/requests",
+            f"/orgs/{org.public_id}/audit",
+        ):
             timings = []
             for _ in range(repeat):
                 statements.clear()
                 start = time.perf_counter()
                 assert client.get(path).status_code == 200
                 timings.append((time.perf_counter() - start) * 1000)
-            print(f"{path:<28} members={members:<5} "
-                  f"median={statistics.median(timings):6.2f} ms  "
-                  f"p95={sorted(timings)[int(len(timings) * 0.95) - 1]:6.2f} ms  "
-                  f"sql={len(statements)}")
+            print(
+                f"{path:<28} members={members:<5} "
+                f"median={statistics.median(timings):6.2f} ms  "
+                f"p95={sorted(timings)[int(len(timings) * 0.95) - 1]:6.2f} ms  "
+                f"sql={len(statements)}"
+            )
         db.session.remove()
         db.drop_all()
 

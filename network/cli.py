@@ -34,7 +34,9 @@ def create_admin(login_name: str, password: str, pseudonym: str) -> None:
 
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
-    data = services.NewAccount(login_name=login_name, password=password, pseudonym=pseudonym)
+    data = services.NewAccount(
+        login_name=login_name, password=password, pseudonym=pseudonym
+    )
     try:
         services.check_new_account(data)
     except services.InputError as error:
@@ -61,8 +63,9 @@ def seed_demo(if_empty: bool) -> None:
             click.echo(f"  {login_name:<18} {pseudonym}")
         return
     logins = seed(DEMO_PASSWORD)
-    click.echo("\nDemo network ready. Every demo login uses the password: "
-               f"{DEMO_PASSWORD}")
+    click.echo(
+        f"\nDemo network ready. Every demo login uses the password: {DEMO_PASSWORD}"
+    )
     for login_name, description in logins:
         click.echo(f"  {login_name:<18} {description}")
     click.echo("")
@@ -74,7 +77,9 @@ def seed_demo(if_empty: bool) -> None:
 def serve(host: str, port: int) -> None:
     """Run the gevent server (a fresh process, so monkey-patching comes first)."""
     wsgi = Path(__file__).resolve().parent.parent / "wsgi.py"
-    os.execv(sys.executable, [sys.executable, str(wsgi), "--host", host, "--port", str(port)])
+    os.execv(
+        sys.executable, [sys.executable, str(wsgi), "--host", host, "--port", str(port)]
+    )
 
 
 @click.command("cleanup")

@@ -8,45 +8,116 @@ from network.models import Account, Membership, Role, Status, utcnow
 from network.orgs import services as orgs
 
 ORGS = [
-    ("Harbour Light Peer Collective", "NS",
-     "Peer support and outreach for survivors across the Maritimes."),
-    ("Prairie Bridges Survivor Network", "MB",
-     "Survivor-led peer mentoring in Winnipeg and rural Manitoba."),
-    ("Fleuve Solidaire", "QC",
-     "Soutien par les pairs pour les survivantes et survivants, à Montréal."),
-    ("Coastal Roots Peer Alliance", "BC",
-     "Peer supporters working with survivors on the west coast."),
+    (
+        "Harbour Light Peer Collective",
+        "NS",
+        "Peer support and outreach for survivors across the Maritimes.",
+    ),
+    (
+        "Prairie Bridges Survivor Network",
+        "MB",
+        "Survivor-led peer mentoring in Winnipeg and rural Manitoba.",
+    ),
+    (
+        "Fleuve Solidaire",
+        "QC",
+        "Soutien par les pairs pour les survivantes et survivants, à Montréal.",
+    ),
+    (
+        "Coastal Roots Peer Alliance",
+        "BC",
+        "Peer supporters working with survivors on the west coast.",
+    ),
 ]
 
 # (login, pseudonym, org index, role, status, pronouns, languages, region)
 PEOPLE = [
     ("harbour.lead", "Tidewater", 0, Role.LEAD, Status.APPROVED, "she/her", "en", "NS"),
-    ("harbour.mod", "Lantern", 0, Role.MODERATOR, Status.APPROVED, "they/them", "en",
-     "NS"),
-    ("harbour.sam", "Driftwood", 0, Role.MEMBER, Status.APPROVED, "he/him", "en,fr",
-     "NB"),
-    ("harbour.ana", "Sea Glass", 0, Role.MEMBER, Status.APPROVED, "she/her", "en,pt",
-     "NS"),
-    ("harbour.new", "Northern Wren", 0, Role.MEMBER, Status.PENDING, "she/her", "en",
-     "PE"),
-    ("prairie.lead", "Wheatfield", 1, Role.LEAD, Status.APPROVED, "she/her", "en", "MB"),
-    ("prairie.mod", "Aspen Grove", 1, Role.MODERATOR, Status.APPROVED, "he/him",
-     "en,oj", "MB"),
+    (
+        "harbour.mod",
+        "Lantern",
+        0,
+        Role.MODERATOR,
+        Status.APPROVED,
+        "they/them",
+        "en",
+        "NS",
+    ),
+    (
+        "harbour.sam",
+        "Driftwood",
+        0,
+        Role.MEMBER,
+        Status.APPROVED,
+        "he/him",
+        "en,fr",
+        "NB",
+    ),
+    (
+        "harbour.ana",
+        "Sea Glass",
+        0,
+        Role.MEMBER,
+        Status.APPROVED,
+        "she/her",
+        "en,pt",
+        "NS",
+    ),
+    (
+        "harbour.new",
+        "Northern Wren",
+        0,
+        Role.MEMBER,
+        Status.PENDING,
+        "she/her",
+        "en",
+        "PE",
+    ),
+    (
+        "prairie.lead",
+        "Wheatfield",
+        1,
+        Role.LEAD,
+        Status.APPROVED,
+        "she/her",
+        "en",
+        "MB",
+    ),
+    (
+        "prairie.mod",
+        "Aspen Grove",
+        1,
+        Role.MODERATOR,
+        Status.APPROVED,
+        "he/him",
+        "en,oj",
+        "MB",
+    ),
     ("prairie.jo", "Kestrel", 1, Role.MEMBER, Status.APPROVED, "they/them", "en", "SK"),
     ("prairie.new", "Quiet River", 1, Role.MEMBER, Status.PENDING, "", "en,cr", "MB"),
     ("fleuve.lead", "Héron Bleu", 2, Role.LEAD, Status.APPROVED, "elle", "fr,en", "QC"),
     ("fleuve.marie", "Luciole", 2, Role.MEMBER, Status.APPROVED, "elle", "fr", "QC"),
     ("fleuve.new", "Petit Cerf", 2, Role.MEMBER, Status.PENDING, "il", "fr", "QC"),
     ("coastal.lead", "Cedar", 3, Role.LEAD, Status.APPROVED, "he/him", "en,tl", "BC"),
-    ("coastal.kai", "Salt Marsh", 3, Role.MEMBER, Status.APPROVED, "they/them",
-     "en,zh", "BC"),
+    (
+        "coastal.kai",
+        "Salt Marsh",
+        3,
+        Role.MEMBER,
+        Status.APPROVED,
+        "they/them",
+        "en,zh",
+        "BC",
+    ),
 ]
 
 
 def seed(password: str) -> list[tuple[str, str]]:
     """Create the demo rows; returns (login, description) pairs to print."""
     admin = accounts._create_account(
-        accounts.NewAccount(login_name="admin", password=password, pseudonym="Network Admin")
+        accounts.NewAccount(
+            login_name="admin", password=password, pseudonym="Network Admin"
+        )
     )
     admin.is_platform_admin = True
     db.session.commit()
@@ -92,7 +163,8 @@ def seed(password: str) -> list[tuple[str, str]]:
         label = {"lead": "lead", "moderator": "moderator", "member": "peer supporter"}
         state = "pending request" if status == Status.PENDING else label[role]
         logins.append((login, f"{state}, {org.name} ({pseudonym})"))
-    _, code = orgs.issue_invitation(created[0], actor=leads[0], max_uses=5, days=30,
-                                    note="Demo cohort")
+    _, code = orgs.issue_invitation(
+        created[0], actor=leads[0], max_uses=5, days=30, note="Demo cohort"
+    )
     logins.append(("(invitation)", f"code {code} joins Harbour Light Peer Collective"))
     return logins

@@ -18,8 +18,11 @@ def send_mail(to: str, subject: str, body: str) -> None:
             outbox.append((to, subject, body))
         else:
             # Development only: printed to the console, never through logging.
-            print(f"--- email (no MAIL_SERVER set) ---\n{subject}\n\n{body}\n---",
-                  file=sys.stdout, flush=True)
+            print(
+                f"--- email (no MAIL_SERVER set) ---\n{subject}\n\n{body}\n---",
+                file=sys.stdout,
+                flush=True,
+            )
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]

@@ -135,7 +135,9 @@ def access_pending_request(actor, profile_public_id: str) -> Membership:
 
 def can_change_status(actor, membership: Membership) -> bool:
     """Leads suspend and reinstate others in their org, never themselves."""
-    return can_manage_membership(actor, membership) and membership.account_id != actor.id
+    return (
+        can_manage_membership(actor, membership) and membership.account_id != actor.id
+    )
 
 
 def can_set_role(actor, membership: Membership, role: str) -> bool:
@@ -242,12 +244,9 @@ def visible_profiles(stmt: Select, actor) -> Select:
     mine = active_membership(account)
     if mine is None:
         return stmt.where(Profile.account_id == account.id)
-    same_org = (
-        select(Membership.account_id)
-        .where(
-            Membership.organization_id == mine.organization_id,
-            Membership.status == Status.APPROVED,
-        )
+    same_org = select(Membership.account_id).where(
+        Membership.organization_id == mine.organization_id,
+        Membership.status == Status.APPROVED,
     )
     return stmt.where(
         (Profile.account_id == account.id) | Profile.account_id.in_(same_org)

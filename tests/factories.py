@@ -22,8 +22,22 @@ from network.security import hash_password, hash_secret, new_code
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
-_NAMES = ["Willow", "Harbor", "Juniper", "Falcon", "Meadow", "Spruce", "Heron",
-          "Quartz", "Sparrow", "Thistle", "Aurora", "Birch", "Cobalt", "Dune"]
+_NAMES = [
+    "Willow",
+    "Harbor",
+    "Juniper",
+    "Falcon",
+    "Meadow",
+    "Spruce",
+    "Heron",
+    "Quartz",
+    "Sparrow",
+    "Thistle",
+    "Aurora",
+    "Birch",
+    "Cobalt",
+    "Dune",
+]
 
 
 def _unique_pseudonym() -> str:
@@ -31,15 +45,18 @@ def _unique_pseudonym() -> str:
     return f"{_NAMES[n % len(_NAMES)]} {chr(ord('a') + n // len(_NAMES) % 26)}x{n}"
 
 
-def make_org(name: str | None = None, region: str = "ON", items: int = 2) -> Organization:
+def make_org(
+    name: str | None = None, region: str = "ON", items: int = 2
+) -> Organization:
     """An active organization with a vetting checklist of `items` items."""
     org = Organization(name=name or f"Agency {next(_counter)}", region=region)
     db.session.add(org)
     db.session.flush()
     for position in range(items):
         db.session.add(
-            VettingItem(organization_id=org.id, label=f"Check {position + 1}",
-                        position=position)
+            VettingItem(
+                organization_id=org.id, label=f"Check {position + 1}", position=position
+            )
         )
     db.session.commit()
     return org
@@ -80,7 +97,9 @@ def make_account(
 
 def make_admin() -> Account:
     """The platform admin."""
-    return make_account("Platform Admin", login_name=f"admin{next(_counter)}", admin=True)
+    return make_account(
+        "Platform Admin", login_name=f"admin{next(_counter)}", admin=True
+    )
 
 
 def make_member(

@@ -42,4 +42,7 @@ def test_sqlite_connections_use_wal_and_busy_timeout(tmp_path):
 
 
 def test_postgres_upgrade_matches_models(pg_url):
-    assert _upgrade_and_diff(pg_url.replace("postgresql://", "postgresql+psycopg://")) == []
+    assert (
+        _upgrade_and_diff(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+        == []
+    )

@@ -37,8 +37,13 @@ ACTORS = [
     "lead_b",
     "anonymous",
 ]
-MISSING = {"target": "missingMissing1", "applicant": "missingMissing2",
-           "invitation": "missingMissing3", "item": "999999", "org": "missingMissing4"}
+MISSING = {
+    "target": "missingMissing1",
+    "applicant": "missingMissing2",
+    "invitation": "missingMissing3",
+    "item": "999999",
+    "org": "missingMissing4",
+}
 
 
 @dataclass
@@ -63,21 +68,27 @@ def world(app) -> World:
         "anonymous": None,
     }
     target = factories.make_member(org_a, pseudonym="Target Person")
-    applicant = factories.make_member(org_a, status=Status.PENDING,
-                                      pseudonym="Applicant Person")
+    applicant = factories.make_member(
+        org_a, status=Status.PENDING, pseudonym="Applicant Person"
+    )
     invitation, _ = org_services.issue_invitation(org_a, actor=actors["lead_a"])
     org_services.set_role(target.membership, Role.MODERATOR, actor=actors["lead_a"])
     org_services.set_role(target.membership, Role.MEMBER, actor=actors["lead_a"])
-    item = db.session.scalar(select(VettingItem).where(
-        VettingItem.organization_id == org_a.id))
+    item = db.session.scalar(
+        select(VettingItem).where(VettingItem.organization_id == org_a.id)
+    )
     refs = {
         "target": target.profile.public_id,
         "applicant": applicant.profile.public_id,
         "invitation": invitation.public_id,
         "item": str(item.id),
         "org": org_a.public_id,
-        "items": [str(i) for i in db.session.scalars(
-            select(VettingItem.id).where(VettingItem.organization_id == org_a.id))],
+        "items": [
+            str(i)
+            for i in db.session.scalars(
+                select(VettingItem.id).where(VettingItem.organization_id == org_a.id)
+            )
+        ],
     }
     return World(actors, refs, secrets=["Target Person", "Applicant Person"])
 
@@ -85,10 +96,16 @@ def world(app) -> World:
 def snapshot() -> tuple:
     """Everything a refused action must leave untouched."""
     return (
-        sorted(db.session.execute(
-            select(Membership.id, Membership.status, Membership.role)).tuples()),
-        sorted(db.session.execute(
-            select(Invitation.id, Invitation.revoked_at, Invitation.uses)).tuples()),
+        sorted(
+            db.session.execute(
+                select(Membership.id, Membership.status, Membership.role)
+            ).tuples()
+        ),
+        sorted(
+            db.session.execute(
+                select(Invitation.id, Invitation.revoked_at, Invitation.uses)
+            ).tuples()
+        ),
         sorted(db.session.execute(select(VettingItem.id, VettingItem.active)).tuples()),
         db.session.scalar(select(func.count(Organization.id))),
         db.session.scalar(select(func.count(AuditEvent.id))),
@@ -109,40 +126,100 @@ class Action:
 LEAD_A = frozenset({"lead_a"})
 MEMBERS_A = frozenset({"lead_a", "moderator_a", "member_a"})
 ACTIONS = [
-    Action("view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})),
+    Action(
+        "view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})
+    ),
     Action("view request", "GET", "/org/requests/{applicant}", allowed=LEAD_A),
-    Action("approve", "POST", "/org/requests/{applicant}",
-           {"action": "approve", "approve-items": "{items}"}, LEAD_A),
-    Action("reject", "POST", "/org/requests/{applicant}",
-           {"action": "reject", "reject-reason": "not now"}, LEAD_A),
-    Action("view members", "GET", "/org/members", allowed=frozenset({"lead_a", "lead_b"})),
+    Action(
+        "approve",
+        "POST",
+        "/org/requests/{applicant}",
+        {"action": "approve", "approve-items": "{items}"},
+        LEAD_A,
+    ),
+    Action(
+        "reject",
+        "POST",
+        "/org/requests/{applicant}",
+        {"action": "reject", "reject-reason": "not now"},
+        LEAD_A,
+    ),
+    Action(
+        "view members", "GET", "/org/members", allowed=frozenset({"lead_a", "lead_b"})
+    ),
     Action("view member", "GET", "/org/members/{target}", allowed=LEAD_A),
-    Action("suspend", "POST", "/org/members/{target}",
-           {"action": "suspend", "suspend-reason": "safety"}, LEAD_A),
-    Action("set role", "POST", "/org/members/{target}",
-           {"action": "role", "role-role": "moderator"}, LEAD_A),
-    Action("reset code", "POST", "/org/members/{target}", {"action": "reset_code"},
-           LEAD_A),
-    Action("view invitations", "GET", "/org/invitations",
-           allowed=frozenset({"lead_a", "lead_b"})),
-    Action("issue invitation", "POST", "/org/invitations",
-           {"max_uses": "2", "days": "3"}, frozenset({"lead_a", "lead_b"})),
-    Action("revoke invitation", "POST", "/org/invitations/{invitation}/revoke", {},
-           LEAD_A),
-    Action("view settings", "GET", "/org/settings", allowed=frozenset({"lead_a", "lead_b"})),
-    Action("add checklist item", "POST", "/org/settings",
-           {"action": "add", "label": "Safety plan made"},
-           frozenset({"lead_a", "lead_b"})),
-    Action("remove checklist item", "POST", "/org/settings/items/{item}/remove", {},
-           LEAD_A),
-    Action("view audit", "GET", "/orgs/{org}/audit", allowed=frozenset({"lead_a", "admin"})),
-    Action("admin list orgs", "GET", "/admin/organizations", allowed=frozenset({"admin"})),
-    Action("admin create org", "POST", "/admin/organizations",
-           {"name": "Agency Gamma", "region": "ON"}, frozenset({"admin"})),
-    Action("admin view org", "GET", "/admin/organizations/{org}",
-           allowed=frozenset({"admin"})),
-    Action("admin lead code", "POST", "/admin/organizations/{org}", {"days": "3"},
-           frozenset({"admin"})),
+    Action(
+        "suspend",
+        "POST",
+        "/org/members/{target}",
+        {"action": "suspend", "suspend-reason": "safety"},
+        LEAD_A,
+    ),
+    Action(
+        "set role",
+        "POST",
+        "/org/members/{target}",
+        {"action": "role", "role-role": "moderator"},
+        LEAD_A,
+    ),
+    Action(
+        "reset code", "POST", "/org/members/{target}", {"action": "reset_code"}, LEAD_A
+    ),
+    Action(
+        "view invitations",
+        "GET",
+        "/org/invitations",
+        allowed=frozenset({"lead_a", "lead_b"}),
+    ),
+    Action(
+        "issue invitation",
+        "POST",
+        "/org/invitations",
+        {"max_uses": "2", "days": "3"},
+        frozenset({"lead_a", "lead_b"}),
+    ),
+    Action(
+        "revoke invitation", "POST", "/org/invitations/{invitation}/revoke", {}, LEAD_A
+    ),
+    Action(
+        "view settings", "GET", "/org/settings", allowed=frozenset({"lead_a", "lead_b"})
+    ),
+    Action(
+        "add checklist item",
+        "POST",
+        "/org/settings",
+        {"action": "add", "label": "Safety plan made"},
+        frozenset({"lead_a", "lead_b"}),
+    ),
+    Action(
+        "remove checklist item", "POST", "/org/settings/items/{item}/remove", {}, LEAD_A
+    ),
+    Action(
+        "view audit", "GET", "/orgs/{org}/audit", allowed=frozenset({"lead_a", "admin"})
+    ),
+    Action(
+        "admin list orgs", "GET", "/admin/organizations", allowed=frozenset({"admin"})
+    ),
+    Action(
+        "admin create org",
+        "POST",
+        "/admin/organizations",
+        {"name": "Agency Gamma", "region": "ON"},
+        frozenset({"admin"}),
+    ),
+    Action(
+        "admin view org",
+        "GET",
+        "/admin/organizations/{org}",
+        allowed=frozenset({"admin"}),
+    ),
+    Action(
+        "admin lead code",
+        "POST",
+        "/admin/organizations/{org}",
+        {"days": "3"},
+        frozenset({"admin"}),
+    ),
     Action("view profile", "GET", "/profiles/{target}", allowed=MEMBERS_A),
 ]
 

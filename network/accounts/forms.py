@@ -46,7 +46,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 def _login_name_chars(form, field) -> None:
     if field.data and not LOGIN_RE.match(field.data.strip()):
-        raise ValidationError("Use letters, numbers, dots, dashes and underscores only.")
+        raise ValidationError(
+            "Use letters, numbers, dots, dashes and underscores only."
+        )
 
 
 def _pseudonym_rules(form, field) -> None:
@@ -133,7 +135,10 @@ class RequestSignUpForm(SignUpForm):
     )
     note = TextAreaField(
         "A note for the organization (optional)",
-        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
+        validators=[
+            Optional(),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
     )
 
 
@@ -145,7 +150,10 @@ class AnotherOrganizationForm(FlaskForm):
     )
     note = TextAreaField(
         "A note for the organization (optional)",
-        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
+        validators=[
+            Optional(),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
     )
 
 
@@ -163,7 +171,10 @@ class ProfileForm(FlaskForm):
     languages = MultiCheckboxField("Languages", choices=LANGUAGE_CHOICES)
     bio = TextAreaField(
         "Short bio (optional; avoid details that could identify you)",
-        validators=[Optional(), Length(max=600, message="Keep it under 600 characters.")],
+        validators=[
+            Optional(),
+            Length(max=600, message="Keep it under 600 characters."),
+        ],
     )
     email = EmailField(
         "Email (private, optional, only for password resets)",

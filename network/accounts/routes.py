@@ -63,7 +63,9 @@ def _known_device() -> bool:
     account = db.session.scalar(
         select(services.Account).where(services.Account.login_key == name)
     )
-    return bool(account and mark and hmac.compare_digest(mark, _device_mark(account.id)))
+    return bool(
+        account and mark and hmac.compare_digest(mark, _device_mark(account.id))
+    )
 
 
 def _failed(response: Response) -> bool:
@@ -167,7 +169,9 @@ def join_with_invitation():
     form = InvitationSignUpForm()
     if form.validate_on_submit():
         try:
-            account = services.sign_up_with_invitation(_new_account(form), form.code.data)
+            account = services.sign_up_with_invitation(
+                _new_account(form), form.code.data
+            )
         except services.InputError as error:
             _apply_input_error(form, error)
         else:
@@ -231,7 +235,9 @@ def waiting():
     if rejected and form.validate_on_submit():
         org = _chosen_org(form)
         if org is not None:
-            services.request_another_organization(current_user, org, form.note.data or "")
+            services.request_another_organization(
+                current_user, org, form.note.data or ""
+            )
             flash("Your request was sent.")
             return redirect(url_for("accounts.waiting"))
     status = 400 if form.is_submitted() else 200
@@ -331,7 +337,9 @@ def reset_with_token(token: str):
     if not services.reset_token_valid(token):
         return render_template("accounts/reset_expired.html"), 404
     form = ResetTokenForm()
-    if form.validate_on_submit() and services.reset_with_token(token, form.password.data):
+    if form.validate_on_submit() and services.reset_with_token(
+        token, form.password.data
+    ):
         flash("Your password is changed. Sign in with it now.")
         return redirect(url_for("accounts.login"))
     status = 400 if form.is_submitted() else 200

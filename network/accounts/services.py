@@ -108,7 +108,9 @@ def _create_account(data: NewAccount) -> Account:
 def find_usable_invitation(code: str) -> Invitation | None:
     """The invitation behind a code, if it can still be used."""
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.code_hash == hash_secret(normalize_code(code)))
+        select(Invitation).where(
+            Invitation.code_hash == hash_secret(normalize_code(code))
+        )
     )
     if invitation is None or not invitation.usable(utcnow()):
         return None
@@ -178,12 +180,16 @@ def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Acco
             request_note=note.strip(),
         )
     )
-    audit.record("membership.requested", actor=account, organization=org, target=account)
+    audit.record(
+        "membership.requested", actor=account, organization=org, target=account
+    )
     db.session.commit()
     return account
 
 
-def request_another_organization(account: Account, org: Organization, note: str) -> None:
+def request_another_organization(
+    account: Account, org: Organization, note: str
+) -> None:
     """After a rejection, a person may ask a different organization instead."""
     membership = account.membership
     membership.organization_id = org.id
@@ -194,7 +200,9 @@ def request_another_organization(account: Account, org: Organization, note: str)
     membership.rejection_reason = ""
     membership.decided_at = None
     membership.created_at = utcnow()
-    audit.record("membership.requested", actor=account, organization=org, target=account)
+    audit.record(
+        "membership.requested", actor=account, organization=org, target=account
+    )
     db.session.commit()
 
 

@@ -152,5 +152,7 @@ class Invitation(db.Model):
     def usable(self, now: datetime) -> bool:
         """True while the code is unrevoked, unexpired and has uses left."""
         return (
-            self.revoked_at is None and self.expires_at > now and self.uses < self.max_uses
+            self.revoked_at is None
+            and self.expires_at > now
+            and self.uses < self.max_uses
         )

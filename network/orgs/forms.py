@@ -8,7 +8,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from network.accounts.forms import REGION_CHOICES, MultiCheckboxField
 
-ROLE_CHOICES = [("member", "Peer supporter"), ("moderator", "Moderator"), ("lead", "Lead")]
+ROLE_CHOICES = [
+    ("member", "Peer supporter"),
+    ("moderator", "Moderator"),
+    ("lead", "Lead"),
+]
 
 
 class OrganizationForm(FlaskForm):
@@ -28,7 +32,10 @@ class OrganizationForm(FlaskForm):
     )
     description = TextAreaField(
         "Description",
-        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Keep it under 1,000 characters."),
+        ],
     )
 
 
@@ -53,7 +60,10 @@ class InvitationForm(FlaskForm):
     )
     note = StringField(
         "Private note (for example, which training cohort)",
-        validators=[Optional(), Length(max=120, message="Keep it under 120 characters.")],
+        validators=[
+            Optional(),
+            Length(max=120, message="Keep it under 120 characters."),
+        ],
     )
 
 

@@ -113,7 +113,9 @@ def member_detail(public_id: str):
         if not policy.can_change_status(current_user, membership):
             raise NotFound()
         if action == "suspend" and suspend.validate_on_submit():
-            services.suspend_membership(membership, suspend.reason.data, actor=current_user)
+            services.suspend_membership(
+                membership, suspend.reason.data, actor=current_user
+            )
             flash(f"{membership.account.pseudonym} is suspended.")
             return redirect(url_for("orgs.member_detail", public_id=public_id))
         if action == "reinstate" and plain.validate_on_submit():
@@ -238,8 +240,12 @@ def audit_log(org_id: str):
     before = request.args.get("before", type=int)
     if before:
         stmt = stmt.where(AuditEvent.id < before)
-    events = list(db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE)))
-    names = _pseudonyms({e.actor_id for e in events} | {e.target_account_id for e in events})
+    events = list(
+        db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE))
+    )
+    names = _pseudonyms(
+        {e.actor_id for e in events} | {e.target_account_id for e in events}
+    )
     older = events[-1].id if len(events) == AUDIT_PAGE else None
     return render_template(
         "orgs/audit.html", org=org, events=events, names=names, older=older
@@ -273,7 +279,9 @@ def admin_organizations():
     if form.validate_on_submit():
         try:
             org = services.create_organization(
-                form.name.data, form.region.data, form.description.data or "",
+                form.name.data,
+                form.region.data,
+                form.description.data or "",
                 actor=current_user,
             )
         except services.OrgInputError as error:
@@ -282,9 +290,9 @@ def admin_organizations():
             flash(f"{org.name} is created. Now appoint its first lead.")
             return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
     orgs = db.session.scalars(select(Organization).order_by(Organization.name))
-    return render_template(
-        "admin/organizations.html", form=form, orgs=orgs
-    ), _status(form)
+    return render_template("admin/organizations.html", form=form, orgs=orgs), _status(
+        form
+    )
 
 
 @bp.route("/admin/organizations/<org_id>", methods=["GET", "POST"])

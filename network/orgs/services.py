@@ -51,7 +51,9 @@ def create_organization(
     db.session.add(org)
     db.session.flush()
     for position, label in enumerate(DEFAULT_CHECKLIST):
-        db.session.add(VettingItem(organization_id=org.id, label=label, position=position))
+        db.session.add(
+            VettingItem(organization_id=org.id, label=label, position=position)
+        )
     audit.record("organization.created", actor=actor, organization=org, name=name)
     db.session.commit()
     return org
@@ -231,7 +233,9 @@ def add_vetting_item(org: Organization, label: str, *, actor: Account) -> Vettin
     )
     item = VettingItem(organization_id=org.id, label=label.strip(), position=position)
     db.session.add(item)
-    audit.record("checklist.item_added", actor=actor, organization=org, label=item.label)
+    audit.record(
+        "checklist.item_added", actor=actor, organization=org, label=item.label
+    )
     db.session.commit()
     return item
 
@@ -240,13 +244,16 @@ def remove_vetting_item(item: VettingItem, *, actor: Account) -> None:
     """Retire a checklist item; past attestations keep their wording."""
     item.active = False
     org = db.session.get(Organization, item.organization_id)
-    audit.record("checklist.item_removed", actor=actor, organization=org, label=item.label)
+    audit.record(
+        "checklist.item_removed", actor=actor, organization=org, label=item.label
+    )
     db.session.commit()
 
 
 def set_accepts_requests(org: Organization, accepts: bool, *, actor: Account) -> None:
     """Whether newcomers may pick this organization from the list."""
     org.accepts_requests = accepts
-    audit.record("organization.requests_toggled", actor=actor, organization=org,
-                 accepts=accepts)
+    audit.record(
+        "organization.requests_toggled", actor=actor, organization=org, accepts=accepts
+    )
     db.session.commit()

@@ -149,19 +149,26 @@ def test_session_cookie_flags_and_remember_me_off_by_default(app, client):
     resp = post_form(
         secure,
         "/login",
-        {"login_name": member.login_name, "password": factories.PASSWORD,
-         "remember": "y"},
+        {
+            "login_name": member.login_name,
+            "password": factories.PASSWORD,
+            "remember": "y",
+        },
     )
     assert resp.status_code == 302
-    remembered = next(c for c in resp.headers.getlist("Set-Cookie")
-                      if c.startswith("pn_session="))
+    remembered = next(
+        c for c in resp.headers.getlist("Set-Cookie") if c.startswith("pn_session=")
+    )
     assert "Expires" in remembered
     https = app.test_client()
     token = csrf_token(https)
     resp = https.post(
         "/login",
-        data={"login_name": member.login_name, "password": factories.PASSWORD,
-              "csrf_token": token},
+        data={
+            "login_name": member.login_name,
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+        },
         base_url="https://localhost",
     )
     assert any("Secure" in c for c in resp.headers.getlist("Set-Cookie"))
@@ -170,12 +177,18 @@ def test_session_cookie_flags_and_remember_me_off_by_default(app, client):
 def test_unknown_login_name_gets_the_same_answer_as_wrong_password(app, client):
     org = factories.make_org()
     member = factories.make_member(org)
-    wrong = post_form(client, "/login", {"login_name": member.login_name,
-                                         "password": "wrong password!"})
-    unknown = post_form(client, "/login", {"login_name": "nobody-here",
-                                           "password": "wrong password!"})
+    wrong = post_form(
+        client,
+        "/login",
+        {"login_name": member.login_name, "password": "wrong password!"},
+    )
+    unknown = post_form(
+        client, "/login", {"login_name": "nobody-here", "password": "wrong password!"}
+    )
     assert wrong.status_code == unknown.status_code == 400
-    strip = lambda html: html.replace(member.login_name, "X").replace("nobody-here", "X")  # noqa: E731
+    strip = lambda html: html.replace(member.login_name, "X").replace(
+        "nobody-here", "X"
+    )  # noqa: E731
     assert strip(wrong.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
 
 
@@ -187,15 +200,24 @@ def test_password_change_signs_out_other_browsers(app, login_as):
     response = post_form(
         laptop,
         "/account/password",
-        {"current": factories.PASSWORD, "password": "brand new password",
-         "confirm": "brand new password"},
+        {
+            "current": factories.PASSWORD,
+            "password": "brand new password",
+            "confirm": "brand new password",
+        },
         token_from="/account/password",
     )
     assert response.status_code == 302
     assert "Hello," in laptop.get("/").get_data(as_text=True)
     assert "Hello," not in phone.get("/").get_data(as_text=True)
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "password.changed")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "password.changed"
+            )
+        )
+        == 1
+    )
 
 
 def test_password_change_with_wrong_current_password_changes_nothing(app, login_as):
@@ -206,8 +228,11 @@ def test_password_change_with_wrong_current_password_changes_nothing(app, login_
     response = post_form(
         client,
         "/account/password",
-        {"current": "not my password", "password": "brand new password",
-         "confirm": "brand new password"},
+        {
+            "current": "not my password",
+            "password": "brand new password",
+            "confirm": "brand new password",
+        },
         token_from="/account/password",
     )
     assert response.status_code == 400
@@ -231,21 +256,39 @@ def test_reset_with_lead_code(app, login_as, client):
     html = page.get_data(as_text=True)
     code = html.split('id="reset-code">')[1].split("<")[0]
 
-    bad = post_form(client, "/reset/code", {"login_name": member.login_name,
-                                            "code": "AAAA-BBBB-CCCC-DDDD",
-                                            "password": "fresh password 1",
-                                            "confirm": "fresh password 1"})
+    bad = post_form(
+        client,
+        "/reset/code",
+        {
+            "login_name": member.login_name,
+            "code": "AAAA-BBBB-CCCC-DDDD",
+            "password": "fresh password 1",
+            "confirm": "fresh password 1",
+        },
+    )
     assert bad.status_code == 400
     assert "That code does not match" in bad.get_data(as_text=True)
-    ok = post_form(client, "/reset/code", {"login_name": member.login_name,
-                                           "code": code.lower(),
-                                           "password": "fresh password 1",
-                                           "confirm": "fresh password 1"})
+    ok = post_form(
+        client,
+        "/reset/code",
+        {
+            "login_name": member.login_name,
+            "code": code.lower(),
+            "password": "fresh password 1",
+            "confirm": "fresh password 1",
+        },
+    )
     assert ok.status_code == 302
-    again = post_form(client, "/reset/code", {"login_name": member.login_name,
-                                              "code": code,
-                                              "password": "fresh password 2",
-                                              "confirm": "fresh password 2"})
+    again = post_form(
+        client,
+        "/reset/code",
+        {
+            "login_name": member.login_name,
+            "code": code,
+            "password": "fresh password 2",
+            "confirm": "fresh password 2",
+        },
+    )
     assert again.status_code == 400
     login(app.test_client(), member, "fresh password 1")
 
@@ -256,16 +299,20 @@ def test_reset_by_email_token_and_same_answer_for_unknown(app, client, outbox):
     no_email = factories.make_member(org)
     answers = []
     for who in ("peer@example.org", no_email.login_name, "nobody-at-all"):
-        response = post_form(client, "/reset", {"login_or_email": who},
-                             follow_redirects=True)
+        response = post_form(
+            client, "/reset", {"login_or_email": who}, follow_redirects=True
+        )
         answers.append(response.get_data(as_text=True))
     assert answers[0] == answers[1] == answers[2]
     assert len(outbox) == 1
     to, subject, body = outbox[0]
     assert to == "peer@example.org"
     token = body.split("/reset/t/")[1].split()[0]
-    response = post_form(client, f"/reset/t/{token}",
-                         {"password": "emailed new pass", "confirm": "emailed new pass"})
+    response = post_form(
+        client,
+        f"/reset/t/{token}",
+        {"password": "emailed new pass", "confirm": "emailed new pass"},
+    )
     assert response.status_code == 302
     assert client.get(f"/reset/t/{token}").status_code == 404
     login(app.test_client(), member, "emailed new pass")
@@ -276,17 +323,28 @@ def test_profile_edit_rejects_lookalike_and_keeps_data(app, login_as):
     factories.make_member(org, pseudonym="Morning Star")
     member = factories.make_member(org, pseudonym="Evening Tide")
     client = login_as(member)
-    response = post_form(client, "/account", {"pseudonym": "M0rning-Star",
-                                              "region": "ON"}, token_from="/account")
+    response = post_form(
+        client,
+        "/account",
+        {"pseudonym": "M0rning-Star", "region": "ON"},
+        token_from="/account",
+    )
     assert response.status_code == 400
     assert "looks like it, is taken" in response.get_data(as_text=True)
     db.session.refresh(member.profile)
     assert member.profile.pseudonym == "Evening Tide"
-    response = post_form(client, "/account", {"pseudonym": "  Evening   Tide ",
-                                              "pronouns": "she/her", "region": "QC",
-                                              "languages": ["fr", "en"],
-                                              "bio": "Ten years in the sector."},
-                         token_from="/account")
+    response = post_form(
+        client,
+        "/account",
+        {
+            "pseudonym": "  Evening   Tide ",
+            "pronouns": "she/her",
+            "region": "QC",
+            "languages": ["fr", "en"],
+            "bio": "Ten years in the sector.",
+        },
+        token_from="/account",
+    )
     assert response.status_code == 302
     db.session.refresh(member.profile)
     assert member.profile.region == "QC"
@@ -297,8 +355,10 @@ def test_login_name_and_email_are_never_shown_to_others(app, login_as):
     org = factories.make_org()
     member = factories.make_member(org, login_name="secretlogin", email="me@x.org")
     other = factories.make_member(org)
-    html = login_as(other).get(f"/profiles/{member.profile.public_id}").get_data(
-        as_text=True
+    html = (
+        login_as(other)
+        .get(f"/profiles/{member.profile.public_id}")
+        .get_data(as_text=True)
     )
     assert member.pseudonym in html
     assert "secretlogin" not in html and "me@x.org" not in html
@@ -335,8 +395,9 @@ def test_rejected_person_can_ask_another_org(app, login_as):
     client = login_as(person)
     page = client.get("/waiting").get_data(as_text=True)
     assert "was not approved" in page
-    response = post_form(client, "/waiting", {"organization": other.public_id},
-                         token_from="/waiting")
+    response = post_form(
+        client, "/waiting", {"organization": other.public_id}, token_from="/waiting"
+    )
     assert response.status_code == 302
     db.session.refresh(person.membership)
     assert person.membership.organization_id == other.id
@@ -349,8 +410,11 @@ def test_cross_site_origin_is_refused(app, client):
     token = csrf_token(client)
     response = client.post(
         "/login",
-        data={"login_name": member.login_name, "password": factories.PASSWORD,
-              "csrf_token": token},
+        data={
+            "login_name": member.login_name,
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+        },
         headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 400

@@ -31,8 +31,11 @@ def _client(app, address: str):
 def _try(client, login_name: str, password: str):
     return client.post(
         "/login",
-        data={"login_name": login_name, "password": password,
-              "csrf_token": csrf_token(client)},
+        data={
+            "login_name": login_name,
+            "password": password,
+            "csrf_token": csrf_token(client),
+        },
     )
 
 

@@ -61,8 +61,12 @@ def test_suspension_disconnects_live_sockets(app, login_as, socket_client):
     member = factories.make_member(org)
     sock = socket_client(login_as(member))
     assert sock.is_connected()
-    post_form(login_as(lead), f"/org/members/{member.profile.public_id}",
-              {"action": "suspend", "suspend-reason": "safety"}, token_from="/logout")
+    post_form(
+        login_as(lead),
+        f"/org/members/{member.profile.public_id}",
+        {"action": "suspend", "suspend-reason": "safety"},
+        token_from="/logout",
+    )
     assert not sock.is_connected()
 
 

@@ -24,14 +24,19 @@ def test_lead_approves_request_with_checklist_over_http(app, login_as):
     assert "Check 1" in page and "Check 2" in page
 
     item_ids = [str(item.id) for item in org_items(org)]
-    partial = post_form(client, url, {"action": "approve", "approve-items": item_ids[:1]},
-                        token_from=url)
+    partial = post_form(
+        client,
+        url,
+        {"action": "approve", "approve-items": item_ids[:1]},
+        token_from=url,
+    )
     assert partial.status_code == 400
     assert "Attest every checklist item" in partial.get_data(as_text=True)
     assert person.membership.status == Status.PENDING
 
-    done = post_form(client, url, {"action": "approve", "approve-items": item_ids},
-                     token_from=url)
+    done = post_form(
+        client, url, {"action": "approve", "approve-items": item_ids}, token_from=url
+    )
     assert done.status_code == 302
     db.session.refresh(person.membership)
     assert person.membership.status == Status.APPROVED
@@ -51,11 +56,18 @@ def test_reject_needs_a_reason_and_keeps_it_private(app, login_as):
     person = factories.make_member(org, status=Status.PENDING)
     client = login_as(lead)
     url = f"/org/requests/{person.profile.public_id}"
-    empty = post_form(client, url, {"action": "reject", "reject-reason": ""},
-                      token_from=url)
-    assert empty.status_code == 400 and "Enter a reason." in empty.get_data(as_text=True)
-    post_form(client, url, {"action": "reject", "reject-reason": "Private note XYZ"},
-              token_from=url)
+    empty = post_form(
+        client, url, {"action": "reject", "reject-reason": ""}, token_from=url
+    )
+    assert empty.status_code == 400 and "Enter a reason." in empty.get_data(
+        as_text=True
+    )
+    post_form(
+        client,
+        url,
+        {"action": "reject", "reject-reason": "Private note XYZ"},
+        token_from=url,
+    )
     db.session.refresh(person.membership)
     assert person.membership.status == Status.REJECTED
     waiting = login_as(person).get("/waiting").get_data(as_text=True)
@@ -71,11 +83,13 @@ def test_lead_manages_roles_and_suspension(app, login_as):
     post_form(client, url, {"action": "role", "role-role": "moderator"}, token_from=url)
     db.session.refresh(member.membership)
     assert member.membership.role == Role.MODERATOR
-    bad = post_form(client, url, {"action": "suspend", "suspend-reason": ""},
-                    token_from=url)
+    bad = post_form(
+        client, url, {"action": "suspend", "suspend-reason": ""}, token_from=url
+    )
     assert bad.status_code == 400 and "Enter a reason." in bad.get_data(as_text=True)
-    post_form(client, url, {"action": "suspend", "suspend-reason": "safety"},
-              token_from=url)
+    post_form(
+        client, url, {"action": "suspend", "suspend-reason": "safety"}, token_from=url
+    )
     db.session.refresh(member.membership)
     assert member.membership.status == Status.SUSPENDED
     post_form(client, url, {"action": "reinstate"}, token_from=url)
@@ -88,8 +102,9 @@ def test_lead_cannot_change_own_role_or_suspend_self(app, login_as):
     lead = factories.make_member(org, role=Role.LEAD)
     client = login_as(lead)
     url = f"/org/members/{lead.profile.public_id}"
-    response = post_form(client, url, {"action": "suspend", "suspend-reason": "x"},
-                         token_from="/logout")
+    response = post_form(
+        client, url, {"action": "suspend", "suspend-reason": "x"}, token_from="/logout"
+    )
     assert response.status_code == 404
     db.session.refresh(lead.membership)
     assert lead.membership.status == Status.APPROVED
@@ -99,14 +114,22 @@ def test_invitation_code_shown_once_and_bad_numbers_refused(app, login_as):
     org = factories.make_org()
     lead = factories.make_member(org, role=Role.LEAD)
     client = login_as(lead)
-    bad = post_form(client, "/org/invitations", {"max_uses": "0", "days": "90"},
-                    token_from="/org/invitations")
+    bad = post_form(
+        client,
+        "/org/invitations",
+        {"max_uses": "0", "days": "90"},
+        token_from="/org/invitations",
+    )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 400
     assert "Enter a number from 1 to 50." in body and "from 1 to 30" in body
     assert db.session.scalar(select(func.count(Invitation.id))) == 0
-    ok = post_form(client, "/org/invitations", {"max_uses": "3", "days": "5"},
-                   token_from="/org/invitations")
+    ok = post_form(
+        client,
+        "/org/invitations",
+        {"max_uses": "3", "days": "5"},
+        token_from="/org/invitations",
+    )
     code = ok.get_data(as_text=True).split('id="new-code">')[1].split("<")[0]
     assert code not in client.get("/org/invitations").get_data(as_text=True)
 
@@ -117,8 +140,9 @@ def test_audit_log_page_lists_actions_by_pseudonym(app, login_as):
     member = factories.make_member(org, pseudonym="Member Maple")
     client = login_as(lead)
     url = f"/org/members/{member.profile.public_id}"
-    post_form(client, url, {"action": "suspend", "suspend-reason": "safety"},
-              token_from=url)
+    post_form(
+        client, url, {"action": "suspend", "suspend-reason": "safety"}, token_from=url
+    )
     page = client.get(f"/orgs/{org.public_id}/audit").get_data(as_text=True)
     assert "membership.suspended" in page
     assert "Lead Larch" in page and "Member Maple" in page
@@ -128,23 +152,41 @@ def test_audit_log_page_lists_actions_by_pseudonym(app, login_as):
 def test_admin_creates_org_and_appoints_lead(app, login_as, client):
     admin = factories.make_admin()
     admin_client = login_as(admin)
-    bad = post_form(admin_client, "/admin/organizations", {"name": "", "region": "ON"},
-                    token_from="/admin/organizations")
+    bad = post_form(
+        admin_client,
+        "/admin/organizations",
+        {"name": "", "region": "ON"},
+        token_from="/admin/organizations",
+    )
     assert bad.status_code == 400
     assert "Enter the organization" in bad.get_data(as_text=True)
-    created = post_form(admin_client, "/admin/organizations",
-                        {"name": "Lakeshore Peers", "region": "ON",
-                         "description": "Toronto"},
-                        token_from="/admin/organizations")
+    created = post_form(
+        admin_client,
+        "/admin/organizations",
+        {"name": "Lakeshore Peers", "region": "ON", "description": "Toronto"},
+        token_from="/admin/organizations",
+    )
     assert created.status_code == 302
     org = db.session.scalar(select(Organization))
-    page = post_form(admin_client, f"/admin/organizations/{org.public_id}", {"days": "7"},
-                     token_from="/admin/organizations")
+    page = post_form(
+        admin_client,
+        f"/admin/organizations/{org.public_id}",
+        {"days": "7"},
+        token_from="/admin/organizations",
+    )
     code = page.get_data(as_text=True).split('id="new-code">')[1].split("<")[0]
-    response = post_form(client, "/join/invitation", {
-        "code": code, "login_name": "firstlead", "pseudonym": "Lake Lead",
-        "password": "a long password", "confirm": "a long password"},
-        token_from="/join/invitation")
+    response = post_form(
+        client,
+        "/join/invitation",
+        {
+            "code": code,
+            "login_name": "firstlead",
+            "pseudonym": "Lake Lead",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+        token_from="/join/invitation",
+    )
     assert response.status_code == 302
     home = client.get("/").get_data(as_text=True)
     assert "Hello, Lake Lead" in home and "Join requests" in home
@@ -162,12 +204,22 @@ def test_logs_hold_no_email_password_or_code(app, login_as, client, caplog):
     org = factories.make_org()
     lead = factories.make_member(org, role=Role.LEAD)
     _, code = factories.make_invitation(org, lead)
-    post_form(client, "/join/invitation", {
-        "code": code, "login_name": "logcheck", "pseudonym": "Log Check",
-        "password": "secret password 1", "confirm": "secret password 1",
-        "email": "private@example.org"}, token_from="/join/invitation")
+    post_form(
+        client,
+        "/join/invitation",
+        {
+            "code": code,
+            "login_name": "logcheck",
+            "pseudonym": "Log Check",
+            "password": "secret password 1",
+            "confirm": "secret password 1",
+            "email": "private@example.org",
+        },
+        token_from="/join/invitation",
+    )
     post_form(app.test_client(), "/reset", {"login_or_email": "private@example.org"})
-    text = caplog.text + " ".join(str(e.detail) for e in db.session.scalars(
-        select(AuditEvent)))
+    text = caplog.text + " ".join(
+        str(e.detail) for e in db.session.scalars(select(AuditEvent))
+    )
     for secret in ("private@example.org", "secret password 1", code, "127.0.0.1"):
         assert secret not in text

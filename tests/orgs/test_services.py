@@ -13,16 +13,21 @@ from tests import factories
 
 
 def _actions(org) -> list[str]:
-    return list(db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.organization_id == org.id)
-        .order_by(AuditEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.organization_id == org.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_create_organization_gets_starter_checklist_and_audit(app):
     admin = factories.make_admin()
     org = services.create_organization("Safe Harbour", "NS", "desc", actor=admin)
-    assert [i.label for i in services.checklist(org)] == list(services.DEFAULT_CHECKLIST)
+    assert [i.label for i in services.checklist(org)] == list(
+        services.DEFAULT_CHECKLIST
+    )
     assert _actions(org) == ["organization.created"]
     with pytest.raises(services.OrgInputError):
         services.create_organization("safe  harbour", "NS", "", actor=admin)
@@ -40,10 +45,15 @@ def test_approval_requires_every_item_and_records_attestations(app):
     membership = person.membership
     assert membership.status == Status.APPROVED
     assert membership.approved_by_id == lead.id
-    assert [a.label for a in membership.attestations] == ["Check 1", "Check 2", "Check 3"]
+    assert [a.label for a in membership.attestations] == [
+        "Check 1",
+        "Check 2",
+        "Check 3",
+    ]
     assert {a.attested_by_id for a in membership.attestations} == {lead.id}
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "membership.approved"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "membership.approved")
+    )
     assert event.target_account_id == person.id and event.actor_id == lead.id
 
 
@@ -65,11 +75,13 @@ def test_reject_suspend_reinstate_role_are_audited(app):
         "membership.role_changed",
         "invitation.issued",
     ]
-    change = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "membership.role_changed"))
+    change = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "membership.role_changed")
+    )
     assert change.detail == {"old_role": "member", "new_role": "moderator"}
-    issued = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "invitation.issued"))
+    issued = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "invitation.issued")
+    )
     assert code not in str(issued.detail)
 
 
@@ -118,7 +130,10 @@ def test_lead_invitation_from_admin_appoints_an_approved_lead(app):
     lead = accounts.sign_up_with_invitation(
         accounts.NewAccount("firstlead", "password 12345", "First Lead"), code
     )
-    assert (lead.membership.role, lead.membership.status) == (Role.LEAD, Status.APPROVED)
+    assert (lead.membership.role, lead.membership.status) == (
+        Role.LEAD,
+        Status.APPROVED,
+    )
     assert lead.membership.approved_by_id == admin.id
     assert "lead.appointed" in _actions(org)
 
@@ -136,7 +151,9 @@ def test_suspended_organization_invitations_do_not_work(app):
 def test_pseudonym_lookalikes_collide():
     from network.accounts.pseudonyms import clean, problem, skeleton
 
-    assert skeleton("Alex") == skeleton(" ALEX ") == skeleton("A1ex") == skeleton("Alèx")
+    assert (
+        skeleton("Alex") == skeleton(" ALEX ") == skeleton("A1ex") == skeleton("Alèx")
+    )
     assert skeleton("Morning Star") == skeleton("M0rning-Star")
     assert skeleton("Ian") == skeleton("lan")
     assert skeleton("Alex") != skeleton("Alix")
