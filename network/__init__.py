@@ -54,10 +54,13 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
 
     from network.accounts.routes import bp as accounts_bp
     from network.cli import register_cli
+    from network.directory.routes import bp as directory_bp
     from network.orgs.routes import bp as orgs_bp
+    from network.safety.routes import bp as safety_bp
+    from network.trust.routes import bp as trust_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(orgs_bp)
+    for blueprint in (accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)
     app.before_request(security.check_origin)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from network.accounts import services as accounts
 from network.extensions import db
-from network.models import Account, Membership, Role, Status, utcnow
+from network.models import Account, Membership, Profile, Role, Status, TrustLevel, utcnow
 from network.orgs import services as orgs
+from network.trust import services as trust
 
 ORGS = [
     (
@@ -168,3 +169,32 @@ def seed(password: str) -> list[tuple[str, str]]:
     )
     logins.append(("(invitation)", f"code {code} joins Harbour Light Peer Collective"))
     return logins
+
+
+# (org a, org b, what a gives b, what b gives a)
+TRUST = [
+    (0, 1, TrustLevel.COLLABORATE, TrustLevel.COLLABORATE),
+    (0, 2, TrustLevel.SEE, TrustLevel.MESSAGE),
+    (1, 3, TrustLevel.MESSAGE, TrustLevel.MESSAGE),
+    (2, 3, TrustLevel.SEE, TrustLevel.NONE),
+]
+
+EXPERIENCE = {
+    "Tidewater": "mentoring,housing", "Lantern": "mental-health,court",
+    "Driftwood": "employment", "Sea Glass": "health,family",
+    "Wheatfield": "mentoring,indigenous", "Aspen Grove": "indigenous,substance-use",
+    "Kestrel": "2slgbtqia,youth", "Héron Bleu": "legal,court", "Luciole": "housing",
+    "Cedar": "legal,employment", "Salt Marsh": "youth,health",
+}
+
+
+def _seed_trust(created, leads) -> None:
+    for a, b, a_gives, b_gives in TRUST:
+        trust.set_trust(created[a], created[b], a_gives, actor=leads[a])
+        trust.set_trust(created[b], created[a], b_gives, actor=leads[b])
+
+
+def _seed_profiles() -> None:
+    for profile in db.session.scalars(db.select(Profile)):
+        profile.experience = EXPERIENCE.get(profile.pseudonym, "")
+    db.session.commit()

@@ -11,17 +11,22 @@ Kinds of function, by prefix:
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
 from network.errors import NotFound
 from network.extensions import db
 from network.models import (
     Account,
+    Block,
     Invitation,
     Membership,
     Organization,
+    OrgTrust,
     Profile,
     Role,
+    Separation,
     Status,
+    TrustLevel,
     VettingItem,
 )
 
@@ -213,14 +218,122 @@ def visible_join_targets(stmt: Select) -> Select:
     )
 
 
+# --- trust between organizations --------------------------------------------------
+
+
+def trust_given(from_org_id: int, to_org_id: int) -> TrustLevel:
+    """What one organization's leads give another (absent means none)."""
+    level = db.session.scalar(
+        select(OrgTrust.level).where(
+            OrgTrust.from_org_id == from_org_id, OrgTrust.to_org_id == to_org_id
+        )
+    )
+    return TrustLevel(level or 0)
+
+
+def effective_trust(org_a_id: int, org_b_id: int) -> TrustLevel:
+    """The lower of the two directions; an organization fully trusts itself."""
+    if org_a_id == org_b_id:
+        return TrustLevel.MESSAGE
+    return min(trust_given(org_a_id, org_b_id), trust_given(org_b_id, org_a_id))
+
+
+def trusted_org_ids(org_id: int, level: TrustLevel) -> Select:
+    """Other active organizations whose effective trust with org_id is >= level."""
+    mine, theirs = aliased(OrgTrust), aliased(OrgTrust)
+    return (
+        select(mine.to_org_id)
+        .join(
+            theirs,
+            (theirs.from_org_id == mine.to_org_id)
+            & (theirs.to_org_id == mine.from_org_id),
+        )
+        .join(Organization, Organization.id == mine.to_org_id)
+        .where(
+            mine.from_org_id == org_id,
+            mine.level >= int(level),
+            theirs.level >= int(level),
+            Organization.suspended_at.is_(None),
+        )
+    )
+
+
+def access_trust_target(actor, org_public_id: str) -> Organization:
+    """Another active organization a lead may set trust toward."""
+    own = lead_org(actor)
+    org = db.session.scalar(
+        select(Organization).where(Organization.public_id == org_public_id)
+    )
+    if own is None or org is None or org.id == own.id or not org.is_active:
+        raise NotFound()
+    return org
+
+
+# --- person to person: blocks and separation -----------------------------------------
+
+
+def _id(person) -> int:
+    return person if isinstance(person, int) else person.id
+
+
+def blocked(a, b) -> bool:
+    """True if either person blocked the other (blocks work both ways)."""
+    a_id, b_id = _id(a), _id(b)
+    return (
+        db.session.scalar(
+            select(Block.id).where(
+                ((Block.blocker_id == a_id) & (Block.blocked_id == b_id))
+                | ((Block.blocker_id == b_id) & (Block.blocked_id == a_id))
+            )
+        )
+        is not None
+    )
+
+
+def blocked_ids(account_id: int) -> Select:
+    """Accounts that blocked, or were blocked by, this account."""
+    return select(Block.blocked_id).where(Block.blocker_id == account_id).union(
+        select(Block.blocker_id).where(Block.blocked_id == account_id)
+    )
+
+
+def separated(a, b) -> bool:
+    """True if a separation keeps the two people apart, in either direction."""
+    a_id, b_id = _id(a), _id(b)
+    return (
+        db.session.scalar(
+            select(Separation.id).where(
+                ((Separation.protected_id == a_id) & (Separation.other_id == b_id))
+                | ((Separation.protected_id == b_id) & (Separation.other_id == a_id))
+            )
+        )
+        is not None
+    )
+
+
+def separated_ids(account_id: int) -> Select:
+    """The query-filter twin of separated(): everyone kept apart from this account."""
+    return (
+        select(Separation.other_id)
+        .where(Separation.protected_id == account_id, Separation.other_id.is_not(None))
+        .union(
+            select(Separation.protected_id).where(Separation.other_id == account_id)
+        )
+    )
+
+
+def kept_apart(a, b) -> bool:
+    """Blocked either way, or separated: the two never see each other."""
+    return blocked(a, b) or separated(a, b)
+
+
 # --- profiles ------------------------------------------------------------------------
 
 
 def can_see_profile(actor, profile: Profile) -> bool:
-    """Self always; otherwise two approved members of the same active organization.
-
-    Cross-organization visibility arrives with trust levels (a later issue).
-    """
+    """Self always. Otherwise an approved member of an active organization who is
+    not blocked or separated, in the viewer's own organization, or in one at
+    effective trust `see` or above and not hidden from other organizations."""
     account = _account(actor)
     if account is None:
         return False
@@ -228,29 +341,44 @@ def can_see_profile(actor, profile: Profile) -> bool:
         return True
     mine = active_membership(account)
     theirs = profile.account.membership
-    return (
-        mine is not None
-        and theirs is not None
-        and theirs.status == Status.APPROVED
-        and theirs.organization_id == mine.organization_id
-    )
+    if mine is None or theirs is None or theirs.status != Status.APPROVED:
+        return False
+    if not theirs.organization.is_active or kept_apart(account, profile.account_id):
+        return False
+    if theirs.organization_id == mine.organization_id:
+        return True
+    if profile.hidden_from_other_orgs:
+        return False
+    return effective_trust(mine.organization_id, theirs.organization_id) >= TrustLevel.SEE
 
 
 def visible_profiles(stmt: Select, actor) -> Select:
-    """Filter a Profile query to the profiles can_see_profile allows."""
+    """Filter a Profile query to exactly the profiles can_see_profile allows."""
     account = _account(actor)
     if account is None:
         return stmt.where(Profile.id.is_(None))
     mine = active_membership(account)
     if mine is None:
         return stmt.where(Profile.account_id == account.id)
-    same_org = select(Membership.account_id).where(
-        Membership.organization_id == mine.organization_id,
-        Membership.status == Status.APPROVED,
+    others = (
+        select(Membership.account_id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .join(Profile, Profile.account_id == Membership.account_id)
+        .where(
+            Membership.status == Status.APPROVED,
+            Organization.suspended_at.is_(None),
+            Membership.account_id.not_in(blocked_ids(account.id)),
+            Membership.account_id.not_in(separated_ids(account.id)),
+            (Membership.organization_id == mine.organization_id)
+            | (
+                Profile.hidden_from_other_orgs.is_(False)
+                & Membership.organization_id.in_(
+                    trusted_org_ids(mine.organization_id, TrustLevel.SEE)
+                )
+            ),
+        )
     )
-    return stmt.where(
-        (Profile.account_id == account.id) | Profile.account_id.in_(same_org)
-    )
+    return stmt.where((Profile.account_id == account.id) | Profile.account_id.in_(others))
 
 
 def access_profile(actor, public_id: str) -> Profile:
@@ -259,3 +387,111 @@ def access_profile(actor, public_id: str) -> Profile:
     if profile is None or not can_see_profile(actor, profile):
         raise NotFound()
     return profile
+
+
+def can_see_org_name(actor, membership: Membership) -> bool:
+    """Organization names show at effective `see` or above (and in one's own)."""
+    mine = active_membership(actor)
+    if mine is None:
+        return False
+    level = effective_trust(mine.organization_id, membership.organization_id)
+    return level >= TrustLevel.SEE
+
+
+def org_label(actor, membership: Membership) -> str:
+    """The organization's name, or "partner organization" where it may not show."""
+    if can_see_org_name(actor, membership):
+        return membership.organization.name
+    return "partner organization"
+
+
+def can_collaborate(org_a_id: int, org_b_id: int) -> bool:
+    """Partner rooms and partner resources: effective `collaborate` or above."""
+    return effective_trust(org_a_id, org_b_id) >= TrustLevel.COLLABORATE
+
+
+def can_request_message(actor, other: Account) -> bool:
+    """Message requests: effective `message`, and neither blocked nor separated."""
+    mine = active_membership(actor)
+    theirs = active_membership(other)
+    if mine is None or theirs is None or _account(actor).id == other.id:
+        return False
+    if kept_apart(actor, other):
+        return False
+    return effective_trust(mine.organization_id, theirs.organization_id) >= (
+        TrustLevel.MESSAGE
+    )
+
+
+def can_block(actor, profile: Profile) -> bool:
+    """Anyone may block a person whose profile they can see, except themselves."""
+    return can_see_profile(actor, profile) and profile.account_id != actor.id
+
+
+def access_separation(actor, public_id: str) -> Separation:
+    """A separation only its protected person, or the lead who filed it, may see."""
+    account = _account(actor)
+    row = db.session.scalar(select(Separation).where(Separation.public_id == public_id))
+    if account is None or row is None:
+        raise NotFound()
+    if row.protected_id == account.id and can_use_network(account):
+        return row
+    if row.filed_by_id == account.id and row.protected_id != account.id:
+        org = lead_org(account)
+        protected = db.session.get(Account, row.protected_id)
+        if org is not None and protected.membership is not None:
+            if protected.membership.organization_id == org.id:
+                return row
+    raise NotFound()
+
+
+def access_block(actor, block_id: int) -> Block:
+    """One of the actor's own blocks; nobody else ever sees a block."""
+    account = _account(actor)
+    row = db.session.get(Block, block_id)
+    if account is None or row is None or row.blocker_id != account.id:
+        raise NotFound()
+    return row
+
+
+def visible_separations(stmt: Select, actor) -> Select:
+    """Separations the actor may see: protecting them, or filed by them as a lead."""
+    account = _account(actor)
+    if account is None:
+        return stmt.where(Separation.id.is_(None))
+    org = lead_org(account)
+    filed = Separation.id.is_(None)
+    if org is not None:
+        own_members = select(Membership.account_id).where(
+            Membership.organization_id == org.id
+        )
+        filed = (Separation.filed_by_id == account.id) & Separation.protected_id.in_(
+            own_members
+        )
+    return stmt.where((Separation.protected_id == account.id) | filed)
+
+
+def protected_from_any(actor, account_ids) -> bool:
+    """True if the actor is protected from one of these people (for the private
+    "someone you asked to be kept apart from is here" notice). The other person
+    is never told."""
+    account = _account(actor)
+    ids = list(account_ids)
+    if account is None or not ids:
+        return False
+    return (
+        db.session.scalar(
+            select(Separation.id).where(
+                Separation.protected_id == account.id, Separation.other_id.in_(ids)
+            )
+        )
+        is not None
+    )
+
+
+def access_own_member_for_separation(actor, profile_public_id: str) -> Membership:
+    """A lead files a separation for an approved member of their own organization."""
+    membership = access_membership(actor, profile_public_id)
+    if membership.status != Status.APPROVED:
+        raise NotFound()
+    return membership

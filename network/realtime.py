@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
 from network.extensions import db, socketio
-from network.models import LiveSocket
+from network.models import LiveSocket, Membership
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,36 @@ def revoke_sockets(
             | LiveSocket.auth_session_id.is_(None)
         )
     sids = list(db.session.scalars(stmt))
+    _disconnect(sids)
+    return len(sids)
+
+
+def reverify(*, account_ids=(), org_ids=()) -> int:
+    """Make live sockets of these accounts (or organizations' members) re-pass the
+    connect gate now, on every server process.
+
+    Used whenever access shrinks: lowered trust, suspension, removal. The sockets
+    are disconnected at once (through the message queue when there is one); the
+    browser client reconnects by itself, and the connect gate and room joins then
+    apply the current policy. Call after the change is committed.
+    """
+    conditions = []
+    if account_ids:
+        conditions.append(LiveSocket.account_id.in_(list(account_ids)))
+    if org_ids:
+        members = select(Membership.account_id).where(
+            Membership.organization_id.in_(list(org_ids))
+        )
+        conditions.append(LiveSocket.account_id.in_(members))
+    if not conditions:
+        return 0
+    stmt = select(LiveSocket.sid).where(or_(*conditions))
+    sids = list(db.session.scalars(stmt))
+    _disconnect(sids)
+    return len(sids)
+
+
+def _disconnect(sids: list[str]) -> None:
     for sid in sids:
         try:
             socketio.server.disconnect(sid, namespace="/")
@@ -108,4 +138,3 @@ def revoke_sockets(
     if sids:
         db.session.execute(delete(LiveSocket).where(LiveSocket.sid.in_(sids)))
         db.session.commit()
-    return len(sids)

@@ -25,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network.accounts import pseudonyms
-from network.models import LANGUAGES, PROVINCES
+from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 PASSWORD_MIN = 10
@@ -169,6 +169,13 @@ class ProfileForm(FlaskForm):
     )
     region = SelectField("Province or territory", choices=REGION_CHOICES)
     languages = MultiCheckboxField("Languages", choices=LANGUAGE_CHOICES)
+    experience = MultiCheckboxField(
+        "Areas of experience", choices=list(EXPERIENCE_TAGS.items())
+    )
+    hidden_from_other_orgs = BooleanField(
+        "Hide me from other organizations' directories "
+        "(your own organization still sees you)"
+    )
     bio = TextAreaField(
         "Short bio (optional; avoid details that could identify you)",
         validators=[

@@ -254,6 +254,7 @@ def settings():
     form = ProfileForm(obj=profile)
     if request.method == "GET":
         form.languages.data = profile.language_codes
+        form.experience.data = profile.experience_codes
         form.email.data = current_user.email
     if form.validate_on_submit():
         try:
@@ -264,6 +265,8 @@ def settings():
                 region=form.region.data or "",
                 bio=form.bio.data or "",
                 languages=form.languages.data or [],
+                experience=form.experience.data or [],
+                hidden_from_other_orgs=form.hidden_from_other_orgs.data,
                 email=form.email.data,
             )
         except services.InputError as error:

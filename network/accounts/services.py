@@ -21,6 +21,7 @@ from network.models import (
     PasswordReset,
     Profile,
     Role,
+    Separation,
     Status,
     utcnow,
 )
@@ -102,7 +103,22 @@ def _create_account(data: NewAccount) -> Account:
         languages=",".join(data.languages),
     )
     db.session.add(account)
+    db.session.flush()
+    bind_separations(account)
     return account
+
+
+def bind_separations(account: Account) -> None:
+    """Apply separations that named this pseudonym before anyone held it."""
+    db.session.execute(
+        update(Separation)
+        .where(
+            Separation.other_id.is_(None),
+            Separation.other_key == account.profile.pseudonym_key,
+            Separation.protected_id != account.id,
+        )
+        .values(other_id=account.id)
+    )
 
 
 def find_usable_invitation(code: str) -> Invitation | None:
@@ -240,9 +256,14 @@ def update_profile(account: Account, **fields: object) -> None:
             )
         profile.pseudonym = name
         profile.pseudonym_key = pseudonyms.skeleton(name)
+        bind_separations(account)
     profile.pronouns = str(fields.get("pronouns", profile.pronouns)).strip()
     profile.region = str(fields.get("region", profile.region))
     profile.bio = str(fields.get("bio", profile.bio)).strip()
+    if "experience" in fields:
+        profile.experience = ",".join(fields["experience"])  # type: ignore[arg-type]
+    if "hidden_from_other_orgs" in fields:
+        profile.hidden_from_other_orgs = bool(fields["hidden_from_other_orgs"])
     if "languages" in fields:
         profile.languages = ",".join(fields["languages"])  # type: ignore[arg-type]
     if "email" in fields:

@@ -1,6 +1,7 @@
 """The shared vocabulary: every table, one module per domain."""
 
 from network.models.accounts import (
+    EXPERIENCE_TAGS,
     LANGUAGES,
     PROVINCES,
     Account,
@@ -19,23 +20,29 @@ from network.models.orgs import (
     VettingAttestation,
     VettingItem,
 )
+from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
+    "EXPERIENCE_TAGS",
     "LANGUAGES",
     "PROVINCES",
     "Account",
     "AppendOnlyError",
     "AuditEvent",
     "AuthSession",
+    "Block",
     "Invitation",
     "LiveSocket",
     "Membership",
+    "OrgTrust",
     "Organization",
     "PasswordReset",
     "Profile",
     "Role",
+    "Separation",
     "Status",
+    "TrustLevel",
     "VettingAttestation",
     "VettingItem",
     "new_public_id",

@@ -46,6 +46,21 @@ LANGUAGES = {
     "other": "Another language",
 }
 
+EXPERIENCE_TAGS = {
+    "mentoring": "Peer mentoring",
+    "housing": "Housing",
+    "health": "Healthcare navigation",
+    "legal": "Legal and immigration",
+    "court": "Court support",
+    "employment": "Employment and training",
+    "mental-health": "Mental health",
+    "substance-use": "Substance use",
+    "indigenous": "Indigenous-led support",
+    "2slgbtqia": "2SLGBTQIA+ support",
+    "youth": "Youth",
+    "family": "Family and parenting",
+}
+
 
 class Account(UserMixin, db.Model):
     """A login. Its name and email are private to the holder, always."""
@@ -97,6 +112,8 @@ class Profile(db.Model):
     languages: Mapped[str] = mapped_column(String(120), default="")
     region: Mapped[str] = mapped_column(String(2), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    experience: Mapped[str] = mapped_column(String(200), default="")
+    hidden_from_other_orgs: Mapped[bool] = mapped_column(Boolean, default=False)
 
     account: Mapped[Account] = relationship(back_populates="profile")
 
@@ -109,6 +126,16 @@ class Profile(db.Model):
     def language_names(self) -> list[str]:
         """The profile's languages, spelled out."""
         return [LANGUAGES.get(code, code) for code in self.language_codes]
+
+    @property
+    def experience_codes(self) -> list[str]:
+        """The member's chosen areas of experience, as codes."""
+        return [code for code in self.experience.split(",") if code]
+
+    @property
+    def experience_names(self) -> list[str]:
+        """The member's areas of experience, spelled out."""
+        return [EXPERIENCE_TAGS.get(code, code) for code in self.experience_codes]
 
     @property
     def region_name(self) -> str:

@@ -301,7 +301,17 @@ def admin_organization(org_id: str):
     """One organization: its leads, and a single-use code to appoint a lead."""
     org = policy.access_org_as_admin(current_user, org_id)
     form = forms.LeadInvitationForm()
+    status_form = forms.EmptyForm(prefix="status")
     new_code = None
+    if request.form.get("action") == "status":
+        if status_form.validate_on_submit():
+            if org.is_active:
+                services.suspend_organization(org, actor=current_user)
+                flash(f"{org.name} is suspended. Its members have lost access.")
+            else:
+                services.reinstate_organization(org, actor=current_user)
+                flash(f"{org.name} is reinstated.")
+        return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
     if form.validate_on_submit():
         _, new_code = services.issue_invitation(
             org, actor=current_user, role=Role.LEAD, max_uses=1, days=form.days.data
@@ -326,4 +336,5 @@ def admin_organization(org_id: str):
         new_code=new_code,
         leads=leads,
         member_count=member_count,
+        status_form=status_form,
     ), status

@@ -257,3 +257,21 @@ def set_accepts_requests(org: Organization, accepts: bool, *, actor: Account) ->
         "organization.requests_toggled", actor=actor, organization=org, accepts=accepts
     )
     db.session.commit()
+
+
+def suspend_organization(org: Organization, *, actor: Account) -> None:
+    """Suspend an organization: its members lose all access at once, and its
+    profiles (later its rooms and resources) vanish for everyone else."""
+    if org.suspended_at is None:
+        org.suspended_at = utcnow()
+        audit.record("organization.suspended", actor=actor, organization=org)
+        db.session.commit()
+        realtime.reverify(org_ids=[org.id])
+
+
+def reinstate_organization(org: Organization, *, actor: Account) -> None:
+    """Lift an organization's suspension."""
+    if org.suspended_at is not None:
+        org.suspended_at = None
+        audit.record("organization.reinstated", actor=actor, organization=org)
+        db.session.commit()

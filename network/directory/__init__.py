@@ -1,0 +1,1 @@
+"""The peer directory: who a member may see, with filters."""

@@ -1,0 +1,35 @@
+"""The directory page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from network.directory import services
+from network.guards import member_required
+from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.get("/directory")
+@member_required
+def directory():
+    """Members of one's own organization and of organizations at `see` or above."""
+    filters = {
+        "region": request.args.get("region", ""),
+        "language": request.args.get("language", ""),
+        "tag": request.args.get("tag", ""),
+        "query": request.args.get("q", "")[:40],
+    }
+    result = services.search(
+        current_user, page=request.args.get("page", 1, type=int), **filters
+    )
+    return render_template(
+        "directory/directory.html",
+        result=result,
+        filters=filters,
+        provinces=sorted(PROVINCES.items(), key=lambda item: item[1]),
+        languages=LANGUAGES,
+        tags=EXPERIENCE_TAGS,
+    )

@@ -1,0 +1,1 @@
+"""Person-to-person safety: blocks and safety separation."""

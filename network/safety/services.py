@@ -1,0 +1,95 @@
+"""Block and separation verbs. Callers check permission first.
+
+Neither verb touches the other person's sockets or anything they can observe:
+the other person is never told, by any channel.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from network import audit
+from network.accounts import pseudonyms
+from network.accounts.services import InputError
+from network.extensions import db
+from network.models import Account, Block, Profile, Separation
+
+
+def block(actor: Account, other_id: int) -> Block:
+    """Block someone; repeating it changes nothing."""
+    if other_id == actor.id:
+        raise InputError("block", "You cannot block yourself.")
+    row = db.session.scalar(
+        select(Block).where(Block.blocker_id == actor.id, Block.blocked_id == other_id)
+    )
+    if row is None:
+        row = Block(blocker_id=actor.id, blocked_id=other_id)
+        db.session.add(row)
+        db.session.commit()
+    return row
+
+
+def unblock(row: Block) -> None:
+    """Remove one's own block."""
+    db.session.delete(row)
+    db.session.commit()
+
+
+def blocks_of(actor: Account) -> list[tuple[Block, str]]:
+    """The actor's blocks with the blocked person's pseudonym."""
+    rows = db.session.execute(
+        select(Block, Profile.pseudonym)
+        .join(Profile, Profile.account_id == Block.blocked_id)
+        .where(Block.blocker_id == actor.id)
+        .order_by(Block.id.desc())
+    )
+    return [(row, name) for row, name in rows]
+
+
+def file_separation(protected: Account, pseudonym: str, *, actor: Account) -> Separation:
+    """Keep `protected` apart from whoever has (or later takes) this pseudonym.
+
+    The answer is the same whether or not the pseudonym exists.
+    """
+    name = pseudonyms.clean(pseudonym)
+    key = pseudonyms.skeleton(name)
+    if not key:
+        raise InputError("pseudonym", "Enter the pseudonym of the person.")
+    if key == protected.profile.pseudonym_key:
+        raise InputError("pseudonym", "That is the pseudonym of the person protected.")
+    existing = db.session.scalar(
+        select(Separation).where(
+            Separation.protected_id == protected.id, Separation.other_key == key
+        )
+    )
+    if existing is not None:
+        return existing
+    other_id = db.session.scalar(
+        select(Profile.account_id).where(Profile.pseudonym_key == key)
+    )
+    row = Separation(
+        protected_id=protected.id,
+        other_id=other_id,
+        other_key=key,
+        other_name=name,
+        filed_by_id=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    # Not in any organization's log: only the protected person (and a filing
+    # lead) may know a separation exists, and the other person is never named.
+    audit.record(
+        "separation.filed", actor=actor, target=protected, separation=row.public_id
+    )
+    db.session.commit()
+    return row
+
+
+def withdraw_separation(row: Separation, *, actor: Account) -> None:
+    """Withdraw a separation; the audit entry never names the other person."""
+    protected = db.session.get(Account, row.protected_id)
+    audit.record(
+        "separation.withdrawn", actor=actor, target=protected, separation=row.public_id
+    )
+    db.session.delete(row)
+    db.session.commit()

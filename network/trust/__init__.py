@@ -1,0 +1,1 @@
+"""Trust between organizations: each lead's level toward every other organization."""
