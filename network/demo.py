@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from network.accounts import services as accounts
 from network.extensions import db
-from network.models import Account, Membership, Profile, Role, Status, TrustLevel, utcnow
+from network.models import (
+    Account,
+    Membership,
+    Profile,
+    Role,
+    Status,
+    TrustLevel,
+    utcnow,
+)
 from network.orgs import services as orgs
 from network.trust import services as trust
 
@@ -180,11 +188,17 @@ TRUST = [
 ]
 
 EXPERIENCE = {
-    "Tidewater": "mentoring,housing", "Lantern": "mental-health,court",
-    "Driftwood": "employment", "Sea Glass": "health,family",
-    "Wheatfield": "mentoring,indigenous", "Aspen Grove": "indigenous,substance-use",
-    "Kestrel": "2slgbtqia,youth", "Héron Bleu": "legal,court", "Luciole": "housing",
-    "Cedar": "legal,employment", "Salt Marsh": "youth,health",
+    "Tidewater": "mentoring,housing",
+    "Lantern": "mental-health,court",
+    "Driftwood": "employment",
+    "Sea Glass": "health,family",
+    "Wheatfield": "mentoring,indigenous",
+    "Aspen Grove": "indigenous,substance-use",
+    "Kestrel": "2slgbtqia,youth",
+    "Héron Bleu": "legal,court",
+    "Luciole": "housing",
+    "Cedar": "legal,employment",
+    "Salt Marsh": "youth,health",
 }
 
 

@@ -292,8 +292,10 @@ def blocked(a, b) -> bool:
 
 def blocked_ids(account_id: int) -> Select:
     """Accounts that blocked, or were blocked by, this account."""
-    return select(Block.blocked_id).where(Block.blocker_id == account_id).union(
-        select(Block.blocker_id).where(Block.blocked_id == account_id)
+    return (
+        select(Block.blocked_id)
+        .where(Block.blocker_id == account_id)
+        .union(select(Block.blocker_id).where(Block.blocked_id == account_id))
     )
 
 
@@ -316,9 +318,7 @@ def separated_ids(account_id: int) -> Select:
     return (
         select(Separation.other_id)
         .where(Separation.protected_id == account_id, Separation.other_id.is_not(None))
-        .union(
-            select(Separation.protected_id).where(Separation.other_id == account_id)
-        )
+        .union(select(Separation.protected_id).where(Separation.other_id == account_id))
     )
 
 
@@ -349,7 +349,9 @@ def can_see_profile(actor, profile: Profile) -> bool:
         return True
     if profile.hidden_from_other_orgs:
         return False
-    return effective_trust(mine.organization_id, theirs.organization_id) >= TrustLevel.SEE
+    return (
+        effective_trust(mine.organization_id, theirs.organization_id) >= TrustLevel.SEE
+    )
 
 
 def visible_profiles(stmt: Select, actor) -> Select:
@@ -378,7 +380,9 @@ def visible_profiles(stmt: Select, actor) -> Select:
             ),
         )
     )
-    return stmt.where((Profile.account_id == account.id) | Profile.account_id.in_(others))
+    return stmt.where(
+        (Profile.account_id == account.id) | Profile.account_id.in_(others)
+    )
 
 
 def access_profile(actor, public_id: str) -> Profile:

@@ -149,3 +149,23 @@ def make_invitation(
     db.session.add(invitation)
     db.session.commit()
     return invitation, code
+
+
+def set_trust(org_a: Organization, org_b: Organization, a_gives: int, b_gives=None):
+    """Set trust in both directions (b_gives defaults to a_gives), as rows."""
+    from network.models import OrgTrust
+
+    for source, target, level in (
+        (org_a, org_b, a_gives),
+        (org_b, org_a, a_gives if b_gives is None else b_gives),
+    ):
+        row = db.session.scalar(
+            db.select(OrgTrust).where(
+                OrgTrust.from_org_id == source.id, OrgTrust.to_org_id == target.id
+            )
+        )
+        if row is None:
+            row = OrgTrust(from_org_id=source.id, to_org_id=target.id)
+            db.session.add(row)
+        row.level = int(level)
+    db.session.commit()

@@ -15,6 +15,9 @@ from sqlalchemy import func, select
 from network.extensions import db
 from network.models import (
     AuditEvent,
+    Block,
+    OrgTrust,
+    Separation,
     Invitation,
     Membership,
     Organization,
@@ -24,6 +27,7 @@ from network.models import (
     VettingItem,
 )
 from network.orgs import services as org_services
+from network.safety import services as safety_services
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -74,6 +78,13 @@ def world(app) -> World:
     invitation, _ = org_services.issue_invitation(org_a, actor=actors["lead_a"])
     org_services.set_role(target.membership, Role.MODERATOR, actor=actors["lead_a"])
     org_services.set_role(target.membership, Role.MEMBER, actor=actors["lead_a"])
+    blocked_person = factories.make_member(org_a, pseudonym="Blocked Person")
+    past_person = factories.make_member(org_a, pseudonym="Past Person")
+    assert past_person.id
+    block = safety_services.block(actors["member_a"], blocked_person.id)
+    separation = safety_services.file_separation(
+        actors["member_a"], "Past Person", actor=actors["member_a"]
+    )
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -83,6 +94,9 @@ def world(app) -> World:
         "invitation": invitation.public_id,
         "item": str(item.id),
         "org": org_a.public_id,
+        "org_b": org_b.public_id,
+        "block": str(block.id),
+        "separation": separation.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -110,6 +124,18 @@ def snapshot() -> tuple:
         db.session.scalar(select(func.count(Organization.id))),
         db.session.scalar(select(func.count(AuditEvent.id))),
         db.session.scalar(select(func.count(PasswordReset.id))),
+        sorted(
+            db.session.execute(
+                select(OrgTrust.from_org_id, OrgTrust.to_org_id, OrgTrust.level)
+            ).tuples()
+        ),
+        db.session.scalar(select(func.count(Block.id))),
+        db.session.scalar(select(func.count(Separation.id))),
+        sorted(
+            db.session.execute(
+                select(Organization.id, Organization.suspended_at)
+            ).tuples()
+        ),
     )
 
 
@@ -120,11 +146,15 @@ class Action:
     url: str
     data: dict = field(default_factory=dict)
     allowed: frozenset = frozenset()
-    denied_as: str = "hidden"  # what a logged-in, approved actor without rights gets
+    # What a logged-in, approved actor without rights gets: "hidden" (404), or
+    # per actor "refused" (400, a form error that reads the same for a missing id).
+    denied_as: dict = field(default_factory=dict)
+    compare_missing: bool = True  # False where the "object" is the actor's own org
 
 
 LEAD_A = frozenset({"lead_a"})
 MEMBERS_A = frozenset({"lead_a", "moderator_a", "member_a"})
+APPROVED = frozenset({"admin", "lead_a", "moderator_a", "member_a", "lead_b"})
 ACTIONS = [
     Action(
         "view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})
@@ -221,6 +251,61 @@ ACTIONS = [
         frozenset({"admin"}),
     ),
     Action("view profile", "GET", "/profiles/{target}", allowed=MEMBERS_A),
+    Action(
+        "admin suspend org",
+        "POST",
+        "/admin/organizations/{org}",
+        {"action": "status"},
+        frozenset({"admin"}),
+    ),
+    Action("view directory", "GET", "/directory", allowed=APPROVED),
+    Action("view trust", "GET", "/org/trust", allowed=frozenset({"lead_a", "lead_b"})),
+    Action(
+        "set trust",
+        "POST",
+        "/org/trust",
+        {"org": "{org}", "level": "see"},
+        frozenset({"lead_b"}),
+        denied_as={"lead_a": "refused"},
+        compare_missing=False,
+    ),
+    Action("block", "POST", "/profiles/{target}/block", {}, MEMBERS_A),
+    Action(
+        "separate from profile", "POST", "/profiles/{target}/separate", {}, MEMBERS_A
+    ),
+    Action("view blocks", "GET", "/account/blocks", allowed=APPROVED),
+    Action(
+        "unblock", "POST", "/account/blocks/{block}/remove", {}, frozenset({"member_a"})
+    ),
+    Action("view safety", "GET", "/account/safety", allowed=APPROVED),
+    Action(
+        "file separation",
+        "POST",
+        "/account/safety",
+        {"pseudonym": "Someone Else"},
+        APPROVED,
+    ),
+    Action(
+        "withdraw separation",
+        "POST",
+        "/safety/{separation}/withdraw",
+        {},
+        frozenset({"member_a"}),
+    ),
+    Action(
+        "view lead safety",
+        "GET",
+        "/org/safety",
+        allowed=frozenset({"lead_a", "lead_b"}),
+    ),
+    Action(
+        "lead files separation",
+        "POST",
+        "/org/safety",
+        {"member": "{target}", "pseudonym": "Someone Else"},
+        LEAD_A,
+        denied_as={"lead_b": "refused"},
+    ),
 ]
 
 
@@ -247,7 +332,9 @@ def expected(actor: str, action: Action) -> str:
         return "login"
     if actor in {"pending_a", "suspended_a"}:
         return "waiting"
-    return "ok" if actor in action.allowed else action.denied_as
+    if actor in action.allowed:
+        return "ok"
+    return action.denied_as.get(actor, "hidden")
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -277,13 +364,19 @@ def test_http_matrix(app, world, login_as, actor, action):
         assert response.status_code == 302 and response.location.endswith("/login")
     elif outcome == "waiting":
         assert response.status_code == 302 and response.location.endswith("/waiting")
+    elif outcome == "refused":
+        assert response.status_code == 400
     else:
         assert response.status_code == 404
     for secret in world.secrets:
         assert secret not in body
 
     # Denial must look exactly like absence: same status, same bytes.
-    if "{" in action.url:
+    templated = "{" in action.url or any(
+        isinstance(value, str) and value.startswith("{") and value != "{items}"
+        for value in action.data.values()
+    )
+    if templated and action.compare_missing:
         missing = {**world.refs, **MISSING}
         absent = _request(client, action, missing, token)
         assert absent.status_code == response.status_code

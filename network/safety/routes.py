@@ -65,7 +65,9 @@ def separations():
     form = SeparationForm()
     if form.validate_on_submit():
         try:
-            services.file_separation(current_user, form.pseudonym.data, actor=current_user)
+            services.file_separation(
+                current_user, form.pseudonym.data, actor=current_user
+            )
         except InputError as error:
             form.pseudonym.errors = [error.message]
         else:
@@ -120,7 +122,9 @@ def lead_separations():
             .order_by(Profile.pseudonym_key)
         ).all()
     )
-    form.member.choices = [("", "Choose a member")] + members
+    form.member.choices = [("", "Choose a member")] + [
+        (public_id, name) for public_id, name in members
+    ]
     if form.validate_on_submit():
         try:
             membership = policy.access_own_member_for_separation(

@@ -46,7 +46,9 @@ def blocks_of(actor: Account) -> list[tuple[Block, str]]:
     return [(row, name) for row, name in rows]
 
 
-def file_separation(protected: Account, pseudonym: str, *, actor: Account) -> Separation:
+def file_separation(
+    protected: Account, pseudonym: str, *, actor: Account
+) -> Separation:
     """Keep `protected` apart from whoever has (or later takes) this pseudonym.
 
     The answer is the same whether or not the pseudonym exists.

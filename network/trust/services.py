@@ -13,8 +13,7 @@ from network.models import Account, Organization, OrgTrust, TrustLevel, utcnow
 MEANING = {
     TrustLevel.NONE: "Your members and theirs do not see each other at all.",
     TrustLevel.SEE: (
-        "Members appear to each other in the directory, with their organization's "
-        "name."
+        "Members appear to each other in the directory, with their organization's name."
     ),
     TrustLevel.COLLABORATE: (
         "Members see each other, and may join each other's partner rooms and see "
@@ -68,8 +67,11 @@ def trust_rows(org: Organization) -> list[TrustRow]:
         ).all()
     )
     return [
-        TrustRow(other, TrustLevel(given.get(other.id, 0)),
-                 TrustLevel(received.get(other.id, 0)))
+        TrustRow(
+            other,
+            TrustLevel(given.get(other.id, 0)),
+            TrustLevel(received.get(other.id, 0)),
+        )
         for other in others
     ]
 

@@ -186,9 +186,10 @@ def test_unknown_login_name_gets_the_same_answer_as_wrong_password(app, client):
         client, "/login", {"login_name": "nobody-here", "password": "wrong password!"}
     )
     assert wrong.status_code == unknown.status_code == 400
-    strip = lambda html: html.replace(member.login_name, "X").replace(
-        "nobody-here", "X"
-    )  # noqa: E731
+
+    def strip(html):
+        return html.replace(member.login_name, "X").replace("nobody-here", "X")  # noqa: E731
+
     assert strip(wrong.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
 
 
