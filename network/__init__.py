@@ -45,6 +45,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     # Socket handlers must be imported before the server is built, so every
     # app built in this process (tests build many) gets them registered.
     from network.accounts import sockets as account_sockets  # noqa: F401
+    from network.rooms import sockets as room_sockets  # noqa: F401
 
     realtime.init_app(app)
     app.session_interface = security.SessionInterface()
@@ -56,10 +57,12 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.cli import register_cli
     from network.directory.routes import bp as directory_bp
     from network.orgs.routes import bp as orgs_bp
+    from network.rooms.routes import bp as rooms_bp
     from network.safety.routes import bp as safety_bp
     from network.trust.routes import bp as trust_bp
 
-    for blueprint in (accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp):
+    blueprints = (accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp, rooms_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)

@@ -22,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(serve)
     app.cli.add_command(cleanup)
+    app.cli.add_command(purge)
 
 
 @click.command("create-admin")
@@ -89,6 +90,14 @@ def cleanup() -> None:
     click.echo(f"Removed {removed} expired rows.")
 
 
+@click.command("purge")
+def purge() -> None:
+    """Delete messages older than their room's retention period."""
+    from network.rooms.services import purge_expired
+
+    click.echo(f"Purged {purge_expired()} messages past their retention.")
+
+
 def remove_expired() -> int:
     """Delete expired server-side sessions and expired or used reset secrets."""
     now = utcnow()
@@ -104,14 +113,21 @@ def remove_expired() -> int:
     return removed
 
 
-def start_background_jobs(app: Flask, interval: int = 3600) -> None:
-    """Periodic housekeeping inside the server process."""
+def start_background_jobs(app: Flask) -> None:
+    """Periodic housekeeping inside the server process: expired sessions and
+    reset codes, and messages past their room's retention."""
+    from network.rooms.services import purge_expired
+
+    interval = app.config["PURGE_INTERVAL_SECONDS"]
 
     def loop() -> None:
         while True:
             with app.app_context():
                 try:
                     remove_expired()
+                    purge_expired()
+                except Exception:  # keep the loop alive; the next round retries
+                    app.logger.exception("housekeeping failed")
                 finally:
                     db.session.remove()
             socketio.sleep(interval)

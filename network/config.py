@@ -72,6 +72,18 @@ class Config:
             "LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes; 50 per day"
         )
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.SOCKET_RATELIMIT_ENABLED = _env_bool("SOCKET_RATELIMIT_ENABLED", True)
+        # (capacity, tokens per second) per member: bursts of 10 messages, then one
+        # a second; typing is throttled harder and never stored.
+        self.SOCKET_LIMITS = {
+            "message": (
+                float(os.environ.get("MESSAGE_BURST", "10")),
+                float(os.environ.get("MESSAGE_RATE", "1")),
+            ),
+            "typing": (3.0, 0.5),
+            "history": (20.0, 5.0),
+        }
+        self.PURGE_INTERVAL_SECONDS = int(os.environ.get("PURGE_INTERVAL_SECONDS", "3600"))
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAX_CONTENT_LENGTH = 1024 * 1024
@@ -99,6 +111,7 @@ class TestConfig(Config):
         self.SOCKETIO_MESSAGE_QUEUE = None
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.RATELIMIT_ENABLED = False
+        self.SOCKET_RATELIMIT_ENABLED = True
         self.NETWORK_ASYNC = "threading"
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 8192

@@ -63,3 +63,35 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def socket_event(handler):
+    """Wrap a socket handler: reload the account and session (sockets are frozen
+    at connect), re-check the connect gate, turn errors into error acks.
+
+    The handler gets the payload dict and returns the ack's extra fields.
+    """
+
+    @wraps(handler)
+    def wrapped(data=None):
+        from flask_socketio import disconnect
+
+        from network.errors import SocketError
+        from network.security import current_auth_session
+
+        if current_auth_session() is None or not policy.can_connect_socket(
+            current_user
+        ):
+            disconnect()
+            return {"ok": False, "error": "unauthorized"}
+        if not isinstance(data, dict):
+            return {"ok": False, "error": "bad_request"}
+        try:
+            result = handler(data) or {}
+        except NotFound:
+            return {"ok": False, "error": "not_found"}
+        except SocketError as error:
+            return {"ok": False, "error": error.code}
+        return {"ok": True, **result}
+
+    return wrapped

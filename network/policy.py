@@ -18,12 +18,16 @@ from network.extensions import db
 from network.models import (
     Account,
     Block,
+    Message,
+    Room,
+    RoomMember,
     Invitation,
     Membership,
     Organization,
     OrgTrust,
     Profile,
     Role,
+    RoomPartner,
     Separation,
     Status,
     TrustLevel,
@@ -499,3 +503,144 @@ def access_own_member_for_separation(actor, profile_public_id: str) -> Membershi
     if membership.status != Status.APPROVED:
         raise NotFound()
     return membership
+
+
+# --- rooms ---------------------------------------------------------------------------
+
+ROOM_MANAGER_ROLES = {Role.LEAD, Role.MODERATOR}
+
+
+def kept_apart_ids(account_id: int) -> Select:
+    """Everyone this account is blocked with or separated from, either way."""
+    return blocked_ids(account_id).union(separated_ids(account_id))
+
+
+def room_manager_org(actor) -> Organization | None:
+    """The organization whose rooms the actor may create and edit (lead, moderator)."""
+    membership = active_membership(actor)
+    if membership is None or membership.role not in ROOM_MANAGER_ROLES:
+        return None
+    return membership.organization
+
+
+def can_join_room(actor, room: Room) -> bool:
+    """Host members always; partner rooms also organizations at `collaborate` or
+    above with the host (or the host's chosen subset of them)."""
+    membership = active_membership(actor)
+    if membership is None or room.archived_at is not None:
+        return False
+    host = db.session.get(Organization, room.host_org_id)
+    if host is None or not host.is_active:
+        return False
+    if membership.organization_id == room.host_org_id:
+        return _standing_allows(actor, room)
+    if room.visibility != "partners" or room.kind != "channel":
+        return False
+    subset = room.partner_org_ids
+    if subset and membership.organization_id not in subset:
+        return False
+    if not can_collaborate(room.host_org_id, membership.organization_id):
+        return False
+    return _standing_allows(actor, room)
+
+
+def _standing_allows(actor, room: Room) -> bool:
+    status = db.session.scalar(
+        select(RoomMember.status).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == actor.id
+        )
+    )
+    return status != "banned"
+
+
+def visible_rooms(stmt: Select, actor) -> Select:
+    """Filter a Room query to exactly the rooms can_join_room allows."""
+    membership = active_membership(actor)
+    if membership is None:
+        return stmt.where(Room.id.is_(None))
+    org_id = membership.organization_id
+    partner_ok = (
+        (Room.visibility == "partners")
+        & (Room.kind == "channel")
+        & Room.host_org_id.in_(trusted_org_ids(org_id, TrustLevel.COLLABORATE))
+        & (
+            ~Room.partners.any()
+            | Room.partners.any(RoomPartner.org_id == org_id)
+        )
+    )
+    banned = select(RoomMember.room_id).where(
+        RoomMember.account_id == actor.id, RoomMember.status == "banned"
+    )
+    return stmt.where(
+        Room.archived_at.is_(None),
+        Room.host_org_id.in_(
+            select(Organization.id).where(Organization.suspended_at.is_(None))
+        ),
+        (Room.host_org_id == org_id) | partner_ok,
+        Room.id.not_in(banned),
+    )
+
+
+def access_room(actor, room_public_id) -> Room:
+    """A room the actor may join, or the NotFound a missing room gives."""
+    if not isinstance(room_public_id, str):
+        raise NotFound()
+    room = db.session.scalar(select(Room).where(Room.public_id == room_public_id))
+    if room is None or not can_join_room(actor, room):
+        raise NotFound()
+    return room
+
+
+def access_managed_room(actor, room_public_id: str) -> Room:
+    """A room of the actor's organization that they manage (lead or moderator)."""
+    org = room_manager_org(actor)
+    room = db.session.scalar(select(Room).where(Room.public_id == room_public_id))
+    if org is None or room is None or room.host_org_id != org.id:
+        raise NotFound()
+    if room.archived_at is not None:
+        raise NotFound()
+    return room
+
+
+def can_post(actor, room: Room) -> bool:
+    """Join rights, and not muted in the room."""
+    if not can_join_room(actor, room):
+        return False
+    status = db.session.scalar(
+        select(RoomMember.status).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == actor.id
+        )
+    )
+    return status in (None, "active")
+
+
+def can_see_message(actor, message: Message) -> bool:
+    """Room access, and the author is not blocked or separated from the viewer."""
+    room = db.session.get(Room, message.room_id)
+    if room is None or not can_join_room(actor, room):
+        return False
+    return message.author_id == actor.id or not kept_apart(actor, message.author_id)
+
+
+def visible_messages(stmt: Select, actor) -> Select:
+    """Hide messages of people kept apart from the viewer (the room is checked
+    by the caller with access_room)."""
+    account = _account(actor)
+    if account is None:
+        return stmt.where(Message.id.is_(None))
+    return stmt.where(Message.author_id.not_in(kept_apart_ids(account.id)))
+
+
+def access_own_message(actor, room: Room, message_id) -> Message:
+    """One of the actor's own, undeleted messages in a room they may use."""
+    if not isinstance(message_id, int):
+        raise NotFound()
+    message = db.session.get(Message, message_id)
+    if (
+        message is None
+        or message.room_id != room.id
+        or message.author_id != actor.id
+        or message.deleted_at is not None
+    ):
+        raise NotFound()
+    return message

@@ -74,8 +74,19 @@ def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None
     db.session.commit()
 
 
+_closed_hooks: list = []
+
+
+def on_socket_closed(hook) -> None:
+    """Register a callback(sid) run when a socket disconnects (features clean up)."""
+    if hook not in _closed_hooks:
+        _closed_hooks.append(hook)
+
+
 def forget_socket(sid: str) -> None:
-    """Drop a socket from the live table when it disconnects."""
+    """Drop a socket from the live table when it disconnects; run feature hooks."""
+    for hook in _closed_hooks:
+        hook(sid)
     db.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
     db.session.commit()
 

@@ -176,6 +176,9 @@ class ProfileForm(FlaskForm):
         "Hide me from other organizations' directories "
         "(your own organization still sees you)"
     )
+    appear_offline = BooleanField(
+        "Appear offline (others don't see you in rooms' presence lists or typing)"
+    )
     bio = TextAreaField(
         "Short bio (optional; avoid details that could identify you)",
         validators=[

@@ -267,6 +267,7 @@ def settings():
                 languages=form.languages.data or [],
                 experience=form.experience.data or [],
                 hidden_from_other_orgs=form.hidden_from_other_orgs.data,
+                appear_offline=form.appear_offline.data,
                 email=form.email.data,
             )
         except services.InputError as error:

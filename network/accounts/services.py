@@ -262,6 +262,8 @@ def update_profile(account: Account, **fields: object) -> None:
     profile.bio = str(fields.get("bio", profile.bio)).strip()
     if "experience" in fields:
         profile.experience = ",".join(fields["experience"])  # type: ignore[arg-type]
+    if "appear_offline" in fields:
+        profile.appear_offline = bool(fields["appear_offline"])
     if "hidden_from_other_orgs" in fields:
         profile.hidden_from_other_orgs = bool(fields["hidden_from_other_orgs"])
     if "languages" in fields:

@@ -20,10 +20,26 @@ from network.models.orgs import (
     VettingAttestation,
     VettingItem,
 )
+from network.models.rooms import (
+    DEFAULT_RETENTION_DAYS,
+    MAX_MESSAGE_LENGTH,
+    Message,
+    Room,
+    RoomMember,
+    RoomPartner,
+    RoomPresence,
+)
 from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "MAX_MESSAGE_LENGTH",
+    "Message",
+    "Room",
+    "RoomMember",
+    "RoomPartner",
+    "RoomPresence",
     "EXPERIENCE_TAGS",
     "LANGUAGES",
     "PROVINCES",

@@ -114,6 +114,7 @@ class Profile(db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     experience: Mapped[str] = mapped_column(String(200), default="")
     hidden_from_other_orgs: Mapped[bool] = mapped_column(Boolean, default=False)
+    appear_offline: Mapped[bool] = mapped_column(Boolean, default=False)
 
     account: Mapped[Account] = relationship(back_populates="profile")
 

@@ -242,11 +242,16 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if not report.failed:
         return
-    server = getattr(item, "funcargs", {}).get("live_server")
+    funcargs = getattr(item, "funcargs", {})
+    server = funcargs.get("live_server")
     if isinstance(server, LiveServer):
         report.sections.append(
             (f"live server ({server.async_mode}) output", server.logs())
         )
+    # Several processes at once (test_revocation_multiprocess.py).
+    for number, other in enumerate(funcargs.get("live_servers") or (), start=1):
+        if isinstance(other, LiveServer):
+            report.sections.append((f"live server P{number} output", other.logs()))
 
 
 # --- HTTP and socket helpers ----------------------------------------------------------

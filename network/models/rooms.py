@@ -1,0 +1,124 @@
+"""Rooms, their members and partner organizations, messages and presence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from network.extensions import db
+from network.models.types import UTCDateTime, new_public_id, utcnow
+
+DEFAULT_RETENTION_DAYS = 90
+MAX_MESSAGE_LENGTH = 4000
+
+
+class Room(db.Model):
+    """A chat room hosted by one organization."""
+
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    host_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="channel")
+    visibility: Mapped[str] = mapped_column(String(16), default="org")
+    name: Mapped[str] = mapped_column(String(80))
+    topic: Mapped[str] = mapped_column(String(300), default="")
+    retention_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_RETENTION_DAYS)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partners: Mapped[list[RoomPartner]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def partner_org_ids(self) -> set[int]:
+        """The host's chosen subset of partner organizations (empty: all partners)."""
+        return {partner.org_id for partner in self.partners}
+
+
+class RoomPartner(db.Model):
+    """An organization a partners room is narrowed to."""
+
+    __tablename__ = "room_partners"
+    __table_args__ = (UniqueConstraint("room_id", "org_id", name="uq_room_partner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+
+
+class RoomMember(db.Model):
+    """Someone who has joined a room: their read position and standing."""
+
+    __tablename__ = "room_members"
+    __table_args__ = (
+        UniqueConstraint("room_id", "account_id", name="uq_room_member"),
+        Index("ix_room_members_account", "account_id", "room_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
+    )
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Message(db.Model):
+    """A chat message. The room's order is the id order, the same for everyone."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_room_id", "room_id", "id"),
+        Index("ix_messages_room_created", "room_id", "created_at"),
+        UniqueConstraint("author_id", "client_msg_id", name="uq_messages_client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    client_msg_id: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    content_warning: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RoomPresence(db.Model):
+    """A socket currently inside a room (shared by every server process)."""
+
+    __tablename__ = "room_presence"
+    __table_args__ = (Index("ix_room_presence_room", "room_id", "account_id"),)
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

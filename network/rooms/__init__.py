@@ -1,0 +1,1 @@
+"""Real-time rooms: persisted channels, catch-up, presence, typing."""

@@ -1,0 +1,114 @@
+"""Room pages: the list, the room itself, and management for leads and moderators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from network import policy
+from network.guards import member_required
+from network.errors import NotFound
+from network.models import MAX_MESSAGE_LENGTH
+from network.orgs.forms import EmptyForm
+from network.rooms import services
+from network.rooms.forms import RoomForm
+
+bp = Blueprint("rooms", __name__)
+
+
+@bp.get("/rooms")
+@member_required
+def index():
+    """The rooms the viewer may join, with unread counts."""
+    return render_template(
+        "rooms/index.html",
+        rooms=services.room_list(current_user),
+        can_manage=policy.room_manager_org(current_user) is not None,
+    )
+
+
+@bp.get("/rooms/<room_id>")
+@member_required
+def room(room_id: str):
+    """The room: the last 50 messages rendered here, then kept live by the socket."""
+    shown = policy.access_room(current_user, room_id)
+    before = request.args.get("before", type=int)
+    messages = services.history(shown, current_user, before_id=before)
+    return render_template(
+        "rooms/room.html",
+        room=shown,
+        messages=messages,
+        older=messages[0]["id"] if len(messages) == services.HISTORY_PAGE else None,
+        presence=services.presence(shown, current_user),
+        labels=services.org_labels(shown, current_user),
+        notice=policy.protected_from_any(current_user, services.members_of(shown)),
+        can_post=policy.can_post(current_user, shown),
+        can_manage=_manages(shown),
+        max_length=MAX_MESSAGE_LENGTH,
+    )
+
+
+def _manages(room) -> bool:
+    try:
+        policy.access_managed_room(current_user, room.public_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _form(org, room=None) -> RoomForm:
+    form = RoomForm(obj=room)
+    form.partners.choices = [(o.id, o.name) for o in services.partner_choices(org)]
+    if room is not None and request.method == "GET":
+        form.partners.data = sorted(room.partner_org_ids)
+    return form
+
+
+def _fields(form) -> dict:
+    allowed = {choice[0] for choice in form.partners.choices}
+    partners = [org_id for org_id in form.partners.data or [] if org_id in allowed]
+    return {
+        "name": form.name.data,
+        "topic": form.topic.data or "",
+        "visibility": form.visibility.data,
+        "partner_org_ids": partners if form.visibility.data == "partners" else [],
+        "retention_days": form.retention_days.data,
+    }
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@member_required
+def create():
+    """Leads and moderators create rooms for their organization."""
+    org = policy.room_manager_org(current_user)
+    if org is None:
+        raise NotFound()
+    form = _form(org)
+    if form.validate_on_submit():
+        created = services.create_room(org, actor=current_user, **_fields(form))
+        flash("The room is ready.")
+        return redirect(url_for("rooms.room", room_id=created.public_id))
+    return render_template("rooms/edit.html", form=form, room=None), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/rooms/<room_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit(room_id: str):
+    """Edit a room of one's organization; archive it."""
+    shown = policy.access_managed_room(current_user, room_id)
+    org = policy.room_manager_org(current_user)
+    form = _form(org, shown)
+    archive = EmptyForm(prefix="archive")
+    if request.form.get("action") == "archive" and archive.validate_on_submit():
+        services.archive_room(shown, actor=current_user)
+        flash("The room is archived.")
+        return redirect(url_for("rooms.index"))
+    if request.form.get("action") != "archive" and form.validate_on_submit():
+        services.update_room(shown, actor=current_user, **_fields(form))
+        flash("The room is saved.")
+        return redirect(url_for("rooms.room", room_id=shown.public_id))
+    return render_template("rooms/edit.html", form=form, room=shown, archive=archive), (
+        400 if request.method == "POST" else 200
+    )

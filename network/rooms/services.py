@@ -1,0 +1,369 @@
+"""Room and message verbs. Callers check permission first (policy.access_*)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from network import audit, markup, policy, realtime
+from network.extensions import db
+from network.models import (
+    MAX_MESSAGE_LENGTH,
+    Account,
+    Message,
+    Organization,
+    Profile,
+    Room,
+    RoomMember,
+    RoomPartner,
+    RoomPresence,
+    TrustLevel,
+    utcnow,
+)
+
+HISTORY_PAGE = 50
+CATCH_UP_PAGE = 200
+
+
+class RoomInputError(ValueError):
+    """Bad input tied to a field or an event; nothing was changed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# --- rooms -------------------------------------------------------------------------
+
+
+def create_room(org: Organization, *, actor: Account, name: str, topic: str = "",
+                visibility: str = "org", partner_org_ids=(),
+                retention_days: int = 90) -> Room:
+    """Create a channel hosted by `org`."""
+    room = Room(host_org_id=org.id, name=" ".join(name.split()), topic=topic.strip(),
+                visibility=visibility, retention_days=retention_days,
+                created_by_id=actor.id)
+    room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
+    db.session.add(room)
+    db.session.flush()
+    audit.record("room.created", actor=actor, organization=org, room=room.public_id,
+                 visibility=visibility)
+    db.session.commit()
+    return room
+
+
+def update_room(room: Room, *, actor: Account, name: str, topic: str,
+                visibility: str, partner_org_ids=(), retention_days: int) -> None:
+    """Edit a room; narrowing who may join closes the sockets of those who lose it."""
+    room.name = " ".join(name.split())
+    room.topic = topic.strip()
+    room.visibility = visibility
+    room.retention_days = retention_days
+    room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
+    org = db.session.get(Organization, room.host_org_id)
+    audit.record("room.updated", actor=actor, organization=org, room=room.public_id,
+                 visibility=visibility)
+    db.session.commit()
+    _reverify_present(room)
+
+
+def archive_room(room: Room, *, actor: Account) -> None:
+    """Archive a room: it leaves every room list and accepts nothing more."""
+    room.archived_at = utcnow()
+    org = db.session.get(Organization, room.host_org_id)
+    audit.record("room.archived", actor=actor, organization=org, room=room.public_id)
+    db.session.commit()
+    _reverify_present(room)
+
+
+def _reverify_present(room: Room) -> None:
+    """Re-check everyone inside the room now (they rejoin if still allowed)."""
+    accounts = set(db.session.scalars(
+        select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)))
+    if accounts:
+        realtime.reverify(account_ids=accounts)
+
+
+def partner_choices(org: Organization) -> list[Organization]:
+    """Organizations at effective `collaborate` or above with the host."""
+    ids = policy.trusted_org_ids(org.id, TrustLevel.COLLABORATE)
+    return list(db.session.scalars(
+        select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
+
+
+def room_list(actor: Account) -> list[tuple[Room, int]]:
+    """Rooms the actor may join, with their unread counts (two queries in all)."""
+    rooms = list(db.session.scalars(
+        policy.visible_rooms(select(Room), actor).order_by(Room.name)))
+    if not rooms:
+        return []
+    ids = [room.id for room in rooms]
+    read = select(RoomMember.room_id, RoomMember.last_read_id).where(
+        RoomMember.account_id == actor.id).subquery()
+    counts = dict(db.session.execute(
+        select(Message.room_id, func.count(Message.id))
+        .outerjoin(read, read.c.room_id == Message.room_id)
+        .where(
+            Message.room_id.in_(ids),
+            Message.deleted_at.is_(None),
+            Message.author_id != actor.id,
+            Message.id > func.coalesce(read.c.last_read_id, 0),
+            Message.author_id.not_in(policy.kept_apart_ids(actor.id)),
+        )
+        .group_by(Message.room_id)
+    ).all())
+    return [(room, counts.get(room.id, 0)) for room in rooms]
+
+
+# --- membership, presence ----------------------------------------------------------
+
+
+def ensure_member(room: Room, account: Account) -> RoomMember:
+    """The account's membership row in the room, created on first join."""
+    row = db.session.scalar(select(RoomMember).where(
+        RoomMember.room_id == room.id, RoomMember.account_id == account.id))
+    if row is None:
+        row = RoomMember(room_id=room.id, account_id=account.id)
+        db.session.add(row)
+        try:
+            db.session.commit()
+        except IntegrityError:  # joined from two tabs at once
+            db.session.rollback()
+            row = db.session.scalar(select(RoomMember).where(
+                RoomMember.room_id == room.id, RoomMember.account_id == account.id))
+    return row
+
+
+def mark_read(room: Room, account: Account, message_id: int) -> None:
+    """Move the read position forward (never back)."""
+    db.session.execute(
+        update(RoomMember)
+        .where(RoomMember.room_id == room.id, RoomMember.account_id == account.id,
+               RoomMember.last_read_id < message_id)
+        .values(last_read_id=message_id))
+    db.session.commit()
+
+
+def kept_apart_sids(room: Room, account_id: int) -> list[str]:
+    """Sockets in the room of people kept apart from this account (for skip_sid)."""
+    return list(db.session.scalars(
+        select(RoomPresence.sid).where(
+            RoomPresence.room_id == room.id,
+            RoomPresence.account_id.in_(policy.kept_apart_ids(account_id)))))
+
+
+def enter(room: Room, account: Account, sid: str) -> None:
+    """Record a socket inside the room and tell the others (not those kept apart)."""
+    already = db.session.scalar(select(func.count()).select_from(RoomPresence).where(
+        RoomPresence.room_id == room.id, RoomPresence.account_id == account.id))
+    db.session.merge(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
+    if not already and not account.profile.appear_offline:
+        realtime.emit_after_commit(
+            "presence:joined",
+            {"room_id": room.public_id, "member": person_payload(room, account)},
+            to=realtime.room_key(room.id),
+            skip_sid=kept_apart_sids(room, account.id) + [sid],
+        )
+    db.session.commit()
+
+
+def leave(room: Room, account_id: int, sid: str) -> None:
+    """Forget a socket in a room; announce when the person's last socket left."""
+    db.session.execute(delete(RoomPresence).where(
+        RoomPresence.sid == sid, RoomPresence.room_id == room.id))
+    remaining = db.session.scalar(select(func.count()).select_from(RoomPresence).where(
+        RoomPresence.room_id == room.id, RoomPresence.account_id == account_id))
+    account = db.session.get(Account, account_id)
+    if not remaining and account is not None and not account.profile.appear_offline:
+        realtime.emit_after_commit(
+            "presence:left",
+            {"room_id": room.public_id, "member": account.profile.public_id},
+            to=realtime.room_key(room.id),
+            skip_sid=kept_apart_sids(room, account_id) + [sid],
+        )
+    db.session.commit()
+
+
+def socket_closed(sid: str) -> None:
+    """A socket went away: leave every room it was in."""
+    rows = list(db.session.execute(
+        select(RoomPresence.room_id, RoomPresence.account_id)
+        .where(RoomPresence.sid == sid)).all())
+    for room_id, account_id in rows:
+        room = db.session.get(Room, room_id)
+        if room is not None:
+            leave(room, account_id, sid)
+
+
+def presence(room: Room, viewer: Account) -> list[dict]:
+    """Who is in the room now, as this viewer may see it."""
+    rows = db.session.execute(
+        select(Account)
+        .join(RoomPresence, RoomPresence.account_id == Account.id)
+        .join(Profile, Profile.account_id == Account.id)
+        .where(
+            RoomPresence.room_id == room.id,
+            Profile.appear_offline.is_(False) | (Account.id == viewer.id),
+            Account.id.not_in(policy.kept_apart_ids(viewer.id)),
+        )
+        .distinct()
+    ).scalars()
+    people = [person_payload(room, account) for account in rows]
+    return sorted(people, key=lambda person: person["pseudonym"].casefold())
+
+
+def person_payload(room: Room, account: Account) -> dict:
+    """What a room shows of a person: pseudonym, profile id, organization alias."""
+    org_id = account.membership.organization_id if account.membership else 0
+    return {
+        "id": account.profile.public_id,
+        "pseudonym": account.pseudonym,
+        "org": org_alias(room.id, org_id),
+    }
+
+
+def org_alias(room_id: int, org_id: int) -> str:
+    """A per-room token for an organization; the viewer's page maps it to a name
+    only where the viewer may see that organization's name."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"org:{room_id}:{org_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:12]
+
+
+def org_labels(room: Room, viewer: Account) -> dict[str, str]:
+    """alias -> organization name, for organizations this viewer may name."""
+    mine = policy.active_membership(viewer)
+    if mine is None:
+        return {}
+    nameable = set(db.session.scalars(
+        policy.trusted_org_ids(mine.organization_id, TrustLevel.SEE)))
+    nameable.add(mine.organization_id)
+    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(nameable)))
+    return {org_alias(room.id, org.id): org.name for org in orgs}
+
+
+# --- messages ------------------------------------------------------------------------
+
+
+def validate_text(body, content_warning) -> tuple[str, str]:
+    """Trimmed body and warning, or RoomInputError."""
+    if not isinstance(body, str) or not body.strip():
+        raise RoomInputError("body", "empty")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise RoomInputError("body", "too_long")
+    warning = content_warning if isinstance(content_warning, str) else ""
+    if len(warning) > 120:
+        raise RoomInputError("content_warning", "too_long")
+    return body.strip(), warning.strip()
+
+
+def send_message(room: Room, author: Account, body: str, content_warning: str,
+                 client_msg_id: str) -> tuple[Message, bool]:
+    """Store a message, then broadcast it after commit. A retry with the same
+    client_msg_id returns the first message and stores nothing."""
+    existing = _by_client_id(author, client_msg_id)
+    if existing is not None:
+        return existing, False
+    message = Message(room_id=room.id, author_id=author.id, client_msg_id=client_msg_id,
+                      body=body, html=markup.render(body), content_warning=content_warning)
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same retry raced us from another socket
+        db.session.rollback()
+        return _by_client_id(author, client_msg_id), False
+    realtime.emit_after_commit(
+        "message:created", message_payload(room, message, author),
+        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
+    db.session.commit()
+    return message, True
+
+
+def _by_client_id(author: Account, client_msg_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(
+        Message.author_id == author.id, Message.client_msg_id == client_msg_id))
+
+
+def edit_message(room: Room, message: Message, body: str, content_warning: str) -> None:
+    """Edit one's own message and broadcast the new text."""
+    message.body = body
+    message.html = markup.render(body)
+    message.content_warning = content_warning
+    message.edited_at = utcnow()
+    author = db.session.get(Account, message.author_id)
+    realtime.emit_after_commit(
+        "message:updated", message_payload(room, message, author),
+        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
+    db.session.commit()
+
+
+def delete_message(room: Room, message: Message) -> None:
+    """Soft-delete one's own message; the text is gone, the place in order stays."""
+    message.deleted_at = utcnow()
+    message.body = ""
+    message.html = ""
+    realtime.emit_after_commit(
+        "message:deleted", {"room_id": room.public_id, "id": message.id},
+        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, message.author_id))
+    db.session.commit()
+
+
+def message_payload(room: Room, message: Message, author: Account) -> dict:
+    """The one shape of a message on the wire and in templates."""
+    return {
+        "room_id": room.public_id,
+        "id": message.id,
+        "author": person_payload(room, author),
+        "html": message.html,
+        "content_warning": message.content_warning,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def history(room: Room, viewer: Account, *, after_id: int | None = None,
+            before_id: int | None = None, limit: int = HISTORY_PAGE) -> list[dict]:
+    """Messages by keyset: after an id (catch-up, oldest first) or the newest
+    before an id (load earlier); people kept apart from the viewer are left out."""
+    stmt = policy.visible_messages(
+        select(Message, Account)
+        .join(Account, Account.id == Message.author_id)
+        .options(joinedload(Account.profile), joinedload(Account.membership))
+        .where(Message.room_id == room.id), viewer)
+    if after_id is not None:
+        stmt = stmt.where(Message.id > after_id).order_by(Message.id).limit(limit)
+        rows = list(db.session.execute(stmt).all())
+    else:
+        if before_id is not None:
+            stmt = stmt.where(Message.id < before_id)
+        rows = list(db.session.execute(
+            stmt.order_by(Message.id.desc()).limit(limit)).all())
+        rows.reverse()
+    return [message_payload(room, message, author) for message, author in rows]
+
+
+def purge_expired(now=None) -> int:
+    """Delete messages older than their room's retention period."""
+    now = now or utcnow()
+    removed = 0
+    for room_id, days in db.session.execute(select(Room.id, Room.retention_days)).all():
+        removed += db.session.execute(delete(Message).where(
+            Message.room_id == room_id,
+            Message.created_at < now - timedelta(days=days))).rowcount
+    db.session.commit()
+    return removed
+
+
+def members_of(room: Room) -> set[int]:
+    """Account ids that joined the room (for the protected person's notice)."""
+    return set(db.session.scalars(
+        select(RoomMember.account_id).where(RoomMember.room_id == room.id)))
+

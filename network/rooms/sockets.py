@@ -1,0 +1,156 @@
+"""Room events. Each handler: access (policy) -> service -> ack. Thin on purpose."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import emit, join_room, leave_room
+
+from network import policy, ratelimit, realtime
+from network.errors import SocketError
+from network.extensions import socketio
+from network.guards import socket_event
+from network.rooms import services
+
+
+def _int_or_none(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SocketError("bad_request")
+    return value
+
+
+def _text(data: dict) -> tuple[str, str]:
+    try:
+        return services.validate_text(data.get("body"), data.get("content_warning"))
+    except services.RoomInputError as error:
+        raise SocketError(error.message) from None
+
+
+@socketio.on("room:join")
+@socket_event
+def on_join(data: dict):
+    """Join a room: replay what was missed after `after_id`, then live messages."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    after_id = _int_or_none(data.get("after_id"))
+    services.ensure_member(room, current_user)
+    join_room(realtime.room_key(room.id))
+    services.enter(room, current_user, request.sid)
+    if after_id is None:
+        messages = services.history(room, current_user)
+    else:
+        messages = services.history(room, current_user, after_id=after_id,
+                                    limit=services.CATCH_UP_PAGE)
+    return {
+        "room_id": room.public_id,
+        "messages": messages,
+        "more": after_id is not None and len(messages) == services.CATCH_UP_PAGE,
+        "presence": services.presence(room, current_user),
+        "notice": policy.protected_from_any(current_user, services.members_of(room)),
+    }
+
+
+@socketio.on("room:leave")
+@socket_event
+def on_leave(data: dict):
+    """Leave a room's live stream."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    leave_room(realtime.room_key(room.id))
+    services.leave(room, current_user.id, request.sid)
+    return {}
+
+
+@socketio.on("message:send")
+@socket_event
+def on_send(data: dict):
+    """Store, then broadcast; a retried client_msg_id returns the first id."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    client_msg_id = data.get("client_msg_id")
+    if not isinstance(client_msg_id, str) or not 8 <= len(client_msg_id) <= 64:
+        raise SocketError("bad_request")
+    body, warning = _text(data)
+    if not policy.can_post(current_user, room):
+        raise SocketError("forbidden")
+    if not ratelimit.allow("message", current_user.id):
+        raise SocketError("rate_limited")
+    message, _ = services.send_message(room, current_user, body, warning, client_msg_id)
+    return {"id": message.id}
+
+
+@socketio.on("message:edit")
+@socket_event
+def on_edit(data: dict):
+    """Edit one's own message."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    message = policy.access_own_message(current_user, room, data.get("id"))
+    body, warning = _text(data)
+    if not ratelimit.allow("message", current_user.id):
+        raise SocketError("rate_limited")
+    services.edit_message(room, message, body, warning)
+    return {"id": message.id}
+
+
+@socketio.on("message:delete")
+@socket_event
+def on_delete(data: dict):
+    """Delete one's own message (soft delete)."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    message = policy.access_own_message(current_user, room, data.get("id"))
+    services.delete_message(room, message)
+    return {"id": message.id}
+
+
+@socketio.on("message:history")
+@socket_event
+def on_history(data: dict):
+    """Older messages before `before_id`, or missed ones after `after_id`."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    if not ratelimit.allow("history", current_user.id):
+        raise SocketError("rate_limited")
+    after_id = _int_or_none(data.get("after_id"))
+    before_id = _int_or_none(data.get("before_id"))
+    if after_id is not None:
+        messages = services.history(room, current_user, after_id=after_id,
+                                    limit=services.CATCH_UP_PAGE)
+        return {"messages": messages, "more": len(messages) == services.CATCH_UP_PAGE}
+    messages = services.history(room, current_user, before_id=before_id)
+    return {"messages": messages, "more": len(messages) == services.HISTORY_PAGE}
+
+
+@socketio.on("room:read")
+@socket_event
+def on_read(data: dict):
+    """Move one's read position forward."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    message_id = _int_or_none(data.get("id"))
+    if message_id is None:
+        raise SocketError("bad_request")
+    services.mark_read(room, current_user, message_id)
+    return {}
+
+
+@socketio.on("typing")
+@socket_event
+def on_typing(data: dict):
+    """Tell the room someone is typing: throttled, never stored."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    if not policy.can_post(current_user, room):
+        raise SocketError("forbidden")
+    if not ratelimit.allow("typing", current_user.id):
+        raise SocketError("rate_limited")
+    if current_user.profile.appear_offline:
+        return {}
+    skip = services.kept_apart_sids(room, current_user.id) + [request.sid]
+    emit("typing", {"room_id": room.public_id,
+                    "member": services.person_payload(room, current_user)},
+         to=realtime.room_key(room.id), skip_sid=skip)
+    return {}
+
+
+def _on_socket_closed(sid: str) -> None:
+    services.socket_closed(sid)
+
+
+realtime.on_socket_closed(_on_socket_closed)
+

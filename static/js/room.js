@@ -1,0 +1,303 @@
+// The room page: keeps the server-rendered message list live over Socket.IO.
+// Nothing of the chat is written to localStorage, sessionStorage or IndexedDB:
+// unsent messages live only in this page's memory.
+(function () {
+  "use strict";
+  var root = document.getElementById("room");
+  if (!root || typeof io === "undefined") { return; }
+
+  var roomId = root.getAttribute("data-room-id");
+  var me = root.getAttribute("data-me");
+  var labels = JSON.parse(root.getAttribute("data-labels") || "{}");
+  var list = document.getElementById("messages");
+  var presenceList = document.getElementById("presence");
+  var typingLine = document.getElementById("typing");
+  var connection = document.getElementById("connection");
+  var notice = document.getElementById("separation-notice");
+  var form = document.getElementById("composer");
+  var bodyField = document.getElementById("body");
+  var cwField = document.getElementById("content-warning");
+  var errorLine = document.getElementById("composer-error");
+  var earlier = document.getElementById("load-earlier");
+  var typers = {};
+  var pending = [];  // {client_msg_id, body, content_warning} not yet acknowledged
+  var editing = null;
+  var lastTypingSent = 0;
+
+  // Same origin only, WebSocket transport: the page sends no Referer and Origin
+  // is checked on the handshake.
+  var socket = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+
+  function lastId() {
+    var items = list.querySelectorAll("li.message");
+    return items.length ? Number(items[items.length - 1].getAttribute("data-id")) : 0;
+  }
+
+  function text(tag, className, value) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    node.textContent = value;
+    return node;
+  }
+
+  function build(m) {
+    var item = document.createElement("li");
+    item.className = "message" + (m.deleted ? " deleted" : "");
+    item.setAttribute("data-id", String(m.id));
+    item.setAttribute("data-author", m.author.id);
+    var meta = document.createElement("div");
+    meta.className = "meta";
+    meta.appendChild(text("span", "author", m.author.pseudonym));
+    meta.appendChild(text("span", "org muted", labels[m.author.org] || "partner organization"));
+    var time = text("time", "muted", (m.created_at || "").slice(11, 16));
+    time.setAttribute("datetime", m.created_at);
+    meta.appendChild(time);
+    if (m.edited && !m.deleted) { meta.appendChild(text("span", "muted edited", "(edited)")); }
+    item.appendChild(meta);
+    if (m.deleted) {
+      item.appendChild(text("p", "muted body", "Message deleted."));
+    } else {
+      var body = document.createElement("div");
+      body.className = "body";
+      body.innerHTML = m.html;  // sanitized on the server by nh3; CSP forbids script
+      if (m.content_warning) {
+        var details = document.createElement("details");
+        details.className = "cw";
+        var summary = document.createElement("summary");
+        summary.appendChild(document.createTextNode("Content warning: "));
+        summary.appendChild(text("span", "cw-text", m.content_warning));
+        summary.appendChild(document.createTextNode(" (show)"));
+        details.appendChild(summary);
+        details.appendChild(body);
+        item.appendChild(details);
+      } else {
+        item.appendChild(body);
+      }
+    }
+    addActions(item);
+    return item;
+  }
+
+  function addActions(item) {
+    if (item.getAttribute("data-author") !== me || item.classList.contains("deleted")) { return; }
+    if (item.querySelector(".actions") || !form) { return; }
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    var edit = text("button", "secondary", "Edit");
+    edit.type = "button";
+    edit.setAttribute("data-action", "edit");
+    var remove = text("button", "secondary", "Delete");
+    remove.type = "button";
+    remove.setAttribute("data-action", "delete");
+    actions.appendChild(edit);
+    actions.appendChild(remove);
+    item.appendChild(actions);
+  }
+
+  // Insert or replace by id, keeping database id order (the same for everyone).
+  function place(m) {
+    var existing = list.querySelector('li.message[data-id="' + m.id + '"]');
+    var node = build(m);
+    if (existing) { list.replaceChild(node, existing); return; }
+    var items = list.querySelectorAll("li.message");
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (Number(items[i].getAttribute("data-id")) < m.id) {
+        items[i].insertAdjacentElement("afterend", node);
+        return;
+      }
+    }
+    list.insertBefore(node, list.firstChild);
+  }
+
+  function markRead() {
+    var id = lastId();
+    if (id && document.visibilityState === "visible") {
+      socket.emit("room:read", { room_id: roomId, id: id });
+    }
+  }
+
+  function setPresence(people) {
+    presenceList.textContent = "";
+    people.forEach(function (person) {
+      var item = text("li", "", person.pseudonym);
+      item.setAttribute("data-id", person.id);
+      presenceList.appendChild(item);
+    });
+  }
+
+  function join() {
+    socket.emit("room:join", { room_id: roomId, after_id: lastId() }, function (ack) {
+      if (!ack || !ack.ok) {
+        connection.textContent = "This room is not available.";
+        if (form) { form.hidden = true; }
+        return;
+      }
+      connection.textContent = "";
+      ack.messages.forEach(place);
+      setPresence(ack.presence);
+      if (notice) { notice.hidden = !ack.notice; }
+      if (ack.more) { catchUp(); }
+      flushPending();
+      markRead();
+    });
+  }
+
+  function catchUp() {
+    socket.emit("message:history", { room_id: roomId, after_id: lastId() }, function (ack) {
+      if (ack && ack.ok) {
+        ack.messages.forEach(place);
+        if (ack.more) { catchUp(); }
+      }
+    });
+  }
+
+  socket.on("connect", join);
+  socket.on("disconnect", function () { connection.textContent = "Reconnecting…"; });
+  socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
+  socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
+
+  socket.on("message:created", function (m) {
+    if (m.room_id !== roomId) { return; }
+    place(m);
+    delete typers[m.author.id];
+    showTyping();
+    markRead();
+  });
+  socket.on("message:updated", function (m) { if (m.room_id === roomId) { place(m); } });
+  socket.on("message:deleted", function (event) {
+    if (event.room_id !== roomId) { return; }
+    var item = list.querySelector('li.message[data-id="' + event.id + '"]');
+    if (item) {
+      item.classList.add("deleted");
+      var actions = item.querySelector(".actions");
+      if (actions) { actions.remove(); }
+      var content = item.querySelector(".cw") || item.querySelector(".body");
+      if (content) { content.replaceWith(text("p", "muted body", "Message deleted.")); }
+    }
+  });
+  socket.on("presence:joined", function (event) {
+    if (event.room_id !== roomId) { return; }
+    if (!presenceList.querySelector('li[data-id="' + event.member.id + '"]')) {
+      var item = text("li", "", event.member.pseudonym);
+      item.setAttribute("data-id", event.member.id);
+      presenceList.appendChild(item);
+    }
+  });
+  socket.on("presence:left", function (event) {
+    if (event.room_id !== roomId) { return; }
+    var item = presenceList.querySelector('li[data-id="' + event.member + '"]');
+    if (item) { item.remove(); }
+  });
+
+  function showTyping() {
+    var names = Object.keys(typers).map(function (id) { return typers[id].name; });
+    typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are typing…" : " is typing…") : "";
+  }
+  socket.on("typing", function (event) {
+    if (event.room_id !== roomId) { return; }
+    var id = event.member.id;
+    if (typers[id]) { clearTimeout(typers[id].timer); }
+    typers[id] = { name: event.member.pseudonym, timer: setTimeout(function () { delete typers[id]; showTyping(); }, 4000) };
+    showTyping();
+  });
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function showError(message) {
+    errorLine.textContent = message;
+    errorLine.hidden = !message;
+  }
+
+  var ERRORS = {
+    rate_limited: "You are sending quickly; wait a moment and try again.",
+    too_long: "That message is too long.",
+    empty: "Write something first.",
+    forbidden: "You cannot post in this room right now.",
+    not_found: "This room is not available."
+  };
+
+  // Send (or re-send after a reconnect) with the same client_msg_id: the server
+  // stores it once, however many times it arrives.
+  function sendPending(item) {
+    socket.timeout(10000).emit("message:send", item, function (err, ack) {
+      if (err) { return; }  // no answer: it stays pending and is retried on reconnect
+      pending = pending.filter(function (p) { return p !== item; });
+      if (!ack.ok) {
+        showError(ERRORS[ack.error] || "The message was not sent.");
+        if (!bodyField.value) { bodyField.value = item.body; }
+      }
+    });
+  }
+  function flushPending() { pending.forEach(sendPending); }
+
+  function submit() {
+    var body = bodyField.value;
+    if (!body.trim()) { showError(ERRORS.empty); return; }
+    showError("");
+    if (editing) {
+      var id = editing;
+      editing = null;
+      socket.emit("message:edit", { room_id: roomId, id: id, body: body, content_warning: cwField.value }, function (ack) {
+        if (!ack || !ack.ok) { showError(ERRORS[(ack || {}).error] || "The edit was not saved."); }
+      });
+    } else {
+      var item = { room_id: roomId, body: body, content_warning: cwField.value, client_msg_id: newId() };
+      pending.push(item);
+      if (socket.connected) { sendPending(item); }
+    }
+    bodyField.value = "";
+    cwField.value = "";
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+    bodyField.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    bodyField.addEventListener("input", function () {
+      var now = Date.now();
+      if (now - lastTypingSent > 3000 && bodyField.value) {
+        lastTypingSent = now;
+        socket.emit("typing", { room_id: roomId });
+      }
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) { return; }
+      var item = button.closest("li.message");
+      var id = Number(item.getAttribute("data-id"));
+      if (button.getAttribute("data-action") === "delete") {
+        if (window.confirm("Delete this message?")) {
+          socket.emit("message:delete", { room_id: roomId, id: id });
+        }
+      } else {
+        editing = id;
+        var body = item.querySelector(".body");
+        bodyField.value = body ? body.textContent.trim() : "";
+        bodyField.focus();
+      }
+    });
+    Array.prototype.forEach.call(list.querySelectorAll("li.message"), addActions);
+  }
+
+  if (earlier) {
+    earlier.addEventListener("click", function (event) {
+      event.preventDefault();
+      var before = Number(list.querySelector("li.message").getAttribute("data-id"));
+      socket.emit("message:history", { room_id: roomId, before_id: before }, function (ack) {
+        if (!ack || !ack.ok) { return; }
+        ack.messages.forEach(place);
+        if (!ack.more) { earlier.remove(); }
+      });
+    });
+  }
+
+  document.addEventListener("visibilitychange", markRead);
+  if (list.lastElementChild) { list.lastElementChild.scrollIntoView({ block: "end" }); }
+})();
