@@ -10,7 +10,7 @@ Kinds of function, by prefix:
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import aliased
 
 from network.errors import NotFound
@@ -512,7 +512,14 @@ ROOM_MANAGER_ROLES = {Role.LEAD, Role.MODERATOR}
 
 def kept_apart_ids(account_id: int) -> Select:
     """Everyone this account is blocked with or separated from, either way."""
-    return blocked_ids(account_id).union(separated_ids(account_id))
+    return union(
+        select(Block.blocked_id).where(Block.blocker_id == account_id),
+        select(Block.blocker_id).where(Block.blocked_id == account_id),
+        select(Separation.other_id).where(
+            Separation.protected_id == account_id, Separation.other_id.is_not(None)
+        ),
+        select(Separation.protected_id).where(Separation.other_id == account_id),
+    )
 
 
 def room_manager_org(actor) -> Organization | None:

@@ -32,7 +32,9 @@ class RoomForm(FlaskForm):
         default="org",
     )
     partners = MultiCheckboxField(
-        "Only these partners (leave all unticked for every partner)", coerce=int
+        "Only these partners (leave all unticked for every partner)",
+        coerce=int,
+        validate_choice=False,  # filtered against current partners in the route
     )
     retention_days = IntegerField(
         "Keep messages for (days)",
