@@ -83,7 +83,9 @@ class Config:
             "typing": (3.0, 0.5),
             "history": (20.0, 5.0),
         }
-        self.PURGE_INTERVAL_SECONDS = int(os.environ.get("PURGE_INTERVAL_SECONDS", "3600"))
+        self.PURGE_INTERVAL_SECONDS = int(
+            os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAX_CONTENT_LENGTH = 1024 * 1024

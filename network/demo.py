@@ -172,6 +172,9 @@ def seed(password: str) -> list[tuple[str, str]]:
         label = {"lead": "lead", "moderator": "moderator", "member": "peer supporter"}
         state = "pending request" if status == Status.PENDING else label[role]
         logins.append((login, f"{state}, {org.name} ({pseudonym})"))
+    _seed_trust(created, leads)
+    _seed_profiles()
+    _seed_rooms(created, leads)
     _, code = orgs.issue_invitation(
         created[0], actor=leads[0], max_uses=5, days=30, note="Demo cohort"
     )
@@ -212,3 +215,45 @@ def _seed_profiles() -> None:
     for profile in db.session.scalars(db.select(Profile)):
         profile.experience = EXPERIENCE.get(profile.pseudonym, "")
     db.session.commit()
+
+
+def _seed_rooms(created, leads) -> None:
+    from network.rooms import services as rooms
+
+    harbour, prairie = created[0], created[1]
+    welcome = rooms.create_room(
+        harbour,
+        actor=leads[0],
+        name="Harbour commons",
+        topic="Everyday peer support chat for Harbour Light members.",
+    )
+    shared = rooms.create_room(
+        harbour,
+        actor=leads[0],
+        name="Atlantic-Prairie learning circle",
+        topic="Shared resources and practice between partner agencies.",
+        visibility="partners",
+    )
+    rooms.create_room(
+        prairie,
+        actor=leads[1],
+        name="Prairie check-ins",
+        topic="Weekly check-ins for Prairie Bridges peers.",
+    )
+    for room, account, body in [
+        (
+            welcome,
+            leads[0],
+            "Welcome! Remember: take breaks, and you never have to "
+            "share more than you want to.",
+        ),
+        (
+            shared,
+            leads[0],
+            "This circle is shared with **Prairie Bridges**. Please "
+            "keep client details out of the chat.",
+        ),
+        (shared, leads[1], "Thanks for having us. Our housing guide is coming soon."),
+    ]:
+        rooms.ensure_member(room, account)
+        rooms.send_message(room, account, body, "", f"demo-{room.id}-{account.id}")

@@ -9,14 +9,33 @@ from __future__ import annotations
 import nh3
 from markdown_it import MarkdownIt
 
-_md = (
-    MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False})
-    .enable(["emphasis", "link", "list", "blockquote", "backticks", "fence",
-             "newline", "escape", "paragraph"])
+_md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False}).enable(
+    [
+        "emphasis",
+        "link",
+        "list",
+        "blockquote",
+        "backticks",
+        "fence",
+        "newline",
+        "escape",
+        "paragraph",
+    ]
 )
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote",
-                "code", "pre"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 

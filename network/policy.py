@@ -570,10 +570,7 @@ def visible_rooms(stmt: Select, actor) -> Select:
         (Room.visibility == "partners")
         & (Room.kind == "channel")
         & Room.host_org_id.in_(trusted_org_ids(org_id, TrustLevel.COLLABORATE))
-        & (
-            ~Room.partners.any()
-            | Room.partners.any(RoomPartner.org_id == org_id)
-        )
+        & (~Room.partners.any() | Room.partners.any(RoomPartner.org_id == org_id))
     )
     banned = select(RoomMember.room_id).where(
         RoomMember.account_id == actor.id, RoomMember.status == "banned"

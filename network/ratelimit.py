@@ -60,8 +60,9 @@ class TokenBuckets:
         full_key = f"pn:bucket:{bucket.name}:{key}"
         now = time.time()
         if self._script is not None:
-            return bool(self._script(keys=[full_key], args=[bucket.capacity,
-                                                            bucket.rate, now]))
+            return bool(
+                self._script(keys=[full_key], args=[bucket.capacity, bucket.rate, now])
+            )
         with self._lock:
             tokens, at = self._local.get(full_key, (bucket.capacity, now))
             tokens = min(bucket.capacity, tokens + max(0.0, now - at) * bucket.rate)

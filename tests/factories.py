@@ -171,13 +171,23 @@ def set_trust(org_a: Organization, org_b: Organization, a_gives: int, b_gives=No
     db.session.commit()
 
 
-def make_room(org: Organization, *, visibility: str = "org", name: str | None = None,
-              partners=(), retention_days: int = 90):
+def make_room(
+    org: Organization,
+    *,
+    visibility: str = "org",
+    name: str | None = None,
+    partners=(),
+    retention_days: int = 90,
+):
     """A channel hosted by `org`."""
     from network.models import Room, RoomPartner
 
-    room = Room(host_org_id=org.id, name=name or f"Room {next(_counter)}",
-                visibility=visibility, retention_days=retention_days)
+    room = Room(
+        host_org_id=org.id,
+        name=name or f"Room {next(_counter)}",
+        visibility=visibility,
+        retention_days=retention_days,
+    )
     room.partners = [RoomPartner(org_id=p.id) for p in partners]
     db.session.add(room)
     db.session.commit()

@@ -85,6 +85,7 @@ def world(app) -> World:
     separation = safety_services.file_separation(
         actors["member_a"], "Past Person", actor=actors["member_a"]
     )
+    room = factories.make_room(org_a, name="Alpha Room")
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -97,6 +98,7 @@ def world(app) -> World:
         "org_b": org_b.public_id,
         "block": str(block.id),
         "separation": separation.public_id,
+        "room": room.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -104,7 +106,9 @@ def world(app) -> World:
             )
         ],
     }
-    return World(actors, refs, secrets=["Target Person", "Applicant Person"])
+    return World(
+        actors, refs, secrets=["Target Person", "Applicant Person", "Alpha Room"]
+    )
 
 
 def snapshot() -> tuple:

@@ -21,13 +21,19 @@ class RoomForm(FlaskForm):
     )
     topic = TextAreaField(
         "Topic",
-        validators=[Optional(), Length(max=300, message="Keep it under 300 characters.")],
+        validators=[
+            Optional(),
+            Length(max=300, message="Keep it under 300 characters."),
+        ],
     )
     visibility = RadioField(
         "Who may join",
         choices=[
             ("org", "Members of your organization"),
-            ("partners", "Also partner organizations (trust level collaborate or above)"),
+            (
+                "partners",
+                "Also partner organizations (trust level collaborate or above)",
+            ),
         ],
         default="org",
     )
@@ -41,6 +47,8 @@ class RoomForm(FlaskForm):
         default=90,
         validators=[
             DataRequired(message="Enter a number of days from 1 to 365."),
-            NumberRange(min=1, max=365, message="Enter a number of days from 1 to 365."),
+            NumberRange(
+                min=1, max=365, message="Enter a number of days from 1 to 365."
+            ),
         ],
     )

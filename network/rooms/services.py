@@ -43,24 +43,49 @@ class RoomInputError(ValueError):
 # --- rooms -------------------------------------------------------------------------
 
 
-def create_room(org: Organization, *, actor: Account, name: str, topic: str = "",
-                visibility: str = "org", partner_org_ids=(),
-                retention_days: int = 90) -> Room:
+def create_room(
+    org: Organization,
+    *,
+    actor: Account,
+    name: str,
+    topic: str = "",
+    visibility: str = "org",
+    partner_org_ids=(),
+    retention_days: int = 90,
+) -> Room:
     """Create a channel hosted by `org`."""
-    room = Room(host_org_id=org.id, name=" ".join(name.split()), topic=topic.strip(),
-                visibility=visibility, retention_days=retention_days,
-                created_by_id=actor.id)
+    room = Room(
+        host_org_id=org.id,
+        name=" ".join(name.split()),
+        topic=topic.strip(),
+        visibility=visibility,
+        retention_days=retention_days,
+        created_by_id=actor.id,
+    )
     room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
     db.session.add(room)
     db.session.flush()
-    audit.record("room.created", actor=actor, organization=org, room=room.public_id,
-                 visibility=visibility)
+    audit.record(
+        "room.created",
+        actor=actor,
+        organization=org,
+        room=room.public_id,
+        visibility=visibility,
+    )
     db.session.commit()
     return room
 
 
-def update_room(room: Room, *, actor: Account, name: str, topic: str,
-                visibility: str, partner_org_ids=(), retention_days: int) -> None:
+def update_room(
+    room: Room,
+    *,
+    actor: Account,
+    name: str,
+    topic: str,
+    visibility: str,
+    partner_org_ids=(),
+    retention_days: int,
+) -> None:
     """Edit a room; narrowing who may join closes the sockets of those who lose it."""
     room.name = " ".join(name.split())
     room.topic = topic.strip()
@@ -68,8 +93,13 @@ def update_room(room: Room, *, actor: Account, name: str, topic: str,
     room.retention_days = retention_days
     room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
     org = db.session.get(Organization, room.host_org_id)
-    audit.record("room.updated", actor=actor, organization=org, room=room.public_id,
-                 visibility=visibility)
+    audit.record(
+        "room.updated",
+        actor=actor,
+        organization=org,
+        room=room.public_id,
+        visibility=visibility,
+    )
     db.session.commit()
     _reverify_present(room)
 
@@ -85,8 +115,11 @@ def archive_room(room: Room, *, actor: Account) -> None:
 
 def _reverify_present(room: Room) -> None:
     """Re-check everyone inside the room now (they rejoin if still allowed)."""
-    accounts = set(db.session.scalars(
-        select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)))
+    accounts = set(
+        db.session.scalars(
+            select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
+        )
+    )
     if accounts:
         realtime.reverify(account_ids=accounts)
 
@@ -94,31 +127,44 @@ def _reverify_present(room: Room) -> None:
 def partner_choices(org: Organization) -> list[Organization]:
     """Organizations at effective `collaborate` or above with the host."""
     ids = policy.trusted_org_ids(org.id, TrustLevel.COLLABORATE)
-    return list(db.session.scalars(
-        select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.id.in_(ids))
+            .order_by(Organization.name)
+        )
+    )
 
 
 def room_list(actor: Account) -> list[tuple[Room, int]]:
     """Rooms the actor may join, with their unread counts (two queries in all)."""
-    rooms = list(db.session.scalars(
-        policy.visible_rooms(select(Room), actor).order_by(Room.name)))
+    rooms = list(
+        db.session.scalars(
+            policy.visible_rooms(select(Room), actor).order_by(Room.name)
+        )
+    )
     if not rooms:
         return []
     ids = [room.id for room in rooms]
-    read = select(RoomMember.room_id, RoomMember.last_read_id).where(
-        RoomMember.account_id == actor.id).subquery()
-    counts = dict(db.session.execute(
-        select(Message.room_id, func.count(Message.id))
-        .outerjoin(read, read.c.room_id == Message.room_id)
-        .where(
-            Message.room_id.in_(ids),
-            Message.deleted_at.is_(None),
-            Message.author_id != actor.id,
-            Message.id > func.coalesce(read.c.last_read_id, 0),
-            Message.author_id.not_in(policy.kept_apart_ids(actor.id)),
-        )
-        .group_by(Message.room_id)
-    ).all())
+    read = (
+        select(RoomMember.room_id, RoomMember.last_read_id)
+        .where(RoomMember.account_id == actor.id)
+        .subquery()
+    )
+    counts = dict(
+        db.session.execute(
+            select(Message.room_id, func.count(Message.id))
+            .outerjoin(read, read.c.room_id == Message.room_id)
+            .where(
+                Message.room_id.in_(ids),
+                Message.deleted_at.is_(None),
+                Message.author_id != actor.id,
+                Message.id > func.coalesce(read.c.last_read_id, 0),
+                Message.author_id.not_in(policy.kept_apart_ids(actor.id)),
+            )
+            .group_by(Message.room_id)
+        ).all()
+    )
     return [(room, counts.get(room.id, 0)) for room in rooms]
 
 
@@ -127,8 +173,11 @@ def room_list(actor: Account) -> list[tuple[Room, int]]:
 
 def ensure_member(room: Room, account: Account) -> RoomMember:
     """The account's membership row in the room, created on first join."""
-    row = db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == room.id, RoomMember.account_id == account.id))
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == account.id
+        )
+    )
     if row is None:
         row = RoomMember(room_id=room.id, account_id=account.id)
         db.session.add(row)
@@ -136,8 +185,11 @@ def ensure_member(room: Room, account: Account) -> RoomMember:
             db.session.commit()
         except IntegrityError:  # joined from two tabs at once
             db.session.rollback()
-            row = db.session.scalar(select(RoomMember).where(
-                RoomMember.room_id == room.id, RoomMember.account_id == account.id))
+            row = db.session.scalar(
+                select(RoomMember).where(
+                    RoomMember.room_id == room.id, RoomMember.account_id == account.id
+                )
+            )
     return row
 
 
@@ -145,24 +197,35 @@ def mark_read(room: Room, account: Account, message_id: int) -> None:
     """Move the read position forward (never back)."""
     db.session.execute(
         update(RoomMember)
-        .where(RoomMember.room_id == room.id, RoomMember.account_id == account.id,
-               RoomMember.last_read_id < message_id)
-        .values(last_read_id=message_id))
+        .where(
+            RoomMember.room_id == room.id,
+            RoomMember.account_id == account.id,
+            RoomMember.last_read_id < message_id,
+        )
+        .values(last_read_id=message_id)
+    )
     db.session.commit()
 
 
 def kept_apart_sids(room: Room, account_id: int) -> list[str]:
     """Sockets in the room of people kept apart from this account (for skip_sid)."""
-    return list(db.session.scalars(
-        select(RoomPresence.sid).where(
-            RoomPresence.room_id == room.id,
-            RoomPresence.account_id.in_(policy.kept_apart_ids(account_id)))))
+    return list(
+        db.session.scalars(
+            select(RoomPresence.sid).where(
+                RoomPresence.room_id == room.id,
+                RoomPresence.account_id.in_(policy.kept_apart_ids(account_id)),
+            )
+        )
+    )
 
 
 def enter(room: Room, account: Account, sid: str) -> None:
     """Record a socket inside the room and tell the others (not those kept apart)."""
-    already = db.session.scalar(select(func.count()).select_from(RoomPresence).where(
-        RoomPresence.room_id == room.id, RoomPresence.account_id == account.id))
+    already = db.session.scalar(
+        select(func.count())
+        .select_from(RoomPresence)
+        .where(RoomPresence.room_id == room.id, RoomPresence.account_id == account.id)
+    )
     db.session.merge(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     if not already and not account.profile.appear_offline:
         realtime.emit_after_commit(
@@ -176,10 +239,16 @@ def enter(room: Room, account: Account, sid: str) -> None:
 
 def leave(room: Room, account_id: int, sid: str) -> None:
     """Forget a socket in a room; announce when the person's last socket left."""
-    db.session.execute(delete(RoomPresence).where(
-        RoomPresence.sid == sid, RoomPresence.room_id == room.id))
-    remaining = db.session.scalar(select(func.count()).select_from(RoomPresence).where(
-        RoomPresence.room_id == room.id, RoomPresence.account_id == account_id))
+    db.session.execute(
+        delete(RoomPresence).where(
+            RoomPresence.sid == sid, RoomPresence.room_id == room.id
+        )
+    )
+    remaining = db.session.scalar(
+        select(func.count())
+        .select_from(RoomPresence)
+        .where(RoomPresence.room_id == room.id, RoomPresence.account_id == account_id)
+    )
     account = db.session.get(Account, account_id)
     if not remaining and account is not None and not account.profile.appear_offline:
         realtime.emit_after_commit(
@@ -193,9 +262,13 @@ def leave(room: Room, account_id: int, sid: str) -> None:
 
 def socket_closed(sid: str) -> None:
     """A socket went away: leave every room it was in."""
-    rows = list(db.session.execute(
-        select(RoomPresence.room_id, RoomPresence.account_id)
-        .where(RoomPresence.sid == sid)).all())
+    rows = list(
+        db.session.execute(
+            select(RoomPresence.room_id, RoomPresence.account_id).where(
+                RoomPresence.sid == sid
+            )
+        ).all()
+    )
     for room_id, account_id in rows:
         room = db.session.get(Room, room_id)
         if room is not None:
@@ -242,8 +315,9 @@ def org_labels(room: Room, viewer: Account) -> dict[str, str]:
     mine = policy.active_membership(viewer)
     if mine is None:
         return {}
-    nameable = set(db.session.scalars(
-        policy.trusted_org_ids(mine.organization_id, TrustLevel.SEE)))
+    nameable = set(
+        db.session.scalars(policy.trusted_org_ids(mine.organization_id, TrustLevel.SEE))
+    )
     nameable.add(mine.organization_id)
     orgs = db.session.scalars(select(Organization).where(Organization.id.in_(nameable)))
     return {org_alias(room.id, org.id): org.name for org in orgs}
@@ -264,15 +338,22 @@ def validate_text(body, content_warning) -> tuple[str, str]:
     return body.strip(), warning.strip()
 
 
-def send_message(room: Room, author: Account, body: str, content_warning: str,
-                 client_msg_id: str) -> tuple[Message, bool]:
+def send_message(
+    room: Room, author: Account, body: str, content_warning: str, client_msg_id: str
+) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
     client_msg_id returns the first message and stores nothing."""
     existing = _by_client_id(author, client_msg_id)
     if existing is not None:
         return existing, False
-    message = Message(room_id=room.id, author_id=author.id, client_msg_id=client_msg_id,
-                      body=body, html=markup.render(body), content_warning=content_warning)
+    message = Message(
+        room_id=room.id,
+        author_id=author.id,
+        client_msg_id=client_msg_id,
+        body=body,
+        html=markup.render(body),
+        content_warning=content_warning,
+    )
     db.session.add(message)
     try:
         db.session.flush()
@@ -280,15 +361,21 @@ def send_message(room: Room, author: Account, body: str, content_warning: str,
         db.session.rollback()
         return _by_client_id(author, client_msg_id), False
     realtime.emit_after_commit(
-        "message:created", message_payload(room, message, author),
-        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
+        "message:created",
+        message_payload(room, message, author),
+        to=realtime.room_key(room.id),
+        skip_sid=kept_apart_sids(room, author.id),
+    )
     db.session.commit()
     return message, True
 
 
 def _by_client_id(author: Account, client_msg_id: str) -> Message | None:
-    return db.session.scalar(select(Message).where(
-        Message.author_id == author.id, Message.client_msg_id == client_msg_id))
+    return db.session.scalar(
+        select(Message).where(
+            Message.author_id == author.id, Message.client_msg_id == client_msg_id
+        )
+    )
 
 
 def edit_message(room: Room, message: Message, body: str, content_warning: str) -> None:
@@ -299,8 +386,11 @@ def edit_message(room: Room, message: Message, body: str, content_warning: str) 
     message.edited_at = utcnow()
     author = db.session.get(Account, message.author_id)
     realtime.emit_after_commit(
-        "message:updated", message_payload(room, message, author),
-        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
+        "message:updated",
+        message_payload(room, message, author),
+        to=realtime.room_key(room.id),
+        skip_sid=kept_apart_sids(room, author.id),
+    )
     db.session.commit()
 
 
@@ -310,8 +400,11 @@ def delete_message(room: Room, message: Message) -> None:
     message.body = ""
     message.html = ""
     realtime.emit_after_commit(
-        "message:deleted", {"room_id": room.public_id, "id": message.id},
-        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, message.author_id))
+        "message:deleted",
+        {"room_id": room.public_id, "id": message.id},
+        to=realtime.room_key(room.id),
+        skip_sid=kept_apart_sids(room, message.author_id),
+    )
     db.session.commit()
 
 
@@ -329,23 +422,32 @@ def message_payload(room: Room, message: Message, author: Account) -> dict:
     }
 
 
-def history(room: Room, viewer: Account, *, after_id: int | None = None,
-            before_id: int | None = None, limit: int = HISTORY_PAGE) -> list[dict]:
+def history(
+    room: Room,
+    viewer: Account,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = HISTORY_PAGE,
+) -> list[dict]:
     """Messages by keyset: after an id (catch-up, oldest first) or the newest
     before an id (load earlier); people kept apart from the viewer are left out."""
     stmt = policy.visible_messages(
         select(Message, Account)
         .join(Account, Account.id == Message.author_id)
         .options(joinedload(Account.profile), joinedload(Account.membership))
-        .where(Message.room_id == room.id), viewer)
+        .where(Message.room_id == room.id),
+        viewer,
+    )
     if after_id is not None:
         stmt = stmt.where(Message.id > after_id).order_by(Message.id).limit(limit)
         rows = list(db.session.execute(stmt).all())
     else:
         if before_id is not None:
             stmt = stmt.where(Message.id < before_id)
-        rows = list(db.session.execute(
-            stmt.order_by(Message.id.desc()).limit(limit)).all())
+        rows = list(
+            db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).all()
+        )
         rows.reverse()
     return [message_payload(room, message, author) for message, author in rows]
 
@@ -355,15 +457,20 @@ def purge_expired(now=None) -> int:
     now = now or utcnow()
     removed = 0
     for room_id, days in db.session.execute(select(Room.id, Room.retention_days)).all():
-        removed += db.session.execute(delete(Message).where(
-            Message.room_id == room_id,
-            Message.created_at < now - timedelta(days=days))).rowcount
+        removed += db.session.execute(
+            delete(Message).where(
+                Message.room_id == room_id,
+                Message.created_at < now - timedelta(days=days),
+            )
+        ).rowcount
     db.session.commit()
     return removed
 
 
 def members_of(room: Room) -> set[int]:
     """Account ids that joined the room (for the protected person's notice)."""
-    return set(db.session.scalars(
-        select(RoomMember.account_id).where(RoomMember.room_id == room.id)))
-
+    return set(
+        db.session.scalars(
+            select(RoomMember.account_id).where(RoomMember.room_id == room.id)
+        )
+    )

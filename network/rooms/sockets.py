@@ -40,8 +40,9 @@ def on_join(data: dict):
     if after_id is None:
         messages = services.history(room, current_user)
     else:
-        messages = services.history(room, current_user, after_id=after_id,
-                                    limit=services.CATCH_UP_PAGE)
+        messages = services.history(
+            room, current_user, after_id=after_id, limit=services.CATCH_UP_PAGE
+        )
     return {
         "room_id": room.public_id,
         "messages": messages,
@@ -111,8 +112,9 @@ def on_history(data: dict):
     after_id = _int_or_none(data.get("after_id"))
     before_id = _int_or_none(data.get("before_id"))
     if after_id is not None:
-        messages = services.history(room, current_user, after_id=after_id,
-                                    limit=services.CATCH_UP_PAGE)
+        messages = services.history(
+            room, current_user, after_id=after_id, limit=services.CATCH_UP_PAGE
+        )
         return {"messages": messages, "more": len(messages) == services.CATCH_UP_PAGE}
     messages = services.history(room, current_user, before_id=before_id)
     return {"messages": messages, "more": len(messages) == services.HISTORY_PAGE}
@@ -142,9 +144,15 @@ def on_typing(data: dict):
     if current_user.profile.appear_offline:
         return {}
     skip = services.kept_apart_sids(room, current_user.id) + [request.sid]
-    emit("typing", {"room_id": room.public_id,
-                    "member": services.person_payload(room, current_user)},
-         to=realtime.room_key(room.id), skip_sid=skip)
+    emit(
+        "typing",
+        {
+            "room_id": room.public_id,
+            "member": services.person_payload(room, current_user),
+        },
+        to=realtime.room_key(room.id),
+        skip_sid=skip,
+    )
     return {}
 
 
@@ -153,4 +161,3 @@ def _on_socket_closed(sid: str) -> None:
 
 
 realtime.on_socket_closed(_on_socket_closed)
-

@@ -14,7 +14,7 @@ class SeparationForm(FlaskForm):
         "Their pseudonym",
         validators=[
             DataRequired(message="Enter the pseudonym of the person."),
-            Length(max=40, message="Pseudonyms are at most 32 characters."),
+            Length(max=32, message="Pseudonyms are at most 32 characters."),
         ],
     )
 

@@ -26,12 +26,15 @@ class RoomWorld:
 
 @pytest.fixture
 def world(app) -> RoomWorld:
-    org_a, org_b, org_c = (factories.make_org(n) for n in ("Host A", "Partner B",
-                                                              "Stranger C"))
+    org_a, org_b, org_c = (
+        factories.make_org(n) for n in ("Host A", "Partner B", "Stranger C")
+    )
     factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
     factories.set_trust(org_a, org_c, TrustLevel.SEE)
     return RoomWorld(
-        org_a, org_b, org_c,
+        org_a,
+        org_b,
+        org_c,
         lead_a=factories.make_member(org_a, role=Role.LEAD, pseudonym="Lead Ash"),
         alice=factories.make_member(org_a, pseudonym="Alice A"),
         amir=factories.make_member(org_a, pseudonym="Amir A"),

@@ -21,22 +21,30 @@ def test_visible_rooms_agrees_with_can_join_room(app, world):
     from network.models import Status
 
     world.org_c.suspended_at = None
-    narrowed = factories.make_room(world.org_a, visibility="partners",
-                                   partners=[world.org_c])
+    narrowed = factories.make_room(
+        world.org_a, visibility="partners", partners=[world.org_c]
+    )
     archived = factories.make_room(world.org_a)
     archived.archived_at = utcnow()
     b_room = factories.make_room(world.org_b, visibility="partners")
     db.session.commit()
-    people = [world.lead_a, world.alice, world.bea, world.cole,
-              factories.make_member(world.org_a, status=Status.PENDING),
-              factories.make_admin()]
+    people = [
+        world.lead_a,
+        world.alice,
+        world.bea,
+        world.cole,
+        factories.make_member(world.org_a, status=Status.PENDING),
+        factories.make_admin(),
+    ]
     factories.set_trust(world.org_a, world.org_c, TrustLevel.COLLABORATE)
     rooms = list(db.session.scalars(select(Room)))
     for person in people:
         listed = set(db.session.scalars(policy.visible_rooms(select(Room.id), person)))
         for room in rooms:
             assert (room.id in listed) == policy.can_join_room(person, room), (
-                person.pseudonym, room.name)
+                person.pseudonym,
+                room.name,
+            )
     assert policy.can_join_room(world.cole, narrowed)
     assert not policy.can_join_room(world.bea, narrowed)
     assert policy.can_join_room(world.alice, b_room)
@@ -47,12 +55,29 @@ def test_purge_deletes_messages_past_retention(app, world):
     short = factories.make_room(world.org_a, retention_days=7)
     old = utcnow() - timedelta(days=10)
     rows = [
-        Message(room_id=short.id, author_id=world.alice.id, client_msg_id="old-short-1",
-                body="old", html="", created_at=old),
-        Message(room_id=short.id, author_id=world.alice.id, client_msg_id="new-short-1",
-                body="new", html=""),
-        Message(room_id=world.room.id, author_id=world.alice.id,
-                client_msg_id="old-long-01", body="kept", html="", created_at=old),
+        Message(
+            room_id=short.id,
+            author_id=world.alice.id,
+            client_msg_id="old-short-1",
+            body="old",
+            html="",
+            created_at=old,
+        ),
+        Message(
+            room_id=short.id,
+            author_id=world.alice.id,
+            client_msg_id="new-short-1",
+            body="new",
+            html="",
+        ),
+        Message(
+            room_id=world.room.id,
+            author_id=world.alice.id,
+            client_msg_id="old-long-01",
+            body="kept",
+            html="",
+            created_at=old,
+        ),
     ]
     db.session.add_all(rows)
     db.session.commit()
@@ -67,26 +92,39 @@ def test_purge_deletes_messages_past_retention(app, world):
 
 def test_lead_creates_partner_room_over_http(app, world, login_as):
     client = login_as(world.lead_a)
-    bad = post_form(client, "/rooms/new", {"name": "", "visibility": "org",
-                                            "retention_days": "0"},
-                    token_from="/rooms/new")
+    bad = post_form(
+        client,
+        "/rooms/new",
+        {"name": "", "visibility": "org", "retention_days": "0"},
+        token_from="/rooms/new",
+    )
     assert bad.status_code == 400
     body = bad.get_data(as_text=True)
     assert "Enter a name for the room." in body and "from 1 to 365" in body
-    response = post_form(client, "/rooms/new", {
-        "name": "Cross agency", "topic": "Shared learning", "visibility": "partners",
-        "partners": [str(world.org_b.id), str(world.org_c.id)], "retention_days": "30"},
-        token_from="/rooms/new")
+    response = post_form(
+        client,
+        "/rooms/new",
+        {
+            "name": "Cross agency",
+            "topic": "Shared learning",
+            "visibility": "partners",
+            "partners": [str(world.org_b.id), str(world.org_c.id)],
+            "retention_days": "30",
+        },
+        token_from="/rooms/new",
+    )
     assert response.status_code == 302
     room = db.session.scalar(select(Room).where(Room.name == "Cross agency"))
     # Only collaborating organizations can be chosen; C (see) was dropped.
     assert room.partner_org_ids == {world.org_b.id}
     assert room.retention_days == 30
-    assert db.session.scalar(select(AuditEvent.action).where(
-        AuditEvent.action == "room.created"))
+    assert db.session.scalar(
+        select(AuditEvent.action).where(AuditEvent.action == "room.created")
+    )
     assert "Cross agency" in login_as(world.bea).get("/rooms").get_data(as_text=True)
     assert "Cross agency" not in login_as(world.cole).get("/rooms").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_member_cannot_manage_rooms(app, world, login_as):
@@ -94,8 +132,12 @@ def test_member_cannot_manage_rooms(app, world, login_as):
     assert client.get("/rooms/new").status_code == 404
     assert client.get(f"/rooms/{world.room.public_id}/edit").status_code == 404
     partner_lead = factories.make_member(world.org_b, role="lead")
-    assert login_as(partner_lead).get(
-        f"/rooms/{world.partner_room.public_id}/edit").status_code == 404
+    assert (
+        login_as(partner_lead)
+        .get(f"/rooms/{world.partner_room.public_id}/edit")
+        .status_code
+        == 404
+    )
 
 
 def test_archive_removes_room(app, world, login_as, socket_client):
@@ -104,7 +146,9 @@ def test_archive_removes_room(app, world, login_as, socket_client):
     post_form(client, url, {"action": "archive"}, token_from=url)
     db.session.refresh(world.room)
     assert world.room.archived_at is not None
-    assert login_as(world.alice).get(f"/rooms/{world.room.public_id}").status_code == 404
+    assert (
+        login_as(world.alice).get(f"/rooms/{world.room.public_id}").status_code == 404
+    )
 
 
 def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_as):
@@ -113,22 +157,32 @@ def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_
     services.ensure_member(world.room, world.amir)
     for n in range(55):
         services.send_message(world.room, world.amir, f"note {n}", "", f"cid-{n:08d}")
-    services.send_message(world.room, world.alice, "secret *cw*", "grief",
-                          "cid-cw-0001")
+    services.send_message(
+        world.room, world.alice, "secret *cw*", "grief", "cid-cw-0001"
+    )
     page = login_as(world.lead_a).get(f"/rooms/{world.room.public_id}")
     html = page.get_data(as_text=True)
     assert html.count('class="message"') == 50
     assert "note 54" in html and "note 5<" not in html
     assert "Load earlier messages" in html
-    assert "<details class=\"cw\"><summary>Content warning: <span class=\"cw-text\">grief" in html
+    assert (
+        '<details class="cw"><summary>Content warning: <span class="cw-text">grief'
+        in html
+    )
     safety.file_separation(world.alice, "Amir A", actor=world.alice)
-    html = login_as(world.alice).get(f"/rooms/{world.room.public_id}").get_data(
-        as_text=True)
+    html = (
+        login_as(world.alice)
+        .get(f"/rooms/{world.room.public_id}")
+        .get_data(as_text=True)
+    )
     assert "note 54" not in html
     assert "Someone you asked to be kept apart from is a member here" in html
     assert 'id="separation-notice" role="alert" hidden' not in html
-    amir_html = login_as(world.amir).get(f"/rooms/{world.room.public_id}").get_data(
-        as_text=True)
+    amir_html = (
+        login_as(world.amir)
+        .get(f"/rooms/{world.room.public_id}")
+        .get_data(as_text=True)
+    )
     assert "secret" not in amir_html
     assert 'id="separation-notice" role="alert" hidden' in amir_html
 
@@ -176,11 +230,19 @@ def test_xss_corpus_leaves_no_script_handlers_or_bad_urls():
         assert audit.problems == [], (payload, html)
 
 
-@pytest.mark.parametrize("text", [
-    "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](data:text/html,hi)",
-    "<img src=x onerror=alert(1)>", "![i](https://x/y.png)", "<iframe src=x>",
-    "[x](vbscript:msgbox)", "<a href='javascript:1'>a</a>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html,hi)",
+        "<img src=x onerror=alert(1)>",
+        "![i](https://x/y.png)",
+        "<iframe src=x>",
+        "[x](vbscript:msgbox)",
+        "<a href='javascript:1'>a</a>",
+    ],
+)
 def test_known_attacks_render_inert(text):
     html = markup.render(text)
     audit = _Audit()

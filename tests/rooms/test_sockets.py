@@ -17,14 +17,19 @@ _ids = itertools.count(1)
 
 
 def send(sock, room, body="hello", **extra):
-    payload = {"room_id": room.public_id, "body": body,
-               "client_msg_id": f"client-{next(_ids):06d}", **extra}
+    payload = {
+        "room_id": room.public_id,
+        "body": body,
+        "client_msg_id": f"client-{next(_ids):06d}",
+        **extra,
+    }
     return sock.emit("message:send", payload, callback=True)
 
 
 def join(sock, room, after_id=None):
-    return sock.emit("room:join", {"room_id": room.public_id, "after_id": after_id},
-                     callback=True)
+    return sock.emit(
+        "room:join", {"room_id": room.public_id, "after_id": after_id}, callback=True
+    )
 
 
 def test_send_is_stored_then_broadcast_once_to_room(app, world, connect):
@@ -40,14 +45,18 @@ def test_send_is_stored_then_broadcast_once_to_room(app, world, connect):
     assert created[0]["id"] == ack["id"]
     assert created[0]["author"]["pseudonym"] == "Alice A"
     assert "login" not in str(created[0]) and world.alice.login_name not in str(
-        created[0])
+        created[0]
+    )
 
 
 def test_same_client_msg_id_twice_gives_one_row(app, world, connect):
     alice = connect(world.alice)
     join(alice, world.room)
-    payload = {"room_id": world.room.public_id, "body": "once",
-               "client_msg_id": "retry-me-0001"}
+    payload = {
+        "room_id": world.room.public_id,
+        "body": "once",
+        "client_msg_id": "retry-me-0001",
+    }
     first = alice.emit("message:send", payload, callback=True)
     second = alice.emit("message:send", payload, callback=True)
     assert first == second == {"ok": True, "id": first["id"]}
@@ -71,8 +80,9 @@ def test_interleaved_senders_see_one_order(app, world, connect):
         assert seen == expected  # every client, the senders too, in id order
 
 
-def test_catch_up_after_disconnect_replays_missed_in_order(app, world, connect,
-                                                           login_as, socket_client):
+def test_catch_up_after_disconnect_replays_missed_in_order(
+    app, world, connect, login_as, socket_client
+):
     client = login_as(world.alice)
     alice = socket_client(client)
     amir = connect(world.amir)
@@ -80,8 +90,14 @@ def test_catch_up_after_disconnect_replays_missed_in_order(app, world, connect,
     join(amir, world.room)
     last_seen = send(amir, world.room, "before")["id"]
     alice.disconnect()
-    assert db.session.scalar(select(func.count(RoomPresence.sid)).where(
-        RoomPresence.account_id == world.alice.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(RoomPresence.sid)).where(
+                RoomPresence.account_id == world.alice.id
+            )
+        )
+        == 0
+    )
     missed = [send(amir, world.room, f"missed {n}")["id"] for n in range(3)]
     again = socket_client(client)
     ack = join(again, world.room, after_id=last_seen)
@@ -96,8 +112,11 @@ def test_history_keyset_pages(app, world, connect):
     ids = [send(alice, world.room, f"m{n}")["id"] for n in range(120)]
     latest = join(alice, world.room)["messages"]
     assert [m["id"] for m in latest] == ids[-50:]
-    page = alice.emit("message:history", {"room_id": world.room.public_id,
-                                          "before_id": ids[-50]}, callback=True)
+    page = alice.emit(
+        "message:history",
+        {"room_id": world.room.public_id, "before_id": ids[-50]},
+        callback=True,
+    )
     assert [m["id"] for m in page["messages"]] == ids[-100:-50] and page["more"]
 
 
@@ -114,7 +133,8 @@ def test_partner_member_joins_stranger_cannot_and_hears_nothing(app, world, conn
     send(alice, world.room, "host only")
     assert events(cole, "message:created") == []
     assert [m["html"] for m in events(bea, "message:created")] == [
-        "<p>partners only</p>\n"]
+        "<p>partners only</p>\n"
+    ]
     assert send(cole, world.partner_room)["error"] == "not_found"
     missing = {"room_id": "no-such-room"}
     assert cole.emit("room:join", missing, callback=True) == join(cole, world.room)
@@ -141,11 +161,15 @@ def test_size_and_rate_limits_store_nothing(app, world, connect):
     assert limited and all(r["error"] == "rate_limited" for r in limited)
     stored = db.session.scalar(select(func.count(Message.id)))
     assert stored == 1 + sum(1 for r in results if r["ok"])
-    bad = alice.emit("message:send", {"room_id": world.room.public_id, "body": "x",
-                                      "client_msg_id": "short"}, callback=True)
+    bad = alice.emit(
+        "message:send",
+        {"room_id": world.room.public_id, "body": "x", "client_msg_id": "short"},
+        callback=True,
+    )
     assert bad == {"ok": False, "error": "bad_request"}
     assert alice.emit("message:send", "not a dict", callback=True)["error"] == (
-        "bad_request")
+        "bad_request"
+    )
 
 
 def test_edit_and_delete_only_own_messages(app, world, connect):
@@ -161,7 +185,8 @@ def test_edit_and_delete_only_own_messages(app, world, connect):
     assert events(amir, "message:updated")[0]["html"] == "<p>changed</p>\n"
     assert alice.emit("message:delete", edit, callback=True)["ok"]
     assert events(amir, "message:deleted") == [
-        {"room_id": world.room.public_id, "id": message_id}]
+        {"room_id": world.room.public_id, "id": message_id}
+    ]
     stored = db.session.get(Message, message_id)
     assert stored.deleted_at is not None and stored.body == ""
 
@@ -171,8 +196,10 @@ def test_typing_is_throttled_and_never_stored(app, world, connect):
     join(alice, world.room)
     join(amir, world.room)
     amir.get_received()
-    acks = [alice.emit("typing", {"room_id": world.room.public_id}, callback=True)
-            for _ in range(5)]
+    acks = [
+        alice.emit("typing", {"room_id": world.room.public_id}, callback=True)
+        for _ in range(5)
+    ]
     assert [a["ok"] for a in acks].count(True) == 3
     assert acks[-1] == {"ok": False, "error": "rate_limited"}
     assert len(events(amir, "typing")) == 3
@@ -197,7 +224,8 @@ def test_separation_hides_messages_presence_typing_both_ways(app, world, connect
     send(amir, world.room, "from amir")
     alice.emit("typing", {"room_id": world.room.public_id}, callback=True)
     assert [m["html"] for m in events(amir, "message:created")] == [
-        "<p>from amir</p>\n"]
+        "<p>from amir</p>\n"
+    ]
     assert events(amir, "typing") == []
     assert len(events(bystander, "message:created")) == 2
     history = join(amir, world.room)["messages"]
@@ -240,8 +268,9 @@ def test_presence_join_and_leave(app, world, connect):
     assert events(alice, "presence:joined")[0]["member"]["pseudonym"] == "Amir A"
     amir.disconnect()
     left = events(alice, "presence:left")
-    assert left == [{"room_id": world.room.public_id,
-                     "member": world.amir.profile.public_id}]
+    assert left == [
+        {"room_id": world.room.public_id, "member": world.amir.profile.public_id}
+    ]
 
 
 def test_unread_counts_and_read_position(app, world, connect, login_as):
@@ -251,8 +280,9 @@ def test_unread_counts_and_read_position(app, world, connect, login_as):
     page = login_as(world.alice).get("/rooms").get_data(as_text=True)
     assert 'aria-label="3 unread"' in page
     join(alice, world.room)
-    alice.emit("room:read", {"room_id": world.room.public_id, "id": ids[1]},
-               callback=True)
+    alice.emit(
+        "room:read", {"room_id": world.room.public_id, "id": ids[1]}, callback=True
+    )
     page = login_as(world.alice).get("/rooms").get_data(as_text=True)
     assert 'aria-label="1 unread"' in page
 

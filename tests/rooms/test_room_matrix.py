@@ -1,0 +1,130 @@
+"""Socket matrix for rooms: every event x role x trust relation, 0 leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from network.models import Role, Status, TrustLevel
+from network.rooms import services
+from tests import factories
+
+ACTORS = [
+    "admin",
+    "lead_a",
+    "moderator_a",
+    "member_a",
+    "pending_a",
+    "suspended_a",
+    "collab_b",
+    "see_c",
+    "none_d",
+    "anonymous",
+]
+CONNECTED = {
+    "admin",
+    "lead_a",
+    "moderator_a",
+    "member_a",
+    "collab_b",
+    "see_c",
+    "none_d",
+}
+HOST = {"lead_a", "moderator_a", "member_a"}
+
+
+@pytest.fixture
+def net(app):
+    org_a, org_b, org_c, org_d = (factories.make_org(n) for n in "ABCD")
+    factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
+    factories.set_trust(org_a, org_c, TrustLevel.SEE)
+    actors = {
+        "admin": factories.make_admin(),
+        "lead_a": factories.make_member(org_a, role=Role.LEAD),
+        "moderator_a": factories.make_member(org_a, role=Role.MODERATOR),
+        "member_a": factories.make_member(org_a),
+        "pending_a": factories.make_member(org_a, status=Status.PENDING),
+        "suspended_a": factories.make_member(org_a, status=Status.SUSPENDED),
+        "collab_b": factories.make_member(org_b),
+        "see_c": factories.make_member(org_c),
+        "none_d": factories.make_member(org_d),
+        "anonymous": None,
+    }
+    author = factories.make_member(org_a, pseudonym="Room Author")
+    rooms = {
+        "org": factories.make_room(org_a, name="Org room"),
+        "partners": factories.make_room(
+            org_a, visibility="partners", name="Partner room"
+        ),
+    }
+    own = {}
+    for kind, room in rooms.items():
+        services.ensure_member(room, author)
+        own[kind], _ = services.send_message(
+            room, author, "existing secret", "", f"existing-{kind}"
+        )
+    return actors, author, rooms, own
+
+
+def _allowed(actor: str, kind: str) -> bool:
+    return actor in HOST or (kind == "partners" and actor == "collab_b")
+
+
+def _events(room, message):
+    rid = room.public_id
+    return [
+        ("room:join", {"room_id": rid, "after_id": 0}),
+        ("message:history", {"room_id": rid, "before_id": None}),
+        (
+            "message:send",
+            {"room_id": rid, "body": "probe", "client_msg_id": "probe-0001"},
+        ),
+        ("typing", {"room_id": rid}),
+        ("room:read", {"room_id": rid, "id": message.id}),
+        ("message:edit", {"room_id": rid, "id": message.id, "body": "hijack"}),
+        ("message:delete", {"room_id": rid, "id": message.id}),
+        ("room:leave", {"room_id": rid}),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["org", "partners"])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, kind):
+    actors, author, rooms, own = net
+    room = rooms[kind]
+    sock = socket_client(login_as(actors[actor]))
+    if actor not in CONNECTED:
+        assert not sock.is_connected()
+        return
+    allowed = _allowed(actor, kind)
+    for event, payload in _events(room, own[kind]):
+        ack = sock.emit(event, payload, callback=True)
+        if event in ("message:edit", "message:delete"):
+            # Never allowed on someone else's message; same answer as a missing id.
+            missing = sock.emit(event, {**payload, "id": 10**9}, callback=True)
+            assert ack == missing == {"ok": False, "error": "not_found"}
+        elif allowed:
+            assert ack["ok"] is True, (event, ack)
+        else:
+            assert ack == {"ok": False, "error": "not_found"}, (event, ack)
+            absent = sock.emit(
+                event, {**payload, "room_id": "no-such-room"}, callback=True
+            )
+            assert absent == ack
+    # After all that, a new message reaches the actor only if allowed (0 leaks).
+    received = sock.get_received()
+    assert "existing secret" not in str(received) or allowed
+    sock.emit("room:join", {"room_id": room.public_id}, callback=True)
+    sock.get_received()
+    author_sock = connect(author)
+    author_sock.emit("room:join", {"room_id": room.public_id}, callback=True)
+    author_sock.emit(
+        "message:send",
+        {
+            "room_id": room.public_id,
+            "body": "fresh news",
+            "client_msg_id": "fresh-0001",
+        },
+        callback=True,
+    )
+    leaked = [e for e in sock.get_received() if "fresh news" in str(e)]
+    assert bool(leaked) is allowed
