@@ -29,6 +29,7 @@ from network.models import (
     Role,
     RoomPartner,
     Separation,
+    SupportRequest,
     Status,
     TrustLevel,
     VettingItem,
@@ -648,3 +649,22 @@ def access_own_message(actor, room: Room, message_id) -> Message:
     ):
         raise NotFound()
     return message
+
+
+def visible_support_requests(stmt: Select, actor) -> Select:
+    """Open help requests for rooms of the organization the actor leads or moderates."""
+    org = room_manager_org(actor)
+    if org is None:
+        return stmt.where(SupportRequest.id.is_(None))
+    return stmt.where(SupportRequest.host_org_id == org.id)
+
+
+def access_support_request(actor, public_id: str) -> SupportRequest:
+    """A help request the actor (a lead or moderator of the host) may handle."""
+    org = room_manager_org(actor)
+    row = db.session.scalar(
+        select(SupportRequest).where(SupportRequest.public_id == public_id)
+    )
+    if org is None or row is None or row.host_org_id != org.id:
+        raise NotFound()
+    return row

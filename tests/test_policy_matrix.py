@@ -19,6 +19,8 @@ from network.models import (
     OrgTrust,
     Separation,
     Invitation,
+    Room,
+    SupportRequest,
     Membership,
     Organization,
     PasswordReset,
@@ -27,6 +29,7 @@ from network.models import (
     VettingItem,
 )
 from network.orgs import services as org_services
+from network.rooms import services as room_services
 from network.safety import services as safety_services
 from tests import factories
 from tests.conftest import csrf_token
@@ -47,6 +50,10 @@ MISSING = {
     "invitation": "missingMissing3",
     "item": "999999",
     "org": "missingMissing4",
+    "block": "999998",
+    "separation": "missingMissing5",
+    "room": "missingMissing6",
+    "support": "missingMissing7",
 }
 
 
@@ -86,6 +93,7 @@ def world(app) -> World:
         actors["member_a"], "Past Person", actor=actors["member_a"]
     )
     room = factories.make_room(org_a, name="Alpha Room")
+    support = room_services.ask_for_help(room, target)
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -99,6 +107,7 @@ def world(app) -> World:
         "block": str(block.id),
         "separation": separation.public_id,
         "room": room.public_id,
+        "support": support.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -135,6 +144,17 @@ def snapshot() -> tuple:
         ),
         db.session.scalar(select(func.count(Block.id))),
         db.session.scalar(select(func.count(Separation.id))),
+        sorted(
+            db.session.execute(
+                select(Room.id, Room.name, Room.retention_days, Room.archived_at)
+            ).tuples()
+        ),
+        db.session.scalar(select(func.count(SupportRequest.id))),
+        sorted(
+            db.session.execute(
+                select(SupportRequest.id, SupportRequest.handled_at)
+            ).tuples()
+        ),
         sorted(
             db.session.execute(
                 select(Organization.id, Organization.suspended_at)
@@ -310,6 +330,49 @@ ACTIONS = [
         LEAD_A,
         denied_as={"lead_b": "refused"},
     ),
+    Action("view rooms", "GET", "/rooms", allowed=APPROVED),
+    Action("view room", "GET", "/rooms/{room}", allowed=MEMBERS_A),
+    Action(
+        "new room form",
+        "GET",
+        "/rooms/new",
+        allowed=frozenset({"lead_a", "moderator_a", "lead_b"}),
+    ),
+    Action(
+        "create room",
+        "POST",
+        "/rooms/new",
+        {"name": "Made here", "visibility": "org", "retention_days": "30"},
+        frozenset({"lead_a", "moderator_a", "lead_b"}),
+    ),
+    Action(
+        "edit room form",
+        "GET",
+        "/rooms/{room}/edit",
+        allowed=frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "edit room",
+        "POST",
+        "/rooms/{room}/edit",
+        {"name": "Renamed", "visibility": "org", "retention_days": "10"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "archive room",
+        "POST",
+        "/rooms/{room}/edit",
+        {"action": "archive"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action("ask for help", "POST", "/rooms/{room}/help", {"note": "hi"}, MEMBERS_A),
+    Action(
+        "handle help request",
+        "POST",
+        "/support/{support}/handled",
+        {},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
 ]
 
 
@@ -381,6 +444,7 @@ def test_http_matrix(app, world, login_as, actor, action):
         for value in action.data.values()
     )
     if templated and action.compare_missing:
+        assert set(MISSING) == set(world.refs) - {"items", "org_b"}
         missing = {**world.refs, **MISSING}
         absent = _request(client, action, missing, token)
         assert absent.status_code == response.status_code

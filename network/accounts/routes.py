@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network import policy, realtime
@@ -98,7 +99,21 @@ def index():
         from network.orgs.services import pending_count
 
         pending = pending_count(membership.organization)
-    return render_template("accounts/home.html", membership=membership, pending=pending)
+    requests = []
+    if policy.room_manager_org(current_user) is not None:
+        from network.models import SupportRequest
+        from network.rooms.services import open_requests
+
+        requests = open_requests(
+            policy.visible_support_requests(select(SupportRequest), current_user)
+        )
+    return render_template(
+        "accounts/home.html",
+        membership=membership,
+        pending=pending,
+        support_requests=requests,
+        handled_form=FlaskForm(),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

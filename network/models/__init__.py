@@ -28,6 +28,7 @@ from network.models.rooms import (
     RoomMember,
     RoomPartner,
     RoomPresence,
+    SupportRequest,
 )
 from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
@@ -40,6 +41,7 @@ __all__ = [
     "RoomMember",
     "RoomPartner",
     "RoomPresence",
+    "SupportRequest",
     "EXPERIENCE_TAGS",
     "LANGUAGES",
     "PROVINCES",

@@ -124,3 +124,29 @@ class RoomPresence(db.Model):
         ForeignKey("accounts.id", ondelete="CASCADE")
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SupportRequest(db.Model):
+    """A member asked a facilitator of the room's host organization for help.
+
+    It carries no reason: a separation stays private unless the member says so.
+    """
+
+    __tablename__ = "support_requests"
+    __table_args__ = (Index("ix_support_requests_org", "host_org_id", "handled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    host_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )

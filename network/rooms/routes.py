@@ -112,3 +112,25 @@ def edit(room_id: str):
     return render_template("rooms/edit.html", form=form, room=shown, archive=archive), (
         400 if request.method == "POST" else 200
     )
+
+
+@bp.post("/rooms/<room_id>/help")
+@member_required
+def ask_for_help(room_id: str):
+    """Ask a facilitator (the host's leads and moderators) for help."""
+    shown = policy.access_room(current_user, room_id)
+    if not EmptyForm().validate_on_submit():
+        raise NotFound()
+    services.ask_for_help(shown, current_user, request.form.get("note", "")[:300])
+    flash("A facilitator has been asked to contact you. Only they see your request.")
+    return redirect(url_for("rooms.room", room_id=shown.public_id))
+
+
+@bp.post("/support/<request_id>/handled")
+@member_required
+def handled(request_id: str):
+    """Mark a help request as handled."""
+    row = policy.access_support_request(current_user, request_id)
+    if EmptyForm().validate_on_submit():
+        services.mark_handled(row, actor=current_user)
+    return redirect(url_for("accounts.index"))

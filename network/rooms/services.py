@@ -16,6 +16,7 @@ from network.extensions import db
 from network.models import (
     MAX_MESSAGE_LENGTH,
     Account,
+    Membership,
     Message,
     Organization,
     Profile,
@@ -23,6 +24,7 @@ from network.models import (
     RoomMember,
     RoomPartner,
     RoomPresence,
+    SupportRequest,
     TrustLevel,
     utcnow,
 )
@@ -474,3 +476,53 @@ def members_of(room: Room) -> set[int]:
             select(RoomMember.account_id).where(RoomMember.room_id == room.id)
         )
     )
+
+
+# --- asking a facilitator for help -------------------------------------------------
+
+
+def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest:
+    """Ask the host organization's leads and moderators for help. The request
+    names the room and the person, never a reason they did not write."""
+    row = SupportRequest(
+        room_id=room.id,
+        host_org_id=room.host_org_id,
+        requester_id=account.id,
+        note=note.strip(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    managers = db.session.scalars(
+        select(Membership.account_id).where(
+            Membership.organization_id == room.host_org_id,
+            Membership.status == "approved",
+            Membership.role.in_(["lead", "moderator"]),
+        )
+    )
+    for manager_id in managers:
+        realtime.emit_after_commit(
+            "support:requested",
+            {"room": room.name, "from": account.pseudonym},
+            to=realtime.user_key(manager_id),
+        )
+    db.session.commit()
+    return row
+
+
+def open_requests(stmt) -> list[tuple[SupportRequest, str, str]]:
+    """Open requests with the requester's pseudonym and the room's name."""
+    rows = db.session.execute(
+        stmt.add_columns(Profile.pseudonym, Room.name)
+        .join(Profile, Profile.account_id == SupportRequest.requester_id)
+        .join(Room, Room.id == SupportRequest.room_id)
+        .where(SupportRequest.handled_at.is_(None))
+        .order_by(SupportRequest.id)
+    )
+    return [(row, pseudonym, room) for row, pseudonym, room in rows]
+
+
+def mark_handled(row: SupportRequest, *, actor: Account) -> None:
+    """Close a help request."""
+    row.handled_at = utcnow()
+    row.handled_by_id = actor.id
+    db.session.commit()

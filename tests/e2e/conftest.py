@@ -3,7 +3,10 @@
 
 The server gets its own SQLite file, migrated with `flask db upgrade` and filled
 with `flask seed-demo`, exactly as scripts/demo does. Parametrize `live_server`
-indirectly with "eventlet" to run it under eventlet instead of gevent.
+indirectly with "eventlet" to run it under eventlet instead of gevent. A test
+module can override the `live_server_env` fixture (module scope) to add settings,
+e.g. higher socket rate limits. `live_servers` runs two processes on one
+PostgreSQL database and one Redis queue (override `live_servers_env` likewise).
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ SCRUBBED_ENV = (
     "SITE_TITLE",
     "MAIL_SERVER",
     "FLASK_APP",
+    "MESSAGE_BURST",
+    "MESSAGE_RATE",
+    "SOCKET_RATELIMIT_ENABLED",
 )
 
 
@@ -112,6 +118,7 @@ class LiveServer:
     stdout_path: Path
     stderr_path: Path
     process: subprocess.Popen | None = None
+    database: str = ""  # the SQLite file, or the PostgreSQL URL (live_servers)
 
     def logs(self) -> str:
         out = (
@@ -188,7 +195,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(request, tmp_path_factory, neutral_site):
+def live_server_env() -> dict[str, str]:
+    """Extra environment for this module's live_server (override in a module)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(request, tmp_path_factory, neutral_site, live_server_env):
     """The real server (python wsgi.py) on a free port, with the demo data.
 
     Yields a LiveServer; its base_url has no trailing slash.
@@ -196,6 +209,7 @@ def live_server(request, tmp_path_factory, neutral_site):
     async_mode = getattr(request, "param", "gevent")
     tmp = tmp_path_factory.mktemp(f"e2e-{async_mode}")
     env = _server_env(tmp / "e2e.sqlite3", neutral_site, async_mode)
+    env.update(live_server_env)
     if async_mode == "eventlet":
         check = subprocess.run(
             [PYTHON, "-c", "import eventlet"], env=env, capture_output=True, text=True
@@ -219,6 +233,7 @@ def live_server(request, tmp_path_factory, neutral_site):
         logins=logins,
         stdout_path=tmp / "server.stdout",
         stderr_path=tmp / "server.stderr",
+        database=str(tmp / "e2e.sqlite3"),
     )
     with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
         server.process = subprocess.Popen(
@@ -233,6 +248,67 @@ def live_server(request, tmp_path_factory, neutral_site):
         yield server
     finally:
         _stop(server.process)
+
+
+# --- several processes on PostgreSQL and Redis ---------------------------------------
+
+
+def start_server(env: dict[str, str], tmp: Path, name: str) -> LiveServer:
+    """Start one more `python wsgi.py` on a free port (not yet waited for)."""
+    port = free_port()
+    server = LiveServer(
+        base_url=f"http://127.0.0.1:{port}",
+        async_mode="gevent",
+        invitation_code="",
+        logins=[],
+        stdout_path=tmp / f"{name}.stdout",
+        stderr_path=tmp / f"{name}.stderr",
+        database=env.get("DATABASE_URL", ""),
+    )
+    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
+        server.process = subprocess.Popen(
+            [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+    return server
+
+
+@pytest.fixture
+def live_servers_env() -> dict[str, str]:
+    """Extra environment for live_servers (override in a module)."""
+    return {}
+
+
+@pytest.fixture
+def live_servers(pg_url, redis_url, tmp_path, neutral_site, live_servers_env):
+    """Two server processes (P1, P2) on one PostgreSQL database and one queue."""
+    env = _server_env(tmp_path / "unused.sqlite3", neutral_site, "gevent")
+    env.update(
+        DATABASE_URL=pg_url,
+        SOCKETIO_MESSAGE_QUEUE=redis_url,
+        RATELIMIT_STORAGE_URI=redis_url,
+        SECRET_KEY=secrets.token_urlsafe(32),  # one key for both processes
+        RATELIMIT_ENABLED="0",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="8192",
+    )
+    env.update(live_servers_env)
+    _run([*FLASK, "--app", "network", "db", "upgrade"], env)
+    seeded = _run([*FLASK, "--app", "network", "seed-demo"], env)
+    assert DEMO_PASSWORD in seeded, seeded
+
+    servers = [start_server(env, tmp_path, "p1"), start_server(env, tmp_path, "p2")]
+    try:
+        for server in servers:
+            _wait_healthy(server)
+        yield servers
+    finally:
+        for server in servers:
+            if server.process is not None:
+                _stop(server.process)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -278,6 +354,21 @@ def http_login(base_url: str, login_name: str, password: str = DEMO_PASSWORD):
     )
     assert response.status_code == 302, (login_name, response.status_code)
     return session
+
+
+ROOM_LINK_RE = re.compile(r'<a href="/rooms/([A-Za-z0-9_-]+)">([^<]+)</a>')
+
+
+def room_ids(session: requests.Session, base_url: str) -> dict[str, str]:
+    """Room name -> public id, as the signed-in member's /rooms page lists them."""
+    import html
+
+    response = session.get(base_url + "/rooms", timeout=10)
+    assert response.status_code == 200, response.status_code
+    return {
+        html.unescape(name): public_id
+        for public_id, name in ROOM_LINK_RE.findall(response.text)
+    }
 
 
 def cookie_header(session: requests.Session) -> str:

@@ -1,14 +1,13 @@
 """Revocation across processes: two real servers (python wsgi.py) share one
-PostgreSQL database and one Redis message queue. A change made through one
-process closes, within a second, a socket that lives on the other.
+PostgreSQL database and one Redis message queue (the `live_servers` fixture in
+conftest.py). A change made through one process closes, within a second, a
+socket that lives on the other.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import secrets
-import subprocess
 import time
 
 import pytest
@@ -17,19 +16,9 @@ import socketio
 
 from tests.e2e.conftest import (
     CSRF_RE,
-    DEMO_PASSWORD,
-    FLASK,
-    PYTHON,
-    ROOT,
-    LiveServer,
-    _run,
-    _server_env,
-    _stop,
-    _wait_healthy,
     connect_socket,
     cookie_header,
     csrf_from,
-    free_port,
     http_login,
 )
 
@@ -46,55 +35,6 @@ OTHER_ORG = "Prairie Bridges Survivor Network"
 LOGOUT_MEMBER = "harbour.ana"
 
 MEMBER_LINK_RE = r'<a href="/org/members/([^"]+)">\s*{name}\s*</a>'
-
-
-def _start(env: dict[str, str], tmp, name: str) -> LiveServer:
-    port = free_port()
-    server = LiveServer(
-        base_url=f"http://127.0.0.1:{port}",
-        async_mode="gevent",
-        invitation_code="",
-        logins=[],
-        stdout_path=tmp / f"{name}.stdout",
-        stderr_path=tmp / f"{name}.stderr",
-    )
-    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
-        server.process = subprocess.Popen(
-            [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-        )
-    return server
-
-
-@pytest.fixture
-def live_servers(pg_url, redis_url, tmp_path, neutral_site):
-    """Two server processes (P1, P2) on one PostgreSQL database and one queue."""
-    env = _server_env(tmp_path / "unused.sqlite3", neutral_site, "gevent")
-    env.update(
-        DATABASE_URL=pg_url,
-        SOCKETIO_MESSAGE_QUEUE=redis_url,
-        RATELIMIT_STORAGE_URI=redis_url,
-        SECRET_KEY=secrets.token_urlsafe(32),  # one key for both processes
-        RATELIMIT_ENABLED="0",
-        ARGON2_TIME_COST="1",
-        ARGON2_MEMORY_COST="8192",
-    )
-    _run([*FLASK, "--app", "network", "db", "upgrade"], env)
-    seeded = _run([*FLASK, "--app", "network", "seed-demo"], env)
-    assert DEMO_PASSWORD in seeded, seeded
-
-    servers = [_start(env, tmp_path, "p1"), _start(env, tmp_path, "p2")]
-    try:
-        for server in servers:
-            _wait_healthy(server)
-        yield servers
-    finally:
-        for server in servers:
-            if server.process is not None:
-                _stop(server.process)
 
 
 @pytest.fixture
