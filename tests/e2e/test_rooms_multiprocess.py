@@ -1,0 +1,372 @@
+"""Rooms across processes: two real servers (python wsgi.py, P1 and P2) share one
+PostgreSQL database and one Redis message queue (`live_servers` in conftest.py).
+
+Messages cross between processes, arrive in the same order for everyone, and
+survive a process killed mid-stream: a client that moves to the other process
+re-sends what was not acknowledged with the same client_msg_id, and the server
+stores each message exactly once.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import uuid
+
+import pytest
+import socketio
+
+from tests.e2e.conftest import (
+    connect_socket,
+    cookie_header,
+    http_login,
+    room_ids,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.services]
+
+COMMONS = "Harbour commons"  # Harbour Light members only
+CIRCLE = "Atlantic-Prairie learning circle"  # Harbour Light and Prairie Bridges
+
+SENDERS_PER_RUN = 50
+
+
+@pytest.fixture
+def live_servers_env() -> dict[str, str]:
+    # Load tests: the per-member token bucket must not be what we measure.
+    return {"MESSAGE_BURST": "1000", "MESSAGE_RATE": "1000"}
+
+
+class Peer:
+    """One socket of one member, recording every message:created of one room."""
+
+    def __init__(self, base: str, cookie: str, room_id: str, made: list) -> None:
+        self.base = base
+        self.cookie = cookie
+        self.room_id = room_id
+        self.seen: list[int] = []
+        self.client = connect_socket(base, cookie=cookie, origin=base)
+        made.append(self.client)
+        self.client.on("message:created", self._created)
+
+    def _created(self, message: dict) -> None:
+        if message.get("room_id") == self.room_id:
+            self.seen.append(message["id"])
+
+    def join(self, after_id: int | None = None) -> dict:
+        payload = {"room_id": self.room_id}
+        if after_id is not None:
+            payload["after_id"] = after_id
+        ack = self.client.call("room:join", payload, timeout=10)
+        assert ack["ok"] is True, ack
+        return ack
+
+    def send(self, body: str, client_msg_id: str | None = None) -> dict:
+        return self.client.call(
+            "message:send",
+            {
+                "room_id": self.room_id,
+                "body": body,
+                "client_msg_id": client_msg_id or uuid.uuid4().hex,
+            },
+            timeout=10,
+        )
+
+
+@pytest.fixture
+def sockets():
+    made: list[socketio.Client] = []
+    yield made
+    for client in made:
+        if client.connected:
+            client.disconnect()
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    assert condition(), f"timed out after {timeout}s waiting for {what}"
+
+
+def _pg(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, connect_timeout=5)
+
+
+def _account_id(db, login_name: str) -> int:
+    row = db.execute(
+        "SELECT id FROM accounts WHERE login_name = %s", (login_name,)
+    ).fetchone()
+    assert row, login_name
+    return row[0]
+
+
+def _room_pk(db, public_id: str) -> int:
+    row = db.execute(
+        "SELECT id FROM rooms WHERE public_id = %s", (public_id,)
+    ).fetchone()
+    assert row, public_id
+    return row[0]
+
+
+def _member(base: str, login_name: str) -> str:
+    return cookie_header(http_login(base, login_name))
+
+
+# --- (i) a message crosses processes both ways ---------------------------------------
+
+
+def test_messages_cross_processes(live_servers, sockets):
+    p1, p2 = (server.base_url for server in live_servers)
+    sam_cookie = _member(p1, "harbour.sam")
+    room = room_ids(http_login(p1, "harbour.ana"), p1)[COMMONS]
+
+    sam = Peer(p1, sam_cookie, room, sockets)
+    ana = Peer(p2, _member(p2, "harbour.ana"), room, sockets)
+    sam.join()
+    joined = ana.join()
+    assert "Driftwood" in {person["pseudonym"] for person in joined["presence"]}
+
+    first = sam.send("Hello from P1")
+    assert first["ok"] is True, first
+    _wait_for(lambda: first["id"] in ana.seen, 5, "P2 to receive P1's message")
+
+    second = ana.send("Hello back from P2")
+    assert second["ok"] is True, second
+    _wait_for(lambda: second["id"] in sam.seen, 5, "P1 to receive P2's message")
+
+    assert sam.seen == ana.seen == [first["id"], second["id"]]
+
+
+# --- (ii) concurrent senders on both processes: one order for everyone ---------------
+
+
+def test_concurrent_senders_see_one_order(live_servers, sockets):
+    p1, p2 = (server.base_url for server in live_servers)
+    room = room_ids(http_login(p1, "prairie.jo"), p1)[CIRCLE]
+    # (login, process): harbour and prairie members, spread over P1 and P2.
+    sender_specs = [
+        ("harbour.sam", p1),
+        ("prairie.jo", p2),
+        ("harbour.ana", p1),
+        ("prairie.lead", p2),
+        ("harbour.lead", p2),
+    ]
+    reader_specs = [("harbour.mod", p1), ("prairie.mod", p2)]
+
+    senders = [
+        Peer(base, _member(base, who), room, sockets) for who, base in sender_specs
+    ]
+    readers = [
+        Peer(base, _member(base, who), room, sockets) for who, base in reader_specs
+    ]
+    for peer in senders + readers:
+        peer.join()
+
+    acked: list[list[int]] = [[] for _ in senders]
+    failures: list[object] = []
+    start = threading.Barrier(len(senders))
+
+    def run(index: int, peer: Peer) -> None:
+        try:
+            start.wait(timeout=10)
+            for n in range(SENDERS_PER_RUN):
+                ack = peer.send(f"sender {index} message {n}")
+                if not ack.get("ok"):
+                    failures.append(ack)
+                    return
+                acked[index].append(ack["id"])
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(repr(error))
+
+    threads = [
+        threading.Thread(target=run, args=(index, peer), daemon=True)
+        for index, peer in enumerate(senders)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+
+    total = len(senders) * SENDERS_PER_RUN
+    everyone = senders + readers
+    _wait_for(
+        lambda: all(len(peer.seen) >= total for peer in everyone),
+        10,
+        f"every socket to see {total} messages: "
+        f"{[len(peer.seen) for peer in everyone]}",
+    )
+    time.sleep(0.3)  # anything extra (a duplicate) would arrive now
+
+    all_acked = sorted(i for ids in acked for i in ids)
+    assert len(set(all_acked)) == total
+    reference = readers[0].seen
+    for peer in everyone:
+        assert len(peer.seen) == total, "duplicates or extra messages"
+        assert sorted(peer.seen) == all_acked, "a socket missed a message"
+    orders = {tuple(peer.seen) for peer in everyone}
+    assert len(orders) == 1, (
+        f"sockets saw {len(orders)} different orders; first difference at "
+        f"{next(i for i, (a, b) in enumerate(zip(*orders)) if a != b)}"
+    )
+    out_of_order = [(a, b) for a, b in zip(reference, reference[1:]) if not a < b]
+    assert not out_of_order, (
+        f"broadcast order differs from id order at {len(out_of_order)} places, "
+        f"e.g. {out_of_order[:5]}"
+    )
+    # Each sender's own acknowledgements come back in increasing order too.
+    for ids in acked:
+        assert ids == sorted(ids)
+
+    # The stored order is the same: history after the first id replays it.
+    history = readers[1].client.call(
+        "message:history", {"room_id": room, "after_id": all_acked[0] - 1}, timeout=10
+    )
+    assert history["ok"] is True
+    assert [m["id"] for m in history["messages"]] == all_acked
+
+
+# --- (iii) P1 is killed mid-stream; the client moves to P2 and re-sends --------------
+
+
+def test_sigkill_mid_stream_loses_and_duplicates_nothing(live_servers, sockets):
+    server1, server2 = live_servers
+    p1, p2 = server1.base_url, server2.base_url
+    sam_cookie = _member(p1, "harbour.sam")
+    room = room_ids(http_login(p2, "harbour.ana"), p2)[COMMONS]
+
+    reader = Peer(p2, _member(p2, "harbour.ana"), room, sockets)
+    reader.join()
+    sender = Peer(p1, sam_cookie, room, sockets)
+    sender.join()
+
+    sent: list[str] = []  # client_msg_ids in the order they were emitted
+    bodies: dict[str, str] = {}
+    acked: dict[str, int] = {}  # client_msg_id -> id, acknowledged by P1
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def on_ack(client_msg_id: str):
+        def callback(ack):
+            if ack and ack.get("ok"):
+                with lock:
+                    acked[client_msg_id] = ack["id"]
+
+        return callback
+
+    def pump() -> None:
+        """Emit without waiting for acks, so some are in flight at the kill."""
+        n = 0
+        while not stop.is_set() and n < 500:
+            client_msg_id = f"kill-{n:04d}-{uuid.uuid4().hex[:12]}"
+            body = f"stream message {n}"
+            try:
+                sender.client.emit(
+                    "message:send",
+                    {"room_id": room, "body": body, "client_msg_id": client_msg_id},
+                    callback=on_ack(client_msg_id),
+                )
+            except Exception:  # noqa: BLE001 - the socket is gone: stop sending
+                return
+            sent.append(client_msg_id)
+            bodies[client_msg_id] = body
+            n += 1
+            time.sleep(0.004)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    _wait_for(lambda: len(acked) >= 20, 20, "20 acknowledgements from P1")
+    server1.process.send_signal(signal.SIGKILL)
+    server1.process.wait(timeout=5)
+    time.sleep(0.2)
+    stop.set()
+    thread.join(timeout=5)
+    _wait_for(lambda: not sender.client.connected, 10, "the client to notice")
+
+    with lock:
+        acked_before = dict(acked)
+    unacked = [cid for cid in sent if cid not in acked_before]
+    assert len(acked_before) >= 20
+    db = _pg(server2.database)
+    try:
+        sam_id = _account_id(db, "harbour.sam")
+        room_pk = _room_pk(db, room)
+        # What P1 stored before it died, acknowledged or not.
+        stored_at_kill = dict(
+            db.execute(
+                "SELECT client_msg_id, id FROM messages WHERE author_id = %s",
+                (sam_id,),
+            ).fetchall()
+        )
+    finally:
+        db.close()
+
+    # Reconnect to P2 with the same cookie (sessions live in the shared database)
+    # and re-send, with the same client_msg_id, whatever was not acknowledged.
+    moved = Peer(p2, sam_cookie, room, sockets)
+    resent: dict[str, int] = {}
+    for client_msg_id in unacked:
+        ack = moved.send(bodies[client_msg_id], client_msg_id)
+        assert ack["ok"] is True, (client_msg_id, ack)
+        resent[client_msg_id] = ack["id"]
+    rejoined = moved.join(after_id=0)
+    history = moved.client.call(
+        "message:history", {"room_id": room, "after_id": 0}, timeout=10
+    )
+    assert history["ok"] is True, history
+
+    db = _pg(server2.database)
+    try:
+        rows = db.execute(
+            "SELECT id, client_msg_id FROM messages WHERE room_id = %s ORDER BY id",
+            (room_pk,),
+        ).fetchall()
+        duplicates = db.execute(
+            "SELECT client_msg_id, count(*) FROM messages WHERE author_id = %s "
+            "GROUP BY client_msg_id HAVING count(*) > 1",
+            (sam_id,),
+        ).fetchall()
+        stale_presence = db.execute(
+            "SELECT count(*) FROM room_presence WHERE account_id = %s", (sam_id,)
+        ).fetchone()[0]
+    finally:
+        db.close()
+
+    stored = {client_msg_id: id_ for id_, client_msg_id in rows}
+    all_ids = [id_ for id_, _ in rows]
+    assert not duplicates, duplicates
+    # Every acknowledged id is stored, under the client_msg_id it was sent with.
+    for client_msg_id, id_ in {**acked_before, **resent}.items():
+        assert stored.get(client_msg_id) == id_, (client_msg_id, id_)
+    # Every message the client emitted is stored exactly once.
+    assert set(sent) <= set(stored), set(sent) - set(stored)
+    assert len([cid for cid in stored if cid in bodies]) == len(sent)
+    # A re-send of what P1 had stored (ack lost in the kill) got the first id back.
+    for client_msg_id, id_ in resent.items():
+        if client_msg_id in stored_at_kill:
+            assert id_ == stored_at_kill[client_msg_id]
+
+    # room:join and message:history with after_id=0 replay everything, in id order.
+    joined_ids = [m["id"] for m in rejoined["messages"]]
+    history_ids = [m["id"] for m in history["messages"]]
+    assert joined_ids == history_ids == all_ids
+    assert all_ids == sorted(set(all_ids))
+
+    # The reader on P2 saw increasing ids, no duplicates, only stored messages.
+    new_on_p2 = {id_ for cid, id_ in resent.items() if cid not in stored_at_kill}
+    _wait_for(lambda: new_on_p2 <= set(reader.seen), 5, "the reader on P2")
+    assert reader.seen == sorted(set(reader.seen))
+    assert set(reader.seen) <= set(all_ids)
+    print(
+        f"\nSIGKILL: {len(sent)} emitted, {len(acked_before)} acknowledged by P1, "
+        f"{len(unacked)} re-sent to P2 "
+        f"({sum(1 for cid in unacked if cid in stored_at_kill)} of them already "
+        f"stored by P1), reader on P2 saw {len(reader.seen)} of {len(all_ids)}; "
+        f"stale presence rows for the member after the kill: {stale_presence}"
+    )
