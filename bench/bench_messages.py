@@ -36,13 +36,17 @@ def run(members: int, messages: int) -> None:
         # Presence rows stand in for connected listeners (what the send path reads).
         for n in range(members):
             listener = factories.make_member(org)
-            db.session.add(RoomPresence(sid=f"listener-{n}", room_id=room.id,
-                                        account_id=listener.id))
+            db.session.add(
+                RoomPresence(
+                    sid=f"listener-{n}", room_id=room.id, account_id=listener.id
+                )
+            )
         db.session.commit()
         client = app.test_client()
         login(client, sender)
-        sock = contextvars.Context().run(socketio.test_client, app,
-                                         flask_test_client=client)
+        sock = contextvars.Context().run(
+            socketio.test_client, app, flask_test_client=client
+        )
         sock.emit("room:join", {"room_id": room.public_id}, callback=True)
         statements: list[int] = []
         emits: list[int] = []
@@ -53,28 +57,37 @@ def run(members: int, messages: int) -> None:
             return original(*args, **kwargs)
 
         socketio.emit = counting_emit
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *args: statements.append(1))
+        event.listen(
+            db.engine, "before_cursor_execute", lambda *args: statements.append(1)
+        )
         timings, per_statements, per_emits = [], [], []
         for n in range(messages):
             statements.clear()
             emits.clear()
             start = time.perf_counter()
             ack = contextvars.Context().run(
-                sock.emit, "message:send",
-                {"room_id": room.public_id, "body": f"message {n} **bold**",
-                 "client_msg_id": f"bench-{members}-{n:06d}"}, callback=True)
+                sock.emit,
+                "message:send",
+                {
+                    "room_id": room.public_id,
+                    "body": f"message {n} **bold**",
+                    "client_msg_id": f"bench-{members}-{n:06d}",
+                },
+                callback=True,
+            )
             timings.append((time.perf_counter() - start) * 1000)
             assert ack["ok"], ack
             per_statements.append(len(statements))
             per_emits.append(len(emits))
         socketio.emit = original
         timings.sort()
-        print(f"members={members:<5} messages={messages:<5} "
-              f"median={statistics.median(timings):6.2f} ms  "
-              f"p95={timings[int(len(timings) * 0.95) - 1]:6.2f} ms  "
-              f"sql/msg={statistics.median(per_statements):.0f}  "
-              f"broadcasts/msg={statistics.median(per_emits):.0f}")
+        print(
+            f"members={members:<5} messages={messages:<5} "
+            f"median={statistics.median(timings):6.2f} ms  "
+            f"p95={timings[int(len(timings) * 0.95) - 1]:6.2f} ms  "
+            f"sql/msg={statistics.median(per_statements):.0f}  "
+            f"broadcasts/msg={statistics.median(per_emits):.0f}"
+        )
         db.session.remove()
         db.drop_all()
 

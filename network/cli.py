@@ -132,4 +132,18 @@ def start_background_jobs(app: Flask) -> None:
                     db.session.remove()
             socketio.sleep(interval)
 
+    def beat() -> None:
+        from network import realtime
+
+        while True:
+            with app.app_context():
+                try:
+                    realtime.heartbeat()
+                except Exception:  # keep beating; a database blip passes
+                    app.logger.exception("heartbeat failed")
+                finally:
+                    db.session.remove()
+            socketio.sleep(15)
+
     socketio.start_background_task(loop)
+    socketio.start_background_task(beat)

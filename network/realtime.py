@@ -6,13 +6,15 @@ Room keys are built only here, by the server; clients never name a socket room.
 from __future__ import annotations
 
 import logging
+import uuid
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
 from network.extensions import db, socketio
-from network.models import LiveSocket, Membership
+from network.models import LiveSocket, Membership, ServerProcess, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +68,51 @@ def _drop_emits(session: Session) -> None:
     session.info.pop("pending_emits", None)
 
 
+HOST_ID = uuid.uuid4().hex  # this server process
+HOST_TIMEOUT = timedelta(seconds=60)
+
+
 def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None:
     """Remember a live socket so any process can find and close it later."""
     db.session.add(
-        LiveSocket(sid=sid, account_id=account_id, auth_session_id=auth_session_id)
+        LiveSocket(
+            sid=sid,
+            account_id=account_id,
+            auth_session_id=auth_session_id,
+            host_id=HOST_ID,
+        )
     )
     db.session.commit()
+
+
+def heartbeat() -> int:
+    """Mark this process alive, and clear sockets of processes that died without
+    saying goodbye (a crash or SIGKILL): their rows would show ghosts in presence."""
+    now = utcnow()
+    row = db.session.get(ServerProcess, HOST_ID)
+    if row is None:
+        db.session.add(ServerProcess(host_id=HOST_ID, seen_at=now))
+    else:
+        row.seen_at = now
+    dead = list(
+        db.session.scalars(
+            select(ServerProcess.host_id).where(
+                ServerProcess.seen_at < now - HOST_TIMEOUT
+            )
+        )
+    )
+    stale = []
+    if dead:
+        stale = list(
+            db.session.scalars(
+                select(LiveSocket.sid).where(LiveSocket.host_id.in_(dead))
+            )
+        )
+        db.session.execute(delete(ServerProcess).where(ServerProcess.host_id.in_(dead)))
+    db.session.commit()
+    for sid in stale:
+        forget_socket(sid)
+    return len(stale)
 
 
 _closed_hooks: list = []

@@ -9,6 +9,7 @@ from network.models.accounts import (
     LiveSocket,
     PasswordReset,
     Profile,
+    ServerProcess,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.orgs import (
@@ -59,6 +60,7 @@ __all__ = [
     "Profile",
     "Role",
     "Separation",
+    "ServerProcess",
     "Status",
     "TrustLevel",
     "VettingAttestation",

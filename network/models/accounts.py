@@ -188,4 +188,14 @@ class LiveSocket(db.Model):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     auth_session_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    host_id: Mapped[str] = mapped_column(String(32), default="", index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServerProcess(db.Model):
+    """A running server process's heartbeat; its sockets die with it."""
+
+    __tablename__ = "server_processes"
+
+    host_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

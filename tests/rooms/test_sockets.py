@@ -298,3 +298,26 @@ def test_events_after_logout_are_refused(app, world, login_as, socket_client):
     db.session.commit()
     assert send(alice, world.room) == {"ok": False, "error": "unauthorized"}
     assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_heartbeat_clears_sockets_of_a_dead_process(app, world):
+    from datetime import timedelta
+
+    from network import realtime
+    from network.models import LiveSocket, ServerProcess, utcnow
+
+    db.session.add(
+        ServerProcess(host_id="dead-host", seen_at=utcnow() - timedelta(minutes=5))
+    )
+    db.session.add(
+        LiveSocket(sid="ghost-sid", account_id=world.alice.id, host_id="dead-host")
+    )
+    db.session.add(
+        RoomPresence(sid="ghost-sid", room_id=world.room.id, account_id=world.alice.id)
+    )
+    db.session.commit()
+    assert realtime.heartbeat() == 1
+    assert db.session.get(LiveSocket, "ghost-sid") is None
+    assert db.session.scalar(select(func.count(RoomPresence.sid))) == 0
+    assert db.session.get(ServerProcess, realtime.HOST_ID) is not None
+    assert db.session.get(ServerProcess, "dead-host") is None
