@@ -45,7 +45,9 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     # Socket handlers must be imported before the server is built, so every
     # app built in this process (tests build many) gets them registered.
     from network.accounts import sockets as account_sockets  # noqa: F401
+    from network.moderation import sockets as moderation_sockets  # noqa: F401
     from network.rooms import sockets as room_sockets  # noqa: F401
+    from network.supervision import sockets as supervision_sockets  # noqa: F401
 
     realtime.init_app(app)
     app.session_interface = security.SessionInterface()
@@ -57,11 +59,16 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.cli import register_cli
     from network.directory.routes import bp as directory_bp
     from network.orgs.routes import bp as orgs_bp
+    from network.moderation.routes import bp as moderation_bp
     from network.rooms.routes import bp as rooms_bp
+    from network.supervision.routes import bp as supervision_bp
     from network.safety.routes import bp as safety_bp
     from network.trust.routes import bp as trust_bp
 
-    blueprints = (accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp, rooms_bp)
+    blueprints = (
+        accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp, rooms_bp,
+        moderation_bp, supervision_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -69,12 +76,22 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.before_request(security.check_origin)
     app.after_request(security.apply_security_headers)
     app.context_processor(_template_globals)
+    app.add_template_filter(_localtime, "localtime")
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
 
 def _locale() -> str:
     return request.accept_languages.best_match(["en", "fr"]) or "en"
+
+
+def _localtime(moment) -> str:
+    from flask_login import current_user
+
+    from network.timezones import format_local
+
+    zone = current_user.profile.timezone if current_user.is_authenticated else None
+    return format_local(moment, zone)
 
 
 def _template_globals() -> dict:

@@ -14,6 +14,7 @@ def record(
     actor: Account | None,
     organization: Organization | None = None,
     target: Account | None = None,
+    room=None,
     **detail: object,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits)."""
@@ -25,6 +26,7 @@ def record(
         actor_id=actor.id if actor else None,
         organization_id=organization.id if organization else None,
         target_account_id=target.id if target else None,
+        room_id=room.id if room is not None else None,
         detail=detail,
     )
     db.session.add(event)

@@ -26,13 +26,18 @@ from network.models import (
     Organization,
     OrgTrust,
     Profile,
+    Report,
+    ReviewOptOut,
     Role,
     RoomPartner,
+    RoomPresence,
     Separation,
+    SupervisionSession,
     SupportRequest,
     Status,
     TrustLevel,
     VettingItem,
+    utcnow,
 )
 
 ROLE_RANK = {Role.MEMBER: 0, Role.MODERATOR: 1, Role.LEAD: 2}
@@ -531,34 +536,80 @@ def room_manager_org(actor) -> Organization | None:
     return membership.organization
 
 
-def can_join_room(actor, room: Room) -> bool:
-    """Host members always; partner rooms also organizations at `collaborate` or
-    above with the host (or the host's chosen subset of them)."""
-    membership = active_membership(actor)
-    if membership is None or room.archived_at is not None:
-        return False
-    host = db.session.get(Organization, room.host_org_id)
-    if host is None or not host.is_active:
-        return False
+def _room_member(actor, room: Room) -> RoomMember | None:
+    account = _account(actor)
+    if account is None:
+        return None
+    return db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == account.id
+        )
+    )
+
+
+def _in_audience(membership: Membership, room: Room) -> bool:
+    """The host's members, and for partner rooms organizations at `collaborate`
+    or above with the host (or the host's chosen subset of them)."""
     if membership.organization_id == room.host_org_id:
-        return _standing_allows(actor, room)
-    if room.visibility != "partners" or room.kind != "channel":
+        return True
+    if room.visibility != "partners" or room.private:
         return False
     subset = room.partner_org_ids
     if subset and membership.organization_id not in subset:
         return False
-    if not can_collaborate(room.host_org_id, membership.organization_id):
-        return False
-    return _standing_allows(actor, room)
+    return can_collaborate(room.host_org_id, membership.organization_id)
 
 
-def _standing_allows(actor, room: Room) -> bool:
-    status = db.session.scalar(
-        select(RoomMember.status).where(
-            RoomMember.room_id == room.id, RoomMember.account_id == actor.id
-        )
+def _room_usable(room: Room) -> bool:
+    host = db.session.get(Organization, room.host_org_id)
+    return room.archived_at is None and host is not None and host.is_active
+
+
+def is_host_manager(actor, room: Room) -> bool:
+    """A lead or moderator of the room's host organization."""
+    membership = active_membership(actor)
+    return (
+        membership is not None
+        and membership.organization_id == room.host_org_id
+        and membership.role in ROOM_MANAGER_ROLES
     )
-    return status != "banned"
+
+
+def can_moderate(actor, room: Room) -> bool:
+    """Host leads and moderators, and the room's named facilitators. A moderator of
+    another organization has no power here, even as a member of the room."""
+    if not _room_usable(room) or active_membership(actor) is None:
+        return False
+    if is_host_manager(actor, room):
+        return True
+    row = _room_member(actor, room)
+    return row is not None and row.role == "facilitator" and row.status == "active"
+
+
+def can_join_room(actor, room: Room) -> bool:
+    """Channels: the audience (host, or partners) unless banned. Supervision rooms:
+    host managers and the room's active members (invited or approved)."""
+    membership = active_membership(actor)
+    if membership is None or not _room_usable(room):
+        return False
+    row = _room_member(actor, room)
+    if row is not None and row.status == "banned":
+        return False
+    if room.kind == "channel":
+        return _in_audience(membership, room)
+    if row is not None and row.status == "active":
+        return room.private or _in_audience(membership, room)
+    return not room.private and is_host_manager(actor, room)
+
+
+def can_request_to_join(actor, room: Room) -> bool:
+    """A supervision room in one's audience that one is not (yet) part of."""
+    membership = active_membership(actor)
+    if membership is None or not _room_usable(room) or room.kind != "supervision":
+        return False
+    if room.private or not _in_audience(membership, room):
+        return False
+    return not can_join_room(actor, room) and _room_member(actor, room) is None
 
 
 def visible_rooms(stmt: Select, actor) -> Select:
@@ -567,22 +618,66 @@ def visible_rooms(stmt: Select, actor) -> Select:
     if membership is None:
         return stmt.where(Room.id.is_(None))
     org_id = membership.organization_id
-    partner_ok = (
+    account_id = membership.account_id
+    audience = (Room.host_org_id == org_id) | (
         (Room.visibility == "partners")
-        & (Room.kind == "channel")
+        & Room.private.is_(False)
         & Room.host_org_id.in_(trusted_org_ids(org_id, TrustLevel.COLLABORATE))
         & (~Room.partners.any() | Room.partners.any(RoomPartner.org_id == org_id))
     )
-    banned = select(RoomMember.room_id).where(
-        RoomMember.account_id == actor.id, RoomMember.status == "banned"
+
+    def rows(status: str):
+        return select(RoomMember.room_id).where(
+            RoomMember.account_id == account_id, RoomMember.status == status
+        )
+
+    manager = (
+        (Room.host_org_id == org_id) & Room.private.is_(False)
+        if membership.role in ROOM_MANAGER_ROLES
+        else Room.id.is_(None)
+    )
+    supervision = (Room.kind == "supervision") & (
+        (Room.id.in_(rows("active")) & (Room.private | audience)) | manager
     )
     return stmt.where(
         Room.archived_at.is_(None),
         Room.host_org_id.in_(
             select(Organization.id).where(Organization.suspended_at.is_(None))
         ),
-        (Room.host_org_id == org_id) | partner_ok,
-        Room.id.not_in(banned),
+        ((Room.kind == "channel") & audience) | supervision,
+        Room.id.not_in(rows("banned")),
+    )
+
+
+def requestable_rooms(stmt: Select, actor) -> Select:
+    """Supervision rooms the actor may ask to join (twin of can_request_to_join)."""
+    membership = active_membership(actor)
+    if membership is None:
+        return stmt.where(Room.id.is_(None))
+    org_id = membership.organization_id
+    mine = select(RoomMember.room_id).where(
+        RoomMember.account_id == membership.account_id
+    )
+    audience = (Room.host_org_id == org_id) | (
+        (Room.visibility == "partners")
+        & Room.host_org_id.in_(trusted_org_ids(org_id, TrustLevel.COLLABORATE))
+        & (~Room.partners.any() | Room.partners.any(RoomPartner.org_id == org_id))
+    )
+    not_manager = (
+        Room.host_org_id != org_id
+        if membership.role in ROOM_MANAGER_ROLES
+        else Room.id.is_not(None)
+    )
+    return stmt.where(
+        Room.kind == "supervision",
+        Room.private.is_(False),
+        Room.archived_at.is_(None),
+        Room.host_org_id.in_(
+            select(Organization.id).where(Organization.suspended_at.is_(None))
+        ),
+        audience,
+        not_manager,
+        Room.id.not_in(mine),
     )
 
 
@@ -607,16 +702,83 @@ def access_managed_room(actor, room_public_id: str) -> Room:
     return room
 
 
-def can_post(actor, room: Room) -> bool:
-    """Join rights, and not muted in the room."""
-    if not can_join_room(actor, room):
-        return False
-    status = db.session.scalar(
-        select(RoomMember.status).where(
-            RoomMember.room_id == room.id, RoomMember.account_id == actor.id
+def session_running(room: Room, now=None) -> SupervisionSession | None:
+    """The supervision session running in the room now, if any."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(SupervisionSession)
+        .where(
+            SupervisionSession.room_id == room.id,
+            SupervisionSession.cancelled_at.is_(None),
+            SupervisionSession.starts_at <= now,
+            SupervisionSession.ends_at > now,
+        )
+        .limit(1)
+    )
+
+
+def facilitator_ids(room: Room) -> Select:
+    """Accounts who facilitate the room: named facilitators and host managers."""
+    named = select(RoomMember.account_id).where(
+        RoomMember.room_id == room.id,
+        RoomMember.role == "facilitator",
+        RoomMember.status == "active",
+    )
+    managers = (
+        select(Membership.account_id)
+        .where(
+            Membership.organization_id == room.host_org_id,
+            Membership.status == Status.APPROVED,
+            Membership.role.in_([str(role) for role in ROOM_MANAGER_ROLES]),
         )
     )
-    return status in (None, "active")
+    return union(named, managers)
+
+
+def facilitator_present(room: Room) -> bool:
+    """True while a facilitator has the room open."""
+    return (
+        db.session.scalar(
+            select(RoomPresence.sid)
+            .where(
+                RoomPresence.room_id == room.id,
+                RoomPresence.account_id.in_(facilitator_ids(room)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def room_open(room: Room) -> bool:
+    """Channels are always open; supervision rooms only when supervised."""
+    if room.kind != "supervision":
+        return True
+    return session_running(room) is not None or facilitator_present(room)
+
+
+def post_refusal(actor, room: Room) -> str | None:
+    """Why the actor may not post in the room now, or None when they may."""
+    if not can_join_room(actor, room):
+        return "not_found"
+    moderator = can_moderate(actor, room)
+    row = _room_member(actor, room)
+    if row is not None and row.muted_until is not None and row.muted_until > utcnow():
+        return "muted"
+    if room.locked and not moderator:
+        return "locked"
+    if room.kind == "supervision" and not moderator:
+        if row is None or row.rules_accepted_at is None:
+            return "rules"
+        if not room_open(room):
+            return "closed"
+    return None
+
+
+def can_post(actor, room: Room) -> bool:
+    """Join rights, not muted, not locked, and for supervision: rules accepted and
+    the room supervised right now."""
+    return post_refusal(actor, room) is None
 
 
 def can_see_message(actor, message: Message) -> bool:
@@ -646,6 +808,7 @@ def access_own_message(actor, room: Room, message_id) -> Message:
         or message.room_id != room.id
         or message.author_id != actor.id
         or message.deleted_at is not None
+        or message.hidden_at is not None
     ):
         raise NotFound()
     return message
@@ -666,5 +829,129 @@ def access_support_request(actor, public_id: str) -> SupportRequest:
         select(SupportRequest).where(SupportRequest.public_id == public_id)
     )
     if org is None or row is None or row.host_org_id != org.id:
+        raise NotFound()
+    return row
+
+
+def access_moderated_room(actor, room_public_id) -> Room:
+    """A room the actor moderates (host lead/moderator or facilitator)."""
+    if not isinstance(room_public_id, str):
+        raise NotFound()
+    room = db.session.scalar(select(Room).where(Room.public_id == room_public_id))
+    if room is None or not can_moderate(actor, room):
+        raise NotFound()
+    return room
+
+
+def access_room_message(actor, room: Room, message_id) -> Message:
+    """A message of this room the actor can see."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise NotFound()
+    message = db.session.get(Message, message_id)
+    if message is None or message.room_id != room.id:
+        raise NotFound()
+    if message.author_id != actor.id and kept_apart(actor, message.author_id):
+        raise NotFound()
+    return message
+
+
+def access_room_member(actor, room: Room, profile_public_id: str) -> RoomMember:
+    """A member of a room the actor moderates, by public profile id."""
+    if not can_moderate(actor, room):
+        raise NotFound()
+    row = db.session.scalar(
+        select(RoomMember)
+        .join(Profile, Profile.account_id == RoomMember.account_id)
+        .where(RoomMember.room_id == room.id, Profile.public_id == profile_public_id)
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def can_name_facilitators(actor, room: Room) -> bool:
+    """Only the host's leads name facilitators."""
+    org = lead_org(actor)
+    return org is not None and org.id == room.host_org_id and _room_usable(room)
+
+
+# --- reports -------------------------------------------------------------------------
+
+REVIEW_ROLES = {"message": ROOM_MANAGER_ROLES, "profile": {Role.LEAD}}
+
+
+def can_review_report(actor, report: Report) -> bool:
+    """Message reports: the host's leads and moderators. Profile reports: the
+    reported member's organization's leads. "Recruitment or exploitation" also
+    the platform admins. A moderator's category opt-outs are honoured."""
+    if is_admin(actor):
+        return report.category == "recruitment"
+    membership = active_membership(actor)
+    if membership is None or membership.organization_id != report.routed_org_id:
+        return False
+    if membership.role not in REVIEW_ROLES[report.target_type]:
+        return False
+    opted = db.session.scalar(
+        select(ReviewOptOut.id).where(
+            ReviewOptOut.account_id == actor.id,
+            ReviewOptOut.category == report.category,
+        )
+    )
+    return opted is None
+
+
+def visible_reports(stmt: Select, actor) -> Select:
+    """The review queue: the query-filter twin of can_review_report."""
+    if is_admin(actor):
+        return stmt.where(Report.category == "recruitment")
+    membership = active_membership(actor)
+    if membership is None:
+        return stmt.where(Report.id.is_(None))
+    kinds = [kind for kind, roles in REVIEW_ROLES.items() if membership.role in roles]
+    opted = select(ReviewOptOut.category).where(ReviewOptOut.account_id == actor.id)
+    return stmt.where(
+        Report.routed_org_id == membership.organization_id,
+        Report.target_type.in_(kinds),
+        Report.category.not_in(opted),
+    )
+
+
+def access_report_for_review(actor, public_id: str) -> Report:
+    """A report in the actor's review queue."""
+    report = db.session.scalar(select(Report).where(Report.public_id == public_id))
+    if report is None or not can_review_report(actor, report):
+        raise NotFound()
+    return report
+
+
+def can_review_any(actor) -> bool:
+    """Whether to show the review queue link at all."""
+    if is_admin(actor):
+        return True
+    membership = active_membership(actor)
+    return membership is not None and membership.role in ROOM_MANAGER_ROLES
+
+
+def access_reportable_message(actor, message_id) -> Message:
+    """A message the actor can see (one cannot report what one cannot see)."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise NotFound()
+    message = db.session.get(Message, message_id)
+    if message is None or message.deleted_at is not None:
+        raise NotFound()
+    if message.author_id == actor.id or not can_see_message(actor, message):
+        raise NotFound()
+    return message
+
+
+def access_support_alert(actor, public_id: str) -> SupportRequest:
+    """A support alert the actor may answer: a facilitator or host manager."""
+    row = db.session.scalar(
+        select(SupportRequest).where(SupportRequest.public_id == public_id)
+    )
+    if row is None or row.kind != "support":
+        raise NotFound()
+    room = db.session.get(Room, row.room_id)
+    if room is None or not can_moderate(actor, room) or row.requester_id == actor.id:
         raise NotFound()
     return row

@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from network.accounts import pseudonyms
 from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
+from network.timezones import ZONES
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 PASSWORD_MIN = 10
@@ -175,6 +176,10 @@ class ProfileForm(FlaskForm):
     hidden_from_other_orgs = BooleanField(
         "Hide me from other organizations' directories "
         "(your own organization still sees you)"
+    )
+    timezone = SelectField(
+        "Your time zone (session times are shown in it)",
+        choices=list(ZONES.items()),
     )
     appear_offline = BooleanField(
         "Appear offline (others don't see you in rooms' presence lists or typing)"

@@ -283,6 +283,7 @@ def settings():
                 experience=form.experience.data or [],
                 hidden_from_other_orgs=form.hidden_from_other_orgs.data,
                 appear_offline=form.appear_offline.data,
+                timezone=form.timezone.data,
                 email=form.email.data,
             )
         except services.InputError as error:

@@ -25,6 +25,7 @@ from network.models import (
     Status,
     utcnow,
 )
+from network.timezones import ZONES
 from network.security import (
     end_other_sessions,
     hash_password,
@@ -262,6 +263,8 @@ def update_profile(account: Account, **fields: object) -> None:
     profile.bio = str(fields.get("bio", profile.bio)).strip()
     if "experience" in fields:
         profile.experience = ",".join(fields["experience"])  # type: ignore[arg-type]
+    if fields.get("timezone") in ZONES:
+        profile.timezone = str(fields["timezone"])
     if "appear_offline" in fields:
         profile.appear_offline = bool(fields["appear_offline"])
     if "hidden_from_other_orgs" in fields:

@@ -12,6 +12,7 @@ from network.models.accounts import (
     ServerProcess,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
+from network.models.moderation import REPORT_CATEGORIES, Report, ReviewOptOut
 from network.models.orgs import (
     Invitation,
     Membership,
@@ -29,12 +30,19 @@ from network.models.rooms import (
     RoomMember,
     RoomPartner,
     RoomPresence,
+    SupervisionSession,
+    CheckIn,
     SupportRequest,
 )
 from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
+    "REPORT_CATEGORIES",
+    "CheckIn",
+    "Report",
+    "ReviewOptOut",
+    "SupervisionSession",
     "DEFAULT_RETENTION_DAYS",
     "MAX_MESSAGE_LENGTH",
     "Message",

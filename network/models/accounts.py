@@ -115,6 +115,7 @@ class Profile(db.Model):
     experience: Mapped[str] = mapped_column(String(200), default="")
     hidden_from_other_orgs: Mapped[bool] = mapped_column(Boolean, default=False)
     appear_offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str] = mapped_column(String(40), default="America/Toronto")
 
     account: Mapped[Account] = relationship(back_populates="profile")
 

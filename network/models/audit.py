@@ -24,6 +24,9 @@ class AuditEvent(db.Model):
         ForeignKey("accounts.id", ondelete="SET NULL")
     )
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="SET NULL"), index=True
+    )
     target_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )

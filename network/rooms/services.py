@@ -340,34 +340,32 @@ def validate_text(body, content_warning) -> tuple[str, str]:
     return body.strip(), warning.strip()
 
 
-def send_message(
-    room: Room, author: Account, body: str, content_warning: str, client_msg_id: str
-) -> tuple[Message, bool]:
+def send_message(room: Room, author: Account, body: str, content_warning: str,
+                 client_msg_id: str, *, slow_mode_applies: bool = True
+                 ) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
-    client_msg_id returns the first message and stores nothing."""
+    client_msg_id returns the first message and stores nothing. Slow mode is
+    checked here, after the retry check, so a retry is never refused."""
     existing = _by_client_id(author, client_msg_id)
     if existing is not None:
         return existing, False
-    message = Message(
-        room_id=room.id,
-        author_id=author.id,
-        client_msg_id=client_msg_id,
-        body=body,
-        html=markup.render(body),
-        content_warning=content_warning,
-    )
+    row = ensure_member(room, author)
+    now = utcnow()
+    if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
+        if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
+            raise RoomInputError("body", "slow_mode")
+    message = Message(room_id=room.id, author_id=author.id, client_msg_id=client_msg_id,
+                      body=body, html=markup.render(body), content_warning=content_warning)
     db.session.add(message)
+    row.last_message_at = now
     try:
         db.session.flush()
     except IntegrityError:  # the same retry raced us from another socket
         db.session.rollback()
         return _by_client_id(author, client_msg_id), False
     realtime.emit_after_commit(
-        "message:created",
-        message_payload(room, message, author),
-        to=realtime.room_key(room.id),
-        skip_sid=kept_apart_sids(room, author.id),
-    )
+        "message:created", message_payload(room, message, author),
+        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
     db.session.commit()
     return message, True
 
@@ -410,18 +408,25 @@ def delete_message(room: Room, message: Message) -> None:
     db.session.commit()
 
 
-def message_payload(room: Room, message: Message, author: Account) -> dict:
-    """The one shape of a message on the wire and in templates."""
-    return {
+def message_payload(room: Room, message: Message, author: Account,
+                    viewer_id: int | None = None) -> dict:
+    """The one shape of a message on the wire and in templates. A hidden message
+    carries no text; only its author is told the moderator's reason."""
+    hidden = message.hidden_at is not None
+    payload = {
         "room_id": room.public_id,
         "id": message.id,
         "author": person_payload(room, author),
-        "html": message.html,
-        "content_warning": message.content_warning,
+        "html": "" if hidden else message.html,
+        "content_warning": "" if hidden else message.content_warning,
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
+        "hidden": hidden,
     }
+    if hidden and viewer_id == message.author_id:
+        payload["hidden_reason"] = message.hidden_reason
+    return payload
 
 
 def history(
@@ -451,7 +456,7 @@ def history(
             db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).all()
         )
         rows.reverse()
-    return [message_payload(room, message, author) for message, author in rows]
+    return [message_payload(room, message, author, viewer.id) for message, author in rows]
 
 
 def purge_expired(now=None) -> int:

@@ -71,11 +71,18 @@ def on_send(data: dict):
     if not isinstance(client_msg_id, str) or not 8 <= len(client_msg_id) <= 64:
         raise SocketError("bad_request")
     body, warning = _text(data)
-    if not policy.can_post(current_user, room):
-        raise SocketError("forbidden")
+    refusal = policy.post_refusal(current_user, room)
+    if refusal is not None:
+        raise SocketError(refusal)
     if not ratelimit.allow("message", current_user.id):
         raise SocketError("rate_limited")
-    message, _ = services.send_message(room, current_user, body, warning, client_msg_id)
+    try:
+        message, _ = services.send_message(
+            room, current_user, body, warning, client_msg_id,
+            slow_mode_applies=not policy.can_moderate(current_user, room),
+        )
+    except services.RoomInputError as error:
+        raise SocketError(error.message) from None
     return {"id": message.id}
 
 
@@ -137,8 +144,9 @@ def on_read(data: dict):
 def on_typing(data: dict):
     """Tell the room someone is typing: throttled, never stored."""
     room = policy.access_room(current_user, data.get("room_id"))
-    if not policy.can_post(current_user, room):
-        raise SocketError("forbidden")
+    refusal = policy.post_refusal(current_user, room)
+    if refusal is not None:
+        raise SocketError(refusal)
     if not ratelimit.allow("typing", current_user.id):
         raise SocketError("rate_limited")
     if current_user.profile.appear_offline:

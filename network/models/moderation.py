@@ -1,0 +1,71 @@
+"""Reports and the moderators' category opt-outs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from network.extensions import db
+from network.models.types import UTCDateTime, new_public_id, utcnow
+
+REPORT_CATEGORIES = {
+    "harassment": "Harassment",
+    "unsafe_disclosure": "Unsafe disclosure",
+    "past": "Someone from my past",
+    "recruitment": "Recruitment or exploitation",
+    "spam": "Spam",
+    "other": "Other",
+}
+
+
+class Report(db.Model):
+    """A member's report about a message or a profile, routed to one organization."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_org_status", "routed_org_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    reporter_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    target_type: Mapped[str] = mapped_column(String(16))  # message | profile
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    target_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="SET NULL")
+    )
+    routed_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    # What was reported, as it read then (a message can be edited or purged).
+    snapshot: Mapped[str] = mapped_column(String(4000), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReviewOptOut(db.Model):
+    """A moderator chose not to review one category of report."""
+
+    __tablename__ = "review_opt_outs"
+    __table_args__ = (UniqueConstraint("account_id", "category", name="uq_opt_out"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
+    )
+    category: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,1 @@
+"""Moderation: hiding, muting, removing, banning, locking, slow mode, pins, reports."""

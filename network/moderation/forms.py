@@ -1,0 +1,68 @@
+"""Moderation and report forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from network.accounts.forms import MultiCheckboxField
+from network.models import REPORT_CATEGORIES
+
+CATEGORY_CHOICES = list(REPORT_CATEGORIES.items())
+
+
+class ReportForm(FlaskForm):
+    """Report a message or a profile."""
+
+    category = RadioField(
+        "What is wrong?",
+        choices=CATEGORY_CHOICES,
+        validators=[DataRequired(message="Choose a reason from the list.")],
+    )
+    note = TextAreaField(
+        "Anything else (optional)",
+        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
+    )
+
+
+class ResolveForm(FlaskForm):
+    """Close a report."""
+
+    outcome = RadioField(
+        "Outcome",
+        choices=[("action_taken", "Action taken"), ("no_action", "No action needed")],
+        validators=[DataRequired(message="Choose an outcome.")],
+    )
+
+
+class OptOutForm(FlaskForm):
+    """Categories a moderator does not want to review."""
+
+    categories = MultiCheckboxField("Don't show me reports about", choices=CATEGORY_CHOICES)
+
+
+class MemberActionForm(FlaskForm):
+    """Mute, remove or ban a member of a room, with a reason."""
+
+    member = StringField(validators=[DataRequired(message="Choose a member.")])
+    minutes = IntegerField(
+        "Mute for (minutes)",
+        default=30,
+        validators=[Optional(), NumberRange(min=1, max=10080,
+                                            message="Mute for 1 to 10080 minutes (one week).")],
+    )
+    reason = StringField(
+        "Reason (the member is told it)",
+        validators=[Optional(), Length(max=300, message="Keep it under 300 characters.")],
+    )
+
+
+class SlowModeForm(FlaskForm):
+    """Seconds between messages per member."""
+
+    seconds = IntegerField(
+        "Seconds between messages (0 for off)",
+        default=0,
+        validators=[NumberRange(min=0, max=3600, message="Use 0 to 3,600 seconds.")],
+    )

@@ -1,0 +1,1 @@
+"""Supervision rooms: membership, ground rules, sessions, check-ins, support alerts."""

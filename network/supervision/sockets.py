@@ -1,0 +1,23 @@
+"""The "I need support" event."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from network import policy, ratelimit
+from network.errors import SocketError
+from network.extensions import socketio
+from network.guards import socket_event
+from network.supervision import services
+
+
+@socketio.on("support:alert")
+@socket_event
+def on_support(data: dict):
+    """Send a private alert to the facilitators present (or the host's leads and
+    moderators when none is). No other member ever sees it."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    if not ratelimit.allow("history", current_user.id):
+        raise SocketError("rate_limited")
+    services.support_alert(room, current_user)
+    return {}
