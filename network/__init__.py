@@ -58,6 +58,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.accounts.routes import bp as accounts_bp
     from network.cli import register_cli
     from network.directory.routes import bp as directory_bp
+    from network.home.routes import bp as home_bp
     from network.orgs.routes import bp as orgs_bp
     from network.moderation.routes import bp as moderation_bp
     from network.rooms.routes import bp as rooms_bp
@@ -66,8 +67,15 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.trust.routes import bp as trust_bp
 
     blueprints = (
-        accounts_bp, orgs_bp, trust_bp, directory_bp, safety_bp, rooms_bp,
-        moderation_bp, supervision_bp,
+        accounts_bp,
+        orgs_bp,
+        trust_bp,
+        directory_bp,
+        safety_bp,
+        rooms_bp,
+        moderation_bp,
+        supervision_bp,
+        home_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -77,6 +85,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.after_request(security.apply_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(_localtime, "localtime")
+    app.add_template_filter(_markdown, "markdown")
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
@@ -92,6 +101,14 @@ def _localtime(moment) -> str:
 
     zone = current_user.profile.timezone if current_user.is_authenticated else None
     return format_local(moment, zone)
+
+
+def _markdown(text: str):
+    from markupsafe import Markup
+
+    from network.markup import render
+
+    return Markup(render(text or ""))  # sanitized by nh3 in render()
 
 
 def _template_globals() -> dict:

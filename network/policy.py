@@ -724,13 +724,10 @@ def facilitator_ids(room: Room) -> Select:
         RoomMember.role == "facilitator",
         RoomMember.status == "active",
     )
-    managers = (
-        select(Membership.account_id)
-        .where(
-            Membership.organization_id == room.host_org_id,
-            Membership.status == Status.APPROVED,
-            Membership.role.in_([str(role) for role in ROOM_MANAGER_ROLES]),
-        )
+    managers = select(Membership.account_id).where(
+        Membership.organization_id == room.host_org_id,
+        Membership.status == Status.APPROVED,
+        Membership.role.in_([str(role) for role in ROOM_MANAGER_ROLES]),
     )
     return union(named, managers)
 

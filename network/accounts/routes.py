@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network import policy, realtime
@@ -84,38 +83,6 @@ def _apply_input_error(form, error: services.InputError) -> None:
     getattr(form, error.field).errors = [error.message]
 
 
-@bp.get("/")
-def index():
-    """Landing page, waiting page, admin console or home, by who is asking."""
-    if not current_user.is_authenticated:
-        return render_template("accounts/landing.html")
-    if policy.is_admin(current_user):
-        return redirect(url_for("orgs.admin_organizations"))
-    if not policy.can_use_network(current_user):
-        return redirect(url_for("accounts.waiting"))
-    membership = policy.active_membership(current_user)
-    pending = 0
-    if policy.can_lead(current_user):
-        from network.orgs.services import pending_count
-
-        pending = pending_count(membership.organization)
-    requests = []
-    if policy.room_manager_org(current_user) is not None:
-        from network.models import SupportRequest
-        from network.rooms.services import open_requests
-
-        requests = open_requests(
-            policy.visible_support_requests(select(SupportRequest), current_user)
-        )
-    return render_template(
-        "accounts/home.html",
-        membership=membership,
-        pending=pending,
-        support_requests=requests,
-        handled_form=FlaskForm(),
-    )
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_CLIENT"],
@@ -141,7 +108,7 @@ def login():
         form.password.errors = ["That login name and password do not match."]
         return render_template("accounts/login.html", form=form), 400
     start_session(account, remember=form.remember.data)
-    response = redirect(url_for("accounts.index"))
+    response = redirect(url_for("home.index"))
     response.set_cookie(
         DEVICE_COOKIE,
         _device_mark(account.id),
@@ -191,7 +158,7 @@ def join_with_invitation():
             _apply_input_error(form, error)
         else:
             start_session(account)
-            return redirect(url_for("accounts.index"))
+            return redirect(url_for("home.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/join_invitation.html", form=form), status
 
@@ -242,7 +209,7 @@ def _new_account(form) -> services.NewAccount:
 def waiting():
     """All that a pending, rejected or suspended account can see."""
     if policy.can_use_network(current_user):
-        return redirect(url_for("accounts.index"))
+        return redirect(url_for("home.index"))
     membership = current_user.membership
     form = AnotherOrganizationForm()
     form.organization.choices = _org_choices()

@@ -23,6 +23,7 @@ from network.models.orgs import (
     VettingItem,
 )
 from network.models.rooms import (
+    DEFAULT_GROUND_RULES,
     DEFAULT_RETENTION_DAYS,
     MAX_MESSAGE_LENGTH,
     Message,
@@ -38,6 +39,7 @@ from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
+    "DEFAULT_GROUND_RULES",
     "REPORT_CATEGORIES",
     "CheckIn",
     "Report",

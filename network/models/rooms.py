@@ -20,6 +20,16 @@ from network.models.types import UTCDateTime, new_public_id, utcnow
 
 DEFAULT_RETENTION_DAYS = 90
 MAX_MESSAGE_LENGTH = 4000
+DEFAULT_GROUND_RULES = (
+    "- **Confidentiality:** what is shared here stays here. Never share details "
+    "that could identify a survivor you support.\n"
+    "- **Boundaries:** share only what you choose. You may step out at any time, "
+    "without explaining.\n"
+    "- **Content warnings:** put a content warning on anything that could be "
+    "hard to read.\n"
+    "- **Care:** if you need support, press “I need support”; only the "
+    "facilitators see it."
+)
 
 
 class Room(db.Model):

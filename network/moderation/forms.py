@@ -22,7 +22,10 @@ class ReportForm(FlaskForm):
     )
     note = TextAreaField(
         "Anything else (optional)",
-        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Keep it under 1,000 characters."),
+        ],
     )
 
 
@@ -39,7 +42,9 @@ class ResolveForm(FlaskForm):
 class OptOutForm(FlaskForm):
     """Categories a moderator does not want to review."""
 
-    categories = MultiCheckboxField("Don't show me reports about", choices=CATEGORY_CHOICES)
+    categories = MultiCheckboxField(
+        "Don't show me reports about", choices=CATEGORY_CHOICES
+    )
 
 
 class MemberActionForm(FlaskForm):
@@ -49,12 +54,19 @@ class MemberActionForm(FlaskForm):
     minutes = IntegerField(
         "Mute for (minutes)",
         default=30,
-        validators=[Optional(), NumberRange(min=1, max=10080,
-                                            message="Mute for 1 to 10080 minutes (one week).")],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=10080, message="Mute for 1 to 10080 minutes (one week)."
+            ),
+        ],
     )
     reason = StringField(
         "Reason (the member is told it)",
-        validators=[Optional(), Length(max=300, message="Keep it under 300 characters.")],
+        validators=[
+            Optional(),
+            Length(max=300, message="Keep it under 300 characters."),
+        ],
     )
 
 

@@ -32,28 +32,41 @@ def _check(category: str, note: str) -> str:
     return note
 
 
-def report_message(reporter: Account, message: Message, category: str, note: str
-                   ) -> Report:
+def report_message(
+    reporter: Account, message: Message, category: str, note: str
+) -> Report:
     """A message report goes to the moderators of the room's host organization."""
     note = _check(category, note)
     room = db.session.get(Room, message.room_id)
-    report = Report(reporter_id=reporter.id, target_type="message",
-                    message_id=message.id, target_account_id=message.author_id,
-                    room_id=room.id, routed_org_id=room.host_org_id,
-                    category=category, note=note, snapshot=message.body[:4000])
+    report = Report(
+        reporter_id=reporter.id,
+        target_type="message",
+        message_id=message.id,
+        target_account_id=message.author_id,
+        room_id=room.id,
+        routed_org_id=room.host_org_id,
+        category=category,
+        note=note,
+        snapshot=message.body[:4000],
+    )
     return _file(report, reporter)
 
 
-def report_profile(reporter: Account, profile: Profile, category: str, note: str
-                   ) -> Report:
+def report_profile(
+    reporter: Account, profile: Profile, category: str, note: str
+) -> Report:
     """A profile report goes to the leads of the reported member's organization."""
     note = _check(category, note)
     target = db.session.get(Account, profile.account_id)
-    report = Report(reporter_id=reporter.id, target_type="profile",
-                    target_account_id=profile.account_id,
-                    routed_org_id=target.membership.organization_id,
-                    category=category, note=note,
-                    snapshot=f"{profile.pseudonym}\n{profile.pronouns}\n{profile.bio}")
+    report = Report(
+        reporter_id=reporter.id,
+        target_type="profile",
+        target_account_id=profile.account_id,
+        routed_org_id=target.membership.organization_id,
+        category=category,
+        note=note,
+        snapshot=f"{profile.pseudonym}\n{profile.pronouns}\n{profile.bio}",
+    )
     return _file(report, reporter)
 
 
@@ -62,8 +75,14 @@ def _file(report: Report, reporter: Account) -> Report:
     db.session.flush()
     org = db.session.get(Organization, report.routed_org_id)
     # The reporter is not named in the organization's audit log.
-    audit.record("report.filed", actor=None, organization=org, report=report.public_id,
-                 category=report.category, kind=report.target_type)
+    audit.record(
+        "report.filed",
+        actor=None,
+        organization=org,
+        report=report.public_id,
+        category=report.category,
+        kind=report.target_type,
+    )
     db.session.commit()
     return report
 
@@ -74,9 +93,12 @@ def claim(report: Report, *, actor: Account) -> None:
         report.status = "in_review"
         report.reviewer_id = actor.id
         report.reviewed_at = utcnow()
-        audit.record("report.in_review", actor=actor,
-                     organization=db.session.get(Organization, report.routed_org_id),
-                     report=report.public_id)
+        audit.record(
+            "report.in_review",
+            actor=actor,
+            organization=db.session.get(Organization, report.routed_org_id),
+            report=report.public_id,
+        )
         db.session.commit()
 
 
@@ -91,21 +113,30 @@ def resolve(report: Report, outcome: str, *, actor: Account) -> None:
     report.reviewer_id = actor.id
     report.resolved_at = utcnow()
     report.reviewed_at = report.reviewed_at or report.resolved_at
-    audit.record("report.resolved", actor=actor,
-                 organization=db.session.get(Organization, report.routed_org_id),
-                 report=report.public_id, outcome=outcome)
+    audit.record(
+        "report.resolved",
+        actor=actor,
+        organization=db.session.get(Organization, report.routed_org_id),
+        report=report.public_id,
+        outcome=outcome,
+    )
     db.session.commit()
 
 
 def opted_out(account: Account) -> set[str]:
     """The categories this moderator chose not to review."""
-    return set(db.session.scalars(
-        select(ReviewOptOut.category).where(ReviewOptOut.account_id == account.id)))
+    return set(
+        db.session.scalars(
+            select(ReviewOptOut.category).where(ReviewOptOut.account_id == account.id)
+        )
+    )
 
 
 def set_opt_outs(account: Account, categories: list[str]) -> None:
     """Replace the moderator's opt-outs."""
-    db.session.execute(delete(ReviewOptOut).where(ReviewOptOut.account_id == account.id))
+    db.session.execute(
+        delete(ReviewOptOut).where(ReviewOptOut.account_id == account.id)
+    )
     for category in categories:
         if category in REPORT_CATEGORIES:
             db.session.add(ReviewOptOut(account_id=account.id, category=category))

@@ -15,6 +15,7 @@ from network.models import (
     REPORT_CATEGORIES,
     Account,
     Membership,
+    Organization,
     Profile,
     Report,
     RoomMember,
@@ -28,8 +29,17 @@ from network.timezones import format_local, parse_local
 
 bp = Blueprint("moderation", __name__)
 
-ROOM_ACTIONS = {"mute", "unmute", "remove", "ban", "unban", "facilitator",
-                "unfacilitator", "approve", "decline"}
+ROOM_ACTIONS = {
+    "mute",
+    "unmute",
+    "remove",
+    "ban",
+    "unban",
+    "facilitator",
+    "unfacilitator",
+    "approve",
+    "decline",
+}
 
 
 @bp.route("/rooms/<room_id>/manage", methods=["GET", "POST"])
@@ -41,7 +51,9 @@ def manage(room_id: str):
     member_form = forms.MemberActionForm(prefix="m")
     slow_form = forms.SlowModeForm(prefix="slow", seconds=room.slow_mode_seconds)
     invite_form = supervision_forms.InviteForm(prefix="invite")
-    rules_form = supervision_forms.GroundRulesForm(prefix="rules", ground_rules=room.ground_rules)
+    rules_form = supervision_forms.GroundRulesForm(
+        prefix="rules", ground_rules=room.ground_rules
+    )
     session_form = supervision_forms.SessionForm(prefix="session")
     plain = FlaskForm()
     error = None
@@ -60,25 +72,31 @@ def manage(room_id: str):
             services.set_slow_mode(room, slow_form.seconds.data, actor=current_user)
             return _back(room)
         elif action == "invite" and invite_form.validate_on_submit():
-            profile = db.session.scalar(select(Profile).where(
-                Profile.public_id == invite_form.member.data))
+            profile = db.session.scalar(
+                select(Profile).where(Profile.public_id == invite_form.member.data)
+            )
             if profile is None or invite_form.member.data not in dict(
-                    invite_form.member.choices):
+                invite_form.member.choices
+            ):
                 invite_form.member.errors = ["Choose a member of your organization."]
             else:
                 supervision.invite(room, profile.account, actor=current_user)
                 return _back(room)
         elif action == "rules" and rules_form.validate_on_submit():
-            supervision.set_ground_rules(room, rules_form.ground_rules.data,
-                                         actor=current_user)
+            supervision.set_ground_rules(
+                room, rules_form.ground_rules.data, actor=current_user
+            )
             return _back(room)
         elif action == "schedule" and session_form.validate_on_submit():
             if _schedule(room, session_form):
                 return _back(room)
         elif action == "cancel_session" and plain.validate_on_submit():
-            session = db.session.scalar(select(SupervisionSession).where(
-                SupervisionSession.public_id == request.form.get("session", ""),
-                SupervisionSession.room_id == room.id))
+            session = db.session.scalar(
+                select(SupervisionSession).where(
+                    SupervisionSession.public_id == request.form.get("session", ""),
+                    SupervisionSession.room_id == room.id,
+                )
+            )
             if session is None:
                 raise NotFound()
             supervision.cancel(room, session, actor=current_user)
@@ -89,12 +107,20 @@ def manage(room_id: str):
         error = exc.message
     running = policy.session_running(room)
     return render_template(
-        "moderation/manage.html", room=room, members=_members(room),
-        member_form=member_form, slow_form=slow_form, invite_form=invite_form,
-        rules_form=rules_form, session_form=session_form, plain=plain, error=error,
+        "moderation/manage.html",
+        room=room,
+        members=_members(room),
+        member_form=member_form,
+        slow_form=slow_form,
+        invite_form=invite_form,
+        rules_form=rules_form,
+        session_form=session_form,
+        plain=plain,
+        error=error,
         sessions=supervision.upcoming(room, limit=20),
         check_ins=supervision.shared_check_ins(running) if running else [],
         can_name=policy.can_name_facilitators(current_user, room),
+        host_public_id=db.session.get(Organization, room.host_org_id).public_id,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -125,31 +151,41 @@ def _member_action(room, action: str, form) -> None:
         membership = policy.active_membership(account)
         if membership is None or membership.organization_id != room.host_org_id:
             raise services.ModerationInputError(
-                "member", "Facilitators come from the host organization.")
-        services.set_facilitator(room, account, action == "facilitator",
-                                 actor=current_user)
+                "member", "Facilitators come from the host organization."
+            )
+        services.set_facilitator(
+            room, account, action == "facilitator", actor=current_user
+        )
     else:
         supervision.decide_request(room, row, action == "approve", actor=current_user)
 
 
 def _schedule(room, form) -> bool:
     zone = current_user.profile.timezone
-    starts, ends = parse_local(form.starts_at.data, zone), parse_local(form.ends_at.data,
-                                                                       zone)
+    starts, ends = (
+        parse_local(form.starts_at.data, zone),
+        parse_local(form.ends_at.data, zone),
+    )
     if starts is None:
         form.starts_at.errors = ["Enter a date and time."]
     if ends is None:
         form.ends_at.errors = ["Enter a date and time."]
-    facilitator = db.session.scalar(select(Account).join(Profile).where(
-        Profile.public_id == form.facilitator.data))
+    facilitator = db.session.scalar(
+        select(Account).join(Profile).where(Profile.public_id == form.facilitator.data)
+    )
     if facilitator is None:
         form.facilitator.errors = ["Choose one of the room's facilitators."]
     if starts is None or ends is None or facilitator is None:
         return False
     try:
-        supervision.schedule(room, starts_at=starts, ends_at=ends,
-                             facilitator=facilitator, topic=form.topic.data or "",
-                             actor=current_user)
+        supervision.schedule(
+            room,
+            starts_at=starts,
+            ends_at=ends,
+            facilitator=facilitator,
+            topic=form.topic.data or "",
+            actor=current_user,
+        )
     except supervision.SupervisionInputError as exc:
         getattr(form, exc.field).errors = [exc.message]
         return False
@@ -157,11 +193,14 @@ def _schedule(room, form) -> bool:
 
 
 def _members(room) -> list[tuple[RoomMember, Profile]]:
-    return list(db.session.execute(
-        select(RoomMember, Profile)
-        .join(Profile, Profile.account_id == RoomMember.account_id)
-        .where(RoomMember.room_id == room.id)
-        .order_by(RoomMember.status, Profile.pseudonym_key)).tuples())
+    return list(
+        db.session.execute(
+            select(RoomMember, Profile)
+            .join(Profile, Profile.account_id == RoomMember.account_id)
+            .where(RoomMember.room_id == room.id)
+            .order_by(RoomMember.status, Profile.pseudonym_key)
+        ).all()
+    )
 
 
 def _invitable(room) -> list[tuple[str, str]]:
@@ -169,10 +208,13 @@ def _invitable(room) -> list[tuple[str, str]]:
     rows = db.session.execute(
         select(Profile.public_id, Profile.pseudonym)
         .join(Membership, Membership.account_id == Profile.account_id)
-        .where(Membership.organization_id == room.host_org_id,
-               Membership.status == Status.APPROVED,
-               Profile.account_id.not_in(existing))
-        .order_by(Profile.pseudonym_key))
+        .where(
+            Membership.organization_id == room.host_org_id,
+            Membership.status == Status.APPROVED,
+            Profile.account_id.not_in(existing),
+        )
+        .order_by(Profile.pseudonym_key)
+    )
     return [("", "Choose a member")] + [(pid, name) for pid, name in rows]
 
 
@@ -180,7 +222,8 @@ def _facilitators(room) -> list[tuple[str, str]]:
     rows = db.session.execute(
         select(Profile.public_id, Profile.pseudonym)
         .where(Profile.account_id.in_(policy.facilitator_ids(room)))
-        .order_by(Profile.pseudonym_key))
+        .order_by(Profile.pseudonym_key)
+    )
     return [(pid, name) for pid, name in rows]
 
 
@@ -205,28 +248,39 @@ def new_report():
     if form.validate_on_submit():
         try:
             if target is not None:
-                reports.report_message(current_user, target, form.category.data,
-                                       form.note.data or "")
+                reports.report_message(
+                    current_user, target, form.category.data, form.note.data or ""
+                )
             else:
-                reports.report_profile(current_user, shown, form.category.data,
-                                       form.note.data or "")
+                reports.report_profile(
+                    current_user, shown, form.category.data, form.note.data or ""
+                )
         except services.ModerationInputError as exc:
             getattr(form, exc.field).errors = [exc.message]
         else:
             flash("Thank you. Your report was sent; you can follow its status here.")
             return redirect(url_for("moderation.my_reports"))
-    return render_template("moderation/new_report.html", form=form, profile=shown,
-                           message=target), (400 if form.is_submitted() else 200)
+    return render_template(
+        "moderation/new_report.html", form=form, profile=shown, message=target
+    ), (400 if form.is_submitted() else 200)
 
 
 @bp.get("/reports")
 @member_required
 def my_reports():
     """The reporter's own reports: status only, never who reviewed them."""
-    rows = db.session.scalars(select(Report).where(
-        Report.reporter_id == current_user.id).order_by(Report.id.desc()).limit(100))
-    return render_template("moderation/my_reports.html", reports=rows,
-                           labels=reports.STATUS_LABELS, categories=REPORT_CATEGORIES)
+    rows = db.session.scalars(
+        select(Report)
+        .where(Report.reporter_id == current_user.id)
+        .order_by(Report.id.desc())
+        .limit(100)
+    )
+    return render_template(
+        "moderation/my_reports.html",
+        reports=rows,
+        labels=reports.STATUS_LABELS,
+        categories=REPORT_CATEGORIES,
+    )
 
 
 @bp.get("/moderation/reports")
@@ -240,9 +294,14 @@ def queue():
     if status in reports.STATUS_LABELS:
         stmt = stmt.where(Report.status == status)
     rows = list(db.session.scalars(stmt.order_by(Report.id).limit(200)))
-    return render_template("moderation/queue.html", reports=rows, status=status,
-                           labels=reports.STATUS_LABELS, categories=REPORT_CATEGORIES,
-                           ttr=reports.time_to_resolution)
+    return render_template(
+        "moderation/queue.html",
+        reports=rows,
+        status=status,
+        labels=reports.STATUS_LABELS,
+        categories=REPORT_CATEGORIES,
+        ttr=reports.time_to_resolution,
+    )
 
 
 @bp.route("/moderation/reports/<report_id>", methods=["GET", "POST"])
@@ -264,12 +323,24 @@ def review(report_id: str):
         else:
             flash("The report is resolved.")
             return redirect(url_for("moderation.queue"))
-    names = dict(db.session.execute(select(Profile.account_id, Profile.pseudonym).where(
-        Profile.account_id.in_([report.reporter_id, report.target_account_id or 0])
-    )).tuples())
+    names = dict(
+        db.session.execute(
+            select(Profile.account_id, Profile.pseudonym).where(
+                Profile.account_id.in_(
+                    [report.reporter_id, report.target_account_id or 0]
+                )
+            )
+        ).all()
+    )
     return render_template(
-        "moderation/review.html", report=report, form=form, claim=claim, error=error,
-        names=names, labels=reports.STATUS_LABELS, categories=REPORT_CATEGORIES,
+        "moderation/review.html",
+        report=report,
+        form=form,
+        claim=claim,
+        error=error,
+        names=names,
+        labels=reports.STATUS_LABELS,
+        categories=REPORT_CATEGORIES,
         ttr=reports.time_to_resolution(report),
         created=format_local(report.created_at, current_user.profile.timezone),
     ), (400 if request.method == "POST" else 200)

@@ -38,8 +38,11 @@ def _reason(reason: str) -> str:
 
 
 def _settings(room: Room) -> dict:
-    return {"room_id": room.public_id, "locked": room.locked,
-            "slow_mode": room.slow_mode_seconds}
+    return {
+        "room_id": room.public_id,
+        "locked": room.locked,
+        "slow_mode": room.slow_mode_seconds,
+    }
 
 
 def hide_message(room: Room, message: Message, reason: str, *, actor: Account) -> None:
@@ -49,38 +52,56 @@ def hide_message(room: Room, message: Message, reason: str, *, actor: Account) -
     message.hidden_reason = reason
     message.hidden_by_id = actor.id
     author = db.session.get(Account, message.author_id)
-    audit.record("message.hidden", actor=actor, organization=_org(room), target=author,
-                 room=room, message=message.id, reason=reason)
-    realtime.emit_after_commit("message:hidden", {"room_id": room.public_id,
-                                                  "id": message.id},
-                               to=realtime.room_key(room.id))
-    realtime.emit_after_commit("message:hidden_notice",
-                               {"room_id": room.public_id, "id": message.id,
-                                "reason": reason},
-                               to=realtime.user_key(message.author_id))
+    audit.record(
+        "message.hidden",
+        actor=actor,
+        organization=_org(room),
+        target=author,
+        room=room,
+        message=message.id,
+        reason=reason,
+    )
+    realtime.emit_after_commit(
+        "message:hidden",
+        {"room_id": room.public_id, "id": message.id},
+        to=realtime.room_key(room.id),
+    )
+    realtime.emit_after_commit(
+        "message:hidden_notice",
+        {"room_id": room.public_id, "id": message.id, "reason": reason},
+        to=realtime.user_key(message.author_id),
+    )
     db.session.commit()
 
 
 def pin_message(room: Room, message: Message | None, *, actor: Account) -> None:
     """Pin a message (for example the ground rules), or unpin with None."""
     room.pinned_message_id = message.id if message else None
-    audit.record("message.pinned" if message else "message.unpinned", actor=actor,
-                 organization=_org(room), room=room,
-                 message=message.id if message else None)
+    audit.record(
+        "message.pinned" if message else "message.unpinned",
+        actor=actor,
+        organization=_org(room),
+        room=room,
+        message=message.id if message else None,
+    )
     pinned = None
     if message is not None:
         author = db.session.get(Account, message.author_id)
         pinned = rooms.message_payload(room, message, author)
-    realtime.emit_after_commit("room:pinned", {"room_id": room.public_id,
-                                               "message": pinned},
-                               to=realtime.room_key(room.id))
+    realtime.emit_after_commit(
+        "room:pinned",
+        {"room_id": room.public_id, "message": pinned},
+        to=realtime.room_key(room.id),
+    )
     db.session.commit()
 
 
 def mute(room: Room, row: RoomMember, minutes, reason: str, *, actor: Account) -> None:
     """Mute a member in this room for a set time."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
-        1 <= minutes <= MAX_MUTE_MINUTES
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not (1 <= minutes <= MAX_MUTE_MINUTES)
     ):
         raise ModerationInputError(
             "minutes", f"Mute for 1 to {MAX_MUTE_MINUTES} minutes (one week)."
@@ -88,12 +109,24 @@ def mute(room: Room, row: RoomMember, minutes, reason: str, *, actor: Account) -
     reason = _reason(reason)
     row.muted_until = utcnow() + timedelta(minutes=minutes)
     target = db.session.get(Account, row.account_id)
-    audit.record("member.muted", actor=actor, organization=_org(room), target=target,
-                 room=room, minutes=minutes, reason=reason)
-    realtime.emit_after_commit("room:muted", {"room_id": room.public_id,
-                                              "until": row.muted_until.isoformat(),
-                                              "reason": reason},
-                               to=realtime.user_key(row.account_id))
+    audit.record(
+        "member.muted",
+        actor=actor,
+        organization=_org(room),
+        target=target,
+        room=room,
+        minutes=minutes,
+        reason=reason,
+    )
+    realtime.emit_after_commit(
+        "room:muted",
+        {
+            "room_id": room.public_id,
+            "until": row.muted_until.isoformat(),
+            "reason": reason,
+        },
+        to=realtime.user_key(row.account_id),
+    )
     db.session.commit()
 
 
@@ -101,8 +134,9 @@ def unmute(room: Room, row: RoomMember, *, actor: Account) -> None:
     """Lift a mute."""
     row.muted_until = None
     target = db.session.get(Account, row.account_id)
-    audit.record("member.unmuted", actor=actor, organization=_org(room), target=target,
-                 room=room)
+    audit.record(
+        "member.unmuted", actor=actor, organization=_org(room), target=target, room=room
+    )
     db.session.commit()
 
 
@@ -111,8 +145,14 @@ def remove(room: Room, row: RoomMember, reason: str, *, actor: Account) -> None:
     reason = _reason(reason)
     account_id = row.account_id
     target = db.session.get(Account, account_id)
-    audit.record("member.removed", actor=actor, organization=_org(room), target=target,
-                 room=room, reason=reason)
+    audit.record(
+        "member.removed",
+        actor=actor,
+        organization=_org(room),
+        target=target,
+        room=room,
+        reason=reason,
+    )
     db.session.execute(delete(RoomMember).where(RoomMember.id == row.id))
     db.session.commit()
     realtime.reverify(account_ids=[account_id])
@@ -124,8 +164,14 @@ def ban(room: Room, row: RoomMember, reason: str, *, actor: Account) -> None:
     row.status = "banned"
     row.role = "member"
     target = db.session.get(Account, row.account_id)
-    audit.record("member.banned", actor=actor, organization=_org(room), target=target,
-                 room=room, reason=reason)
+    audit.record(
+        "member.banned",
+        actor=actor,
+        organization=_org(room),
+        target=target,
+        room=room,
+        reason=reason,
+    )
     db.session.commit()
     realtime.reverify(account_ids=[row.account_id])
 
@@ -133,8 +179,13 @@ def ban(room: Room, row: RoomMember, reason: str, *, actor: Account) -> None:
 def unban(room: Room, row: RoomMember, *, actor: Account) -> None:
     """Lift a ban (the person may join again as a channel member or on request)."""
     target = db.session.get(Account, row.account_id)
-    audit.record("member.unbanned", actor=actor, organization=_org(room), target=target,
-                 room=room)
+    audit.record(
+        "member.unbanned",
+        actor=actor,
+        organization=_org(room),
+        target=target,
+        room=room,
+    )
     db.session.execute(delete(RoomMember).where(RoomMember.id == row.id))
     db.session.commit()
 
@@ -142,32 +193,52 @@ def unban(room: Room, row: RoomMember, *, actor: Account) -> None:
 def set_lock(room: Room, locked: bool, *, actor: Account) -> None:
     """Lock (read-only) or unlock a room."""
     room.locked = locked
-    audit.record("room.locked" if locked else "room.unlocked", actor=actor,
-                 organization=_org(room), room=room)
-    realtime.emit_after_commit("room:settings", _settings(room),
-                               to=realtime.room_key(room.id))
+    audit.record(
+        "room.locked" if locked else "room.unlocked",
+        actor=actor,
+        organization=_org(room),
+        room=room,
+    )
+    realtime.emit_after_commit(
+        "room:settings", _settings(room), to=realtime.room_key(room.id)
+    )
     db.session.commit()
 
 
 def set_slow_mode(room: Room, seconds, *, actor: Account) -> None:
     """N seconds between messages per member (0 turns it off)."""
-    if isinstance(seconds, bool) or not isinstance(seconds, int) or not (
-        0 <= seconds <= 3600
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int)
+        or not (0 <= seconds <= 3600)
     ):
         raise ModerationInputError("seconds", "Use 0 to 3,600 seconds.")
     room.slow_mode_seconds = seconds
-    audit.record("room.slow_mode", actor=actor, organization=_org(room), room=room,
-                 seconds=seconds)
-    realtime.emit_after_commit("room:settings", _settings(room),
-                               to=realtime.room_key(room.id))
+    audit.record(
+        "room.slow_mode",
+        actor=actor,
+        organization=_org(room),
+        room=room,
+        seconds=seconds,
+    )
+    realtime.emit_after_commit(
+        "room:settings", _settings(room), to=realtime.room_key(room.id)
+    )
     db.session.commit()
 
 
-def set_facilitator(room: Room, account: Account, named: bool, *, actor: Account) -> None:
+def set_facilitator(
+    room: Room, account: Account, named: bool, *, actor: Account
+) -> None:
     """A host lead names (or un-names) a facilitator of the room."""
     row = rooms.ensure_member(room, account)
     row.role = "facilitator" if named else "member"
     row.status = "active"
-    audit.record("facilitator.named" if named else "facilitator.unnamed", actor=actor,
-                 organization=_org(room), target=account, room=room)
+    audit.record(
+        "facilitator.named" if named else "facilitator.unnamed",
+        actor=actor,
+        organization=_org(room),
+        target=account,
+        room=room,
+    )
     db.session.commit()

@@ -18,7 +18,9 @@ def on_hide(data: dict):
     room = policy.access_moderated_room(current_user, data.get("room_id"))
     message = policy.access_room_message(current_user, room, data.get("id"))
     try:
-        services.hide_message(room, message, data.get("reason") or "", actor=current_user)
+        services.hide_message(
+            room, message, data.get("reason") or "", actor=current_user
+        )
     except services.ModerationInputError as error:
         raise SocketError("reason_required") from error
     return {"id": message.id}

@@ -20,6 +20,7 @@ from network.models import (
     Organization,
     Profile,
     Role,
+    Room,
     Status,
 )
 from network.orgs import forms, services
@@ -236,7 +237,15 @@ def remove_item(item_id: int):
 def audit_log(org_id: str):
     """The organization's audit log, newest first, keyset-paginated by id."""
     org = policy.access_org_audit(current_user, org_id)
-    stmt = select(AuditEvent).where(AuditEvent.organization_id == org.id)
+    base = select(AuditEvent).where(AuditEvent.organization_id == org.id)
+    filters = _audit_filters(org)
+    stmt = base
+    if filters["actor"]:
+        stmt = stmt.where(AuditEvent.actor_id == filters["actor"][0])
+    if filters["action"]:
+        stmt = stmt.where(AuditEvent.action == filters["action"])
+    if filters["room"]:
+        stmt = stmt.where(AuditEvent.room_id == filters["room"].id)
     before = request.args.get("before", type=int)
     if before:
         stmt = stmt.where(AuditEvent.id < before)
@@ -247,9 +256,65 @@ def audit_log(org_id: str):
         {e.actor_id for e in events} | {e.target_account_id for e in events}
     )
     older = events[-1].id if len(events) == AUDIT_PAGE else None
-    return render_template(
-        "orgs/audit.html", org=org, events=events, names=names, older=older
+    org_actor_ids = set(
+        db.session.scalars(
+            select(AuditEvent.actor_id)
+            .where(AuditEvent.organization_id == org.id)
+            .distinct()
+        )
     )
+    rooms = {
+        room.id: room
+        for room in db.session.scalars(
+            select(Room).where(Room.host_org_id == org.id).order_by(Room.name)
+        )
+    }
+    return render_template(
+        "orgs/audit.html",
+        org=org,
+        events=events,
+        names=names,
+        older=older,
+        actors=_pseudonyms(org_actor_ids),
+        rooms=rooms,
+        filters=filters,
+        profile_ids=dict(
+            db.session.execute(
+                select(Profile.account_id, Profile.public_id).where(
+                    Profile.account_id.in_([i for i in org_actor_ids if i])
+                )
+            ).all()
+        ),
+        actions=sorted(
+            set(
+                db.session.scalars(
+                    select(AuditEvent.action)
+                    .where(AuditEvent.organization_id == org.id)
+                    .distinct()
+                )
+            )
+        ),
+    )
+
+
+def _audit_filters(org) -> dict:
+    """Filters from the query string: actor (profile id), action, room (public id)."""
+    actor_pid = request.args.get("actor", "")
+    actor = None
+    if actor_pid:
+        account_id = db.session.scalar(
+            select(Profile.account_id).where(Profile.public_id == actor_pid)
+        )
+        actor = (account_id or -1, actor_pid)
+    room = None
+    if request.args.get("room"):
+        room = db.session.scalar(
+            select(Room).where(
+                Room.public_id == request.args["room"], Room.host_org_id == org.id
+            )
+        )
+        room = room or Room(id=-1, public_id=request.args["room"], name="")
+    return {"actor": actor, "action": request.args.get("action", "")[:64], "room": room}
 
 
 def _pseudonyms(account_ids: set[int | None]) -> dict[int, str]:

@@ -26,6 +26,18 @@ class RoomForm(FlaskForm):
             Length(max=300, message="Keep it under 300 characters."),
         ],
     )
+    kind = RadioField(
+        "Kind of room",
+        choices=[
+            ("channel", "Channel: open to everyone who may join"),
+            (
+                "supervision",
+                "Supervision: facilitated, by invitation or request, "
+                "open only when supervised",
+            ),
+        ],
+        default="channel",
+    )
     visibility = RadioField(
         "Who may join",
         choices=[

@@ -19,11 +19,15 @@ bp = Blueprint("rooms", __name__)
 @bp.get("/rooms")
 @member_required
 def index():
-    """The rooms the viewer may join, with unread counts."""
+    """The rooms the viewer may join, with unread counts; supervision rooms one is
+    invited to or may ask to join."""
     return render_template(
         "rooms/index.html",
         rooms=services.room_list(current_user),
+        invitations=services.invitations(current_user),
+        requestable=services.requestable(current_user),
         can_manage=policy.room_manager_org(current_user) is not None,
+        form=EmptyForm(),
     )
 
 
@@ -42,9 +46,12 @@ def room(room_id: str):
         presence=services.presence(shown, current_user),
         labels=services.org_labels(shown, current_user),
         notice=policy.protected_from_any(current_user, services.members_of(shown)),
-        can_post=policy.can_post(current_user, shown),
+        refusal=policy.post_refusal(current_user, shown),
         can_manage=_manages(shown),
+        can_moderate=policy.can_moderate(current_user, shown),
+        pinned=services.pinned(shown, current_user),
         max_length=MAX_MESSAGE_LENGTH,
+        **services.supervision_context(shown, current_user),
     )
 
 
@@ -85,7 +92,9 @@ def create():
         raise NotFound()
     form = _form(org)
     if form.validate_on_submit():
-        created = services.create_room(org, actor=current_user, **_fields(form))
+        created = services.create_room(
+            org, actor=current_user, kind=form.kind.data, **_fields(form)
+        )
         flash("The room is ready.")
         return redirect(url_for("rooms.room", room_id=created.public_id))
     return render_template("rooms/edit.html", form=form, room=None), (
@@ -133,4 +142,4 @@ def handled(request_id: str):
     row = policy.access_support_request(current_user, request_id)
     if EmptyForm().validate_on_submit():
         services.mark_handled(row, actor=current_user)
-    return redirect(url_for("accounts.index"))
+    return redirect(url_for("home.index"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from network import audit, markup, policy, realtime
 from network.extensions import db
 from network.models import (
+    DEFAULT_GROUND_RULES,
     MAX_MESSAGE_LENGTH,
     Account,
     Membership,
@@ -54,14 +55,19 @@ def create_room(
     visibility: str = "org",
     partner_org_ids=(),
     retention_days: int = 90,
+    kind: str = "channel",
 ) -> Room:
-    """Create a channel hosted by `org`."""
+    """Create a room hosted by `org`: a channel, or a supervision room whose
+    ground rules start from a default the facilitators can edit."""
+    kind = kind if kind in {"channel", "supervision"} else "channel"
     room = Room(
         host_org_id=org.id,
         name=" ".join(name.split()),
         topic=topic.strip(),
         visibility=visibility,
         retention_days=retention_days,
+        kind=kind,
+        ground_rules=DEFAULT_GROUND_RULES if kind == "supervision" else "",
         created_by_id=actor.id,
     )
     room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
@@ -71,7 +77,7 @@ def create_room(
         "room.created",
         actor=actor,
         organization=org,
-        room=room.public_id,
+        room=room,
         visibility=visibility,
     )
     db.session.commit()
@@ -99,7 +105,7 @@ def update_room(
         "room.updated",
         actor=actor,
         organization=org,
-        room=room.public_id,
+        room=room,
         visibility=visibility,
     )
     db.session.commit()
@@ -110,7 +116,7 @@ def archive_room(room: Room, *, actor: Account) -> None:
     """Archive a room: it leaves every room list and accepts nothing more."""
     room.archived_at = utcnow()
     org = db.session.get(Organization, room.host_org_id)
-    audit.record("room.archived", actor=actor, organization=org, room=room.public_id)
+    audit.record("room.archived", actor=actor, organization=org, room=room)
     db.session.commit()
     _reverify_present(room)
 
@@ -229,6 +235,7 @@ def enter(room: Room, account: Account, sid: str) -> None:
         .where(RoomPresence.room_id == room.id, RoomPresence.account_id == account.id)
     )
     db.session.merge(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
+    _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
         realtime.emit_after_commit(
             "presence:joined",
@@ -252,6 +259,8 @@ def leave(room: Room, account_id: int, sid: str) -> None:
         .where(RoomPresence.room_id == room.id, RoomPresence.account_id == account_id)
     )
     account = db.session.get(Account, account_id)
+    if not remaining:
+        _queue_state(room, account_id)
     if not remaining and account is not None and not account.profile.appear_offline:
         realtime.emit_after_commit(
             "presence:left",
@@ -260,6 +269,16 @@ def leave(room: Room, account_id: int, sid: str) -> None:
             skip_sid=kept_apart_sids(room, account_id) + [sid],
         )
     db.session.commit()
+
+
+def _queue_state(room: Room, account_id: int) -> None:
+    """When a facilitator arrives or leaves, a supervision room may open or close."""
+    if room.kind != "supervision":
+        return
+    if account_id in set(db.session.scalars(policy.facilitator_ids(room))):
+        realtime.emit_after_commit(
+            "room:state", room_state(room), to=realtime.room_key(room.id)
+        )
 
 
 def socket_closed(sid: str) -> None:
@@ -340,9 +359,15 @@ def validate_text(body, content_warning) -> tuple[str, str]:
     return body.strip(), warning.strip()
 
 
-def send_message(room: Room, author: Account, body: str, content_warning: str,
-                 client_msg_id: str, *, slow_mode_applies: bool = True
-                 ) -> tuple[Message, bool]:
+def send_message(
+    room: Room,
+    author: Account,
+    body: str,
+    content_warning: str,
+    client_msg_id: str,
+    *,
+    slow_mode_applies: bool = True,
+) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
     client_msg_id returns the first message and stores nothing. Slow mode is
     checked here, after the retry check, so a retry is never refused."""
@@ -350,12 +375,24 @@ def send_message(room: Room, author: Account, body: str, content_warning: str,
     if existing is not None:
         return existing, False
     row = ensure_member(room, author)
+    # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
+    # ids are then committed, and broadcast, in id order, so a client's catch-up
+    # after the last id it saw (room:join after_id) cannot skip a message.
+    db.session.execute(
+        select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
+    )
     now = utcnow()
     if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
         if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
             raise RoomInputError("body", "slow_mode")
-    message = Message(room_id=room.id, author_id=author.id, client_msg_id=client_msg_id,
-                      body=body, html=markup.render(body), content_warning=content_warning)
+    message = Message(
+        room_id=room.id,
+        author_id=author.id,
+        client_msg_id=client_msg_id,
+        body=body,
+        html=markup.render(body),
+        content_warning=content_warning,
+    )
     db.session.add(message)
     row.last_message_at = now
     try:
@@ -364,8 +401,11 @@ def send_message(room: Room, author: Account, body: str, content_warning: str,
         db.session.rollback()
         return _by_client_id(author, client_msg_id), False
     realtime.emit_after_commit(
-        "message:created", message_payload(room, message, author),
-        to=realtime.room_key(room.id), skip_sid=kept_apart_sids(room, author.id))
+        "message:created",
+        message_payload(room, message, author),
+        to=realtime.room_key(room.id),
+        skip_sid=kept_apart_sids(room, author.id),
+    )
     db.session.commit()
     return message, True
 
@@ -408,8 +448,9 @@ def delete_message(room: Room, message: Message) -> None:
     db.session.commit()
 
 
-def message_payload(room: Room, message: Message, author: Account,
-                    viewer_id: int | None = None) -> dict:
+def message_payload(
+    room: Room, message: Message, author: Account, viewer_id: int | None = None
+) -> dict:
     """The one shape of a message on the wire and in templates. A hidden message
     carries no text; only its author is told the moderator's reason."""
     hidden = message.hidden_at is not None
@@ -456,7 +497,9 @@ def history(
             db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).all()
         )
         rows.reverse()
-    return [message_payload(room, message, author, viewer.id) for message, author in rows]
+    return [
+        message_payload(room, message, author, viewer.id) for message, author in rows
+    ]
 
 
 def purge_expired(now=None) -> int:
@@ -531,3 +574,104 @@ def mark_handled(row: SupportRequest, *, actor: Account) -> None:
     row.handled_at = utcnow()
     row.handled_by_id = actor.id
     db.session.commit()
+
+
+# --- supervision context for the room page -----------------------------------------
+
+
+def pinned(room: Room, viewer: Account) -> dict | None:
+    """The pinned message, if the viewer may see it."""
+    if room.pinned_message_id is None:
+        return None
+    message = db.session.get(Message, room.pinned_message_id)
+    if message is None or message.hidden_at or message.deleted_at:
+        return None
+    if message.author_id != viewer.id and policy.kept_apart(viewer, message.author_id):
+        return None
+    author = db.session.get(Account, message.author_id)
+    return message_payload(room, message, author, viewer.id)
+
+
+def supervision_context(room: Room, viewer: Account) -> dict:
+    """Ground rules, open state, sessions and check-in for a supervision room."""
+    if room.kind != "supervision":
+        return {"supervision": False}
+    from network.models import CheckIn, SupervisionSession
+
+    now = utcnow()
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == viewer.id
+        )
+    )
+    sessions = list(
+        db.session.scalars(
+            select(SupervisionSession)
+            .where(
+                SupervisionSession.room_id == room.id,
+                SupervisionSession.cancelled_at.is_(None),
+                SupervisionSession.ends_at > now,
+            )
+            .order_by(SupervisionSession.starts_at)
+            .limit(5)
+        )
+    )
+    running = policy.session_running(room, now)
+    check_in_to = next(
+        (s for s in sessions if s.starts_at <= now + timedelta(minutes=15)), None
+    )
+    mine = None
+    if check_in_to is not None:
+        mine = db.session.scalar(
+            select(CheckIn).where(
+                CheckIn.session_id == check_in_to.id, CheckIn.account_id == viewer.id
+            )
+        )
+    return {
+        "supervision": True,
+        "rules_accepted": row is not None and row.rules_accepted_at is not None,
+        "room_is_open": policy.room_open(room),
+        "running": running,
+        "next_session": next((s for s in sessions if s.starts_at > now), None),
+        "sessions": sessions,
+        "check_in_session": check_in_to,
+        "my_check_in": mine,
+    }
+
+
+def invitations(account: Account) -> list[Room]:
+    """Supervision rooms the account is invited to."""
+    return list(
+        db.session.scalars(
+            select(Room)
+            .join(RoomMember, RoomMember.room_id == Room.id)
+            .where(
+                RoomMember.account_id == account.id,
+                RoomMember.status == "invited",
+                Room.archived_at.is_(None),
+            )
+        )
+    )
+
+
+def requestable(account: Account) -> list[tuple[Room, bool]]:
+    """Supervision rooms one may ask to join, and whether one already asked."""
+    rooms = list(
+        db.session.scalars(
+            policy.requestable_rooms(select(Room), account).order_by(Room.name)
+        )
+    )
+    asked = set(
+        db.session.scalars(
+            select(RoomMember.room_id).where(
+                RoomMember.account_id == account.id, RoomMember.status == "requested"
+            )
+        )
+    )
+    pending = list(db.session.scalars(select(Room).where(Room.id.in_(asked))))
+    return [(room, False) for room in rooms] + [(room, True) for room in pending]
+
+
+def room_state(room: Room) -> dict:
+    """The open/closed state broadcast when facilitators come and go."""
+    return {"room_id": room.public_id, "open": policy.room_open(room)}

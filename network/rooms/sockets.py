@@ -78,7 +78,11 @@ def on_send(data: dict):
         raise SocketError("rate_limited")
     try:
         message, _ = services.send_message(
-            room, current_user, body, warning, client_msg_id,
+            room,
+            current_user,
+            body,
+            warning,
+            client_msg_id,
             slow_mode_applies=not policy.can_moderate(current_user, room),
         )
     except services.RoomInputError as error:

@@ -10,8 +10,11 @@ from wtforms.validators import DataRequired, Length, Optional
 class InviteForm(FlaskForm):
     """Invite a member of the host organization."""
 
-    member = SelectField("Invite a member", validate_choice=False,
-                         validators=[DataRequired(message="Choose a member.")])
+    member = SelectField(
+        "Invite a member",
+        validate_choice=False,
+        validators=[DataRequired(message="Choose a member.")],
+    )
 
 
 class GroundRulesForm(FlaskForm):
@@ -19,15 +22,19 @@ class GroundRulesForm(FlaskForm):
 
     ground_rules = TextAreaField(
         "Ground rules (members accept them before their first message)",
-        validators=[DataRequired(message="Write the room's agreement."),
-                    Length(max=4000, message="Keep it under 4,000 characters.")],
+        validators=[
+            DataRequired(message="Write the room's agreement."),
+            Length(max=4000, message="Keep it under 4,000 characters."),
+        ],
     )
 
 
 class SessionForm(FlaskForm):
     """Schedule a session, in the scheduler's own time zone."""
 
-    starts_at = StringField("Starts", validators=[DataRequired(message="Enter a start.")])
+    starts_at = StringField(
+        "Starts", validators=[DataRequired(message="Enter a start.")]
+    )
     ends_at = StringField("Ends", validators=[DataRequired(message="Enter an end.")])
     facilitator = SelectField("Facilitator", validate_choice=False)
     topic = StringField("Topic", validators=[Optional(), Length(max=200)])

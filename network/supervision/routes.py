@@ -44,8 +44,11 @@ def request_to_join(room_id: str):
 def answer_invitation(room_id: str):
     """Accept or decline an invitation to a supervision room."""
     room = _room(room_id)
-    row = db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == room.id, RoomMember.account_id == current_user.id))
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == current_user.id
+        )
+    )
     if row is None or row.status != "invited" or not FlaskForm().validate_on_submit():
         raise NotFound()
     accept = request.form.get("answer") == "accept"
@@ -73,19 +76,32 @@ def check_in(room_id: str):
     session = services.check_in_session(room)
     form = CheckInForm()
     if session is None:
-        return render_template("supervision/refused.html",
-                               message="There is no session to check in to now."), 400
+        return render_template(
+            "supervision/refused.html",
+            message="There is no session to check in to now.",
+        ), 400
     if not form.validate_on_submit():
-        return render_template("supervision/refused.html",
-                               message="Choose a number from 1 to 5."), 400
+        return render_template(
+            "supervision/refused.html", message="Choose a number from 1 to 5."
+        ), 400
     try:
-        services.check_in(session, current_user, int(form.feeling.data),
-                          form.word.data or "", form.share.data == "share")
+        services.check_in(
+            session,
+            current_user,
+            int(form.feeling.data),
+            form.word.data or "",
+            form.share.data == "share",
+        )
     except services.SupervisionInputError as error:
         return render_template("supervision/refused.html", message=error.message), 400
-    flash("Checked in. "
-          + ("The facilitators can see it." if form.share.data == "share"
-             else "Only you can see it."))
+    flash(
+        "Checked in. "
+        + (
+            "The facilitators can see it."
+            if form.share.data == "share"
+            else "Only you can see it."
+        )
+    )
     return redirect(url_for("rooms.room", room_id=room.public_id))
 
 

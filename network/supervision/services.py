@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from network import audit, policy, realtime
 from network.extensions import db
 from network.models import (
+    DEFAULT_GROUND_RULES,
     Account,
     CheckIn,
     Membership,
@@ -22,16 +23,6 @@ from network.models import (
 )
 from network.rooms import services as rooms
 
-DEFAULT_GROUND_RULES = (
-    "- **Confidentiality:** what is shared here stays here. Never share details "
-    "that could identify a survivor you support.\n"
-    "- **Boundaries:** share only what you choose. You may step out at any time, "
-    "without explaining.\n"
-    "- **Content warnings:** put a content warning on anything that could be "
-    "hard to read.\n"
-    "- **Care:** if you need support, press “I need support”; only the "
-    "facilitators see it."
-)
 CHECK_IN_EARLY = timedelta(minutes=15)
 
 
@@ -49,8 +40,11 @@ def _org(room: Room) -> Organization:
 
 
 def _row(room: Room, account_id: int) -> RoomMember | None:
-    return db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == room.id, RoomMember.account_id == account_id))
+    return db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == account_id
+        )
+    )
 
 
 # --- membership ----------------------------------------------------------------------
@@ -65,8 +59,9 @@ def invite(room: Room, account: Account, *, actor: Account) -> None:
         row = RoomMember(room_id=room.id, account_id=account.id)
         db.session.add(row)
     row.status = "invited"
-    audit.record("room.invited", actor=actor, organization=_org(room), target=account,
-                 room=room)
+    audit.record(
+        "room.invited", actor=actor, organization=_org(room), target=account, room=room
+    )
     db.session.commit()
 
 
@@ -84,14 +79,22 @@ def respond_to_invitation(room: Room, account: Account, accept: bool) -> None:
 
 def request_to_join(room: Room, account: Account) -> None:
     """Ask the facilitators to let one in."""
-    db.session.add(RoomMember(room_id=room.id, account_id=account.id,
-                              status="requested"))
-    audit.record("room.join_requested", actor=account, organization=_org(room),
-                 target=account, room=room)
+    db.session.add(
+        RoomMember(room_id=room.id, account_id=account.id, status="requested")
+    )
+    audit.record(
+        "room.join_requested",
+        actor=account,
+        organization=_org(room),
+        target=account,
+        room=room,
+    )
     db.session.commit()
 
 
-def decide_request(room: Room, row: RoomMember, approve: bool, *, actor: Account) -> None:
+def decide_request(
+    room: Room, row: RoomMember, approve: bool, *, actor: Account
+) -> None:
     """A facilitator approves or declines a join request."""
     if row.status != "requested":
         raise SupervisionInputError("member", "There is no request to decide.")
@@ -100,8 +103,13 @@ def decide_request(room: Room, row: RoomMember, approve: bool, *, actor: Account
         row.status = "active"
     else:
         db.session.delete(row)
-    audit.record("room.join_approved" if approve else "room.join_declined",
-                 actor=actor, organization=_org(room), target=target, room=room)
+    audit.record(
+        "room.join_approved" if approve else "room.join_declined",
+        actor=actor,
+        organization=_org(room),
+        target=target,
+        room=room,
+    )
     db.session.commit()
 
 
@@ -110,8 +118,13 @@ def accept_rules(room: Room, account: Account) -> None:
     row = rooms.ensure_member(room, account)
     if row.rules_accepted_at is None:
         row.rules_accepted_at = utcnow()
-        audit.record("rules.accepted", actor=account, organization=_org(room),
-                     target=account, room=room)
+        audit.record(
+            "rules.accepted",
+            actor=account,
+            organization=_org(room),
+            target=account,
+            room=room,
+        )
         db.session.commit()
 
 
@@ -123,7 +136,9 @@ def set_ground_rules(room: Room, text: str, *, actor: Account) -> None:
     if len(text) > 4000:
         raise SupervisionInputError("ground_rules", "Keep it under 4,000 characters.")
     room.ground_rules = text
-    for row in db.session.scalars(select(RoomMember).where(RoomMember.room_id == room.id)):
+    for row in db.session.scalars(
+        select(RoomMember).where(RoomMember.room_id == room.id)
+    ):
         row.rules_accepted_at = None
     audit.record("rules.changed", actor=actor, organization=_org(room), room=room)
     db.session.commit()
@@ -132,8 +147,15 @@ def set_ground_rules(room: Room, text: str, *, actor: Account) -> None:
 # --- sessions ------------------------------------------------------------------------
 
 
-def schedule(room: Room, *, starts_at: datetime, ends_at: datetime,
-             facilitator: Account, topic: str, actor: Account) -> SupervisionSession:
+def schedule(
+    room: Room,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    facilitator: Account,
+    topic: str,
+    actor: Account,
+) -> SupervisionSession:
     """Schedule a session. The end must come after the start."""
     if ends_at <= starts_at:
         raise SupervisionInputError("ends_at", "The end must be after the start.")
@@ -142,14 +164,27 @@ def schedule(room: Room, *, starts_at: datetime, ends_at: datetime,
     if ends_at <= utcnow():
         raise SupervisionInputError("ends_at", "That time has already passed.")
     if facilitator.id not in set(db.session.scalars(policy.facilitator_ids(room))):
-        raise SupervisionInputError("facilitator", "Choose one of the room's facilitators.")
-    session = SupervisionSession(room_id=room.id, starts_at=starts_at, ends_at=ends_at,
-                                 facilitator_id=facilitator.id, topic=topic.strip(),
-                                 created_by_id=actor.id)
+        raise SupervisionInputError(
+            "facilitator", "Choose one of the room's facilitators."
+        )
+    session = SupervisionSession(
+        room_id=room.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        facilitator_id=facilitator.id,
+        topic=topic.strip(),
+        created_by_id=actor.id,
+    )
     db.session.add(session)
     db.session.flush()
-    audit.record("session.scheduled", actor=actor, organization=_org(room),
-                 target=facilitator, room=room, session=session.public_id)
+    audit.record(
+        "session.scheduled",
+        actor=actor,
+        organization=_org(room),
+        target=facilitator,
+        room=room,
+        session=session.public_id,
+    )
     db.session.commit()
     return session
 
@@ -157,31 +192,49 @@ def schedule(room: Room, *, starts_at: datetime, ends_at: datetime,
 def cancel(room: Room, session: SupervisionSession, *, actor: Account) -> None:
     """Cancel a session."""
     session.cancelled_at = utcnow()
-    audit.record("session.cancelled", actor=actor, organization=_org(room), room=room,
-                 session=session.public_id)
+    audit.record(
+        "session.cancelled",
+        actor=actor,
+        organization=_org(room),
+        room=room,
+        session=session.public_id,
+    )
     db.session.commit()
 
 
 def upcoming(room: Room, limit: int = 5) -> list[SupervisionSession]:
     """The room's next sessions (and the one running)."""
-    return list(db.session.scalars(
-        select(SupervisionSession)
-        .where(SupervisionSession.room_id == room.id,
-               SupervisionSession.cancelled_at.is_(None),
-               SupervisionSession.ends_at > utcnow())
-        .order_by(SupervisionSession.starts_at).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(SupervisionSession)
+            .where(
+                SupervisionSession.room_id == room.id,
+                SupervisionSession.cancelled_at.is_(None),
+                SupervisionSession.ends_at > utcnow(),
+            )
+            .order_by(SupervisionSession.starts_at)
+            .limit(limit)
+        )
+    )
 
 
-def upcoming_for(account: Account, limit: int = 5) -> list[tuple[SupervisionSession, Room]]:
+def upcoming_for(
+    account: Account, limit: int = 5
+) -> list[tuple[SupervisionSession, Room]]:
     """The next sessions in every supervision room the account may join."""
     visible = policy.visible_rooms(select(Room.id), account)
     rows = db.session.execute(
         select(SupervisionSession, Room)
         .join(Room, Room.id == SupervisionSession.room_id)
-        .where(Room.id.in_(visible), Room.kind == "supervision",
-               SupervisionSession.cancelled_at.is_(None),
-               SupervisionSession.ends_at > utcnow())
-        .order_by(SupervisionSession.starts_at).limit(limit))
+        .where(
+            Room.id.in_(visible),
+            Room.kind == "supervision",
+            SupervisionSession.cancelled_at.is_(None),
+            SupervisionSession.ends_at > utcnow(),
+        )
+        .order_by(SupervisionSession.starts_at)
+        .limit(limit)
+    )
     return [(session, room) for session, room in rows]
 
 
@@ -190,23 +243,35 @@ def check_in_session(room: Room) -> SupervisionSession | None:
     now = utcnow()
     return db.session.scalar(
         select(SupervisionSession)
-        .where(SupervisionSession.room_id == room.id,
-               SupervisionSession.cancelled_at.is_(None),
-               SupervisionSession.starts_at <= now + CHECK_IN_EARLY,
-               SupervisionSession.ends_at > now)
-        .order_by(SupervisionSession.starts_at).limit(1))
+        .where(
+            SupervisionSession.room_id == room.id,
+            SupervisionSession.cancelled_at.is_(None),
+            SupervisionSession.starts_at <= now + CHECK_IN_EARLY,
+            SupervisionSession.ends_at > now,
+        )
+        .order_by(SupervisionSession.starts_at)
+        .limit(1)
+    )
 
 
-def check_in(session: SupervisionSession, account: Account, feeling, word: str,
-             shared: bool) -> CheckIn:
+def check_in(
+    session: SupervisionSession, account: Account, feeling, word: str, shared: bool
+) -> CheckIn:
     """Record (or update) a member's check-in: private unless shared."""
-    if isinstance(feeling, bool) or not isinstance(feeling, int) or not 1 <= feeling <= 5:
+    if (
+        isinstance(feeling, bool)
+        or not isinstance(feeling, int)
+        or not 1 <= feeling <= 5
+    ):
         raise SupervisionInputError("feeling", "Choose a number from 1 to 5.")
     word = (word or "").strip()
     if len(word) > 40:
         raise SupervisionInputError("word", "One word or a few: under 40 characters.")
-    row = db.session.scalar(select(CheckIn).where(
-        CheckIn.session_id == session.id, CheckIn.account_id == account.id))
+    row = db.session.scalar(
+        select(CheckIn).where(
+            CheckIn.session_id == session.id, CheckIn.account_id == account.id
+        )
+    )
     if row is None:
         row = CheckIn(session_id=session.id, account_id=account.id, feeling=feeling)
         db.session.add(row)
@@ -217,8 +282,11 @@ def check_in(session: SupervisionSession, account: Account, feeling, word: str,
 
 def my_check_in(session: SupervisionSession, account: Account) -> CheckIn | None:
     """The member's own check-in for a session."""
-    return db.session.scalar(select(CheckIn).where(
-        CheckIn.session_id == session.id, CheckIn.account_id == account.id))
+    return db.session.scalar(
+        select(CheckIn).where(
+            CheckIn.session_id == session.id, CheckIn.account_id == account.id
+        )
+    )
 
 
 def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
@@ -229,7 +297,8 @@ def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
         select(CheckIn, Profile.pseudonym)
         .join(Profile, Profile.account_id == CheckIn.account_id)
         .where(CheckIn.session_id == session.id, CheckIn.shared.is_(True))
-        .order_by(CheckIn.id))
+        .order_by(CheckIn.id)
+    )
     return [(row, name) for row, name in rows]
 
 
@@ -239,26 +308,43 @@ def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
 def support_alert(room: Room, account: Account) -> tuple[SupportRequest, list[int]]:
     """Alert the facilitators present, or the host's leads and moderators when none
     is present. Nobody else ever sees it. Returns the request and its recipients."""
-    present = set(db.session.scalars(
-        select(RoomPresence.account_id).where(
-            RoomPresence.room_id == room.id,
-            RoomPresence.account_id.in_(policy.facilitator_ids(room)))))
+    present = set(
+        db.session.scalars(
+            select(RoomPresence.account_id).where(
+                RoomPresence.room_id == room.id,
+                RoomPresence.account_id.in_(policy.facilitator_ids(room)),
+            )
+        )
+    )
     present.discard(account.id)
-    recipients = present or set(db.session.scalars(
-        select(Membership.account_id).where(
-            Membership.organization_id == room.host_org_id,
-            Membership.status == "approved",
-            Membership.role.in_(["lead", "moderator"]))))
+    recipients = present or set(
+        db.session.scalars(
+            select(Membership.account_id).where(
+                Membership.organization_id == room.host_org_id,
+                Membership.status == "approved",
+                Membership.role.in_(["lead", "moderator"]),
+            )
+        )
+    )
     recipients.discard(account.id)
-    row = SupportRequest(room_id=room.id, host_org_id=room.host_org_id,
-                         requester_id=account.id, kind="support")
+    row = SupportRequest(
+        room_id=room.id,
+        host_org_id=room.host_org_id,
+        requester_id=account.id,
+        kind="support",
+    )
     db.session.add(row)
     db.session.flush()
-    payload = {"request_id": row.public_id, "room": room.name,
-               "room_id": room.public_id, "from": account.pseudonym}
+    payload = {
+        "request_id": row.public_id,
+        "room": room.name,
+        "room_id": room.public_id,
+        "from": account.pseudonym,
+    }
     for account_id in recipients:
-        realtime.emit_after_commit("support:alert", payload,
-                                   to=realtime.user_key(account_id))
+        realtime.emit_after_commit(
+            "support:alert", payload, to=realtime.user_key(account_id)
+        )
     db.session.commit()
     return row, sorted(recipients)
 
@@ -269,27 +355,45 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
         return db.session.get(Room, request.private_room_id)
     parent = db.session.get(Room, request.room_id)
     requester = db.session.get(Account, request.requester_id)
-    room = Room(host_org_id=request.host_org_id, kind="supervision", visibility="org",
-                private=True, name=f"One-to-one: {requester.pseudonym}",
-                topic="A private space with a facilitator.",
-                ground_rules=parent.ground_rules if parent else DEFAULT_GROUND_RULES,
-                retention_days=parent.retention_days if parent else 30,
-                created_by_id=facilitator.id)
+    room = Room(
+        host_org_id=request.host_org_id,
+        kind="supervision",
+        visibility="org",
+        private=True,
+        name=f"One-to-one: {requester.pseudonym}",
+        topic="A private space with a facilitator.",
+        ground_rules=parent.ground_rules if parent else DEFAULT_GROUND_RULES,
+        retention_days=parent.retention_days if parent else 30,
+        created_by_id=facilitator.id,
+    )
     db.session.add(room)
     db.session.flush()
-    db.session.add_all([
-        RoomMember(room_id=room.id, account_id=requester.id, status="active"),
-        RoomMember(room_id=room.id, account_id=facilitator.id, status="active",
-                   role="facilitator"),
-    ])
+    db.session.add_all(
+        [
+            RoomMember(room_id=room.id, account_id=requester.id, status="active"),
+            RoomMember(
+                room_id=room.id,
+                account_id=facilitator.id,
+                status="active",
+                role="facilitator",
+            ),
+        ]
+    )
     request.private_room_id = room.id
     request.handled_at = utcnow()
     request.handled_by_id = facilitator.id
-    audit.record("support.private_room", actor=facilitator,
-                 organization=_org(room), target=requester, room=room)
-    realtime.emit_after_commit("support:private_room",
-                               {"room_id": room.public_id, "name": room.name},
-                               to=realtime.user_key(requester.id))
+    audit.record(
+        "support.private_room",
+        actor=facilitator,
+        organization=_org(room),
+        target=requester,
+        room=room,
+    )
+    realtime.emit_after_commit(
+        "support:private_room",
+        {"room_id": room.public_id, "name": room.name},
+        to=realtime.user_key(requester.id),
+    )
     db.session.commit()
     return room
 

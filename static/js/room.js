@@ -9,6 +9,8 @@
   var roomId = root.getAttribute("data-room-id");
   var me = root.getAttribute("data-me");
   var labels = JSON.parse(root.getAttribute("data-labels") || "{}");
+  var moderator = root.getAttribute("data-moderator") === "1";
+  var csrf = root.getAttribute("data-csrf");
   var list = document.getElementById("messages");
   var presenceList = document.getElementById("presence");
   var typingLine = document.getElementById("typing");
@@ -56,6 +58,11 @@
     item.appendChild(meta);
     if (m.deleted) {
       item.appendChild(text("p", "muted body", "Message deleted."));
+    } else if (m.hidden) {
+      item.classList.add("hidden-message");
+      item.appendChild(text("p", "muted body", m.hidden_reason
+        ? "Your message was hidden by a moderator: " + m.hidden_reason
+        : "Message hidden by a moderator."));
     } else {
       var body = document.createElement("div");
       body.className = "body";
@@ -74,24 +81,36 @@
         item.appendChild(body);
       }
     }
+    if (!m.deleted && !m.hidden && m.author.id !== me) {
+      var report = text("a", "report-link muted", "Report");
+      report.href = "/reports/new?message=" + encodeURIComponent(m.id);
+      item.appendChild(report);
+    }
     addActions(item);
     return item;
   }
 
+  function button(label, action) {
+    var node = text("button", "secondary", label);
+    node.type = "button";
+    node.setAttribute("data-action", action);
+    return node;
+  }
+
   function addActions(item) {
-    if (item.getAttribute("data-author") !== me || item.classList.contains("deleted")) { return; }
+    if (item.classList.contains("deleted") || item.classList.contains("hidden-message")) { return; }
     if (item.querySelector(".actions") || !form) { return; }
     var actions = document.createElement("div");
     actions.className = "actions";
-    var edit = text("button", "secondary", "Edit");
-    edit.type = "button";
-    edit.setAttribute("data-action", "edit");
-    var remove = text("button", "secondary", "Delete");
-    remove.type = "button";
-    remove.setAttribute("data-action", "delete");
-    actions.appendChild(edit);
-    actions.appendChild(remove);
-    item.appendChild(actions);
+    if (item.getAttribute("data-author") === me) {
+      actions.appendChild(button("Edit", "edit"));
+      actions.appendChild(button("Delete", "delete"));
+    }
+    if (moderator) {
+      actions.appendChild(button("Hide", "hide"));
+      actions.appendChild(button("Pin", "pin"));
+    }
+    if (actions.childNodes.length) { item.appendChild(actions); }
   }
 
   // Insert or replace by id, keeping database id order (the same for everyone).
@@ -212,6 +231,11 @@
   }
 
   var ERRORS = {
+    rules: "Accept the ground rules before your first message.",
+    closed: "The room is read-only until a session starts or a facilitator arrives.",
+    locked: "The room is locked (read-only).",
+    muted: "You are muted in this room for now.",
+    slow_mode: "Slow mode is on: wait a little between messages.",
     rate_limited: "You are sending quickly; wait a moment and try again.",
     too_long: "That message is too long.",
     empty: "Write something first.",
@@ -272,10 +296,20 @@
       if (!button) { return; }
       var item = button.closest("li.message");
       var id = Number(item.getAttribute("data-id"));
-      if (button.getAttribute("data-action") === "delete") {
+      var action = button.getAttribute("data-action");
+      if (action === "delete") {
         if (window.confirm("Delete this message?")) {
           socket.emit("message:delete", { room_id: roomId, id: id });
         }
+      } else if (action === "hide") {
+        var reason = window.prompt("Why hide this message? Its author is told the reason (not who hid it).");
+        if (reason) {
+          socket.emit("message:hide", { room_id: roomId, id: id, reason: reason }, function (ack) {
+            if (!ack || !ack.ok) { showError("The message was not hidden."); }
+          });
+        }
+      } else if (action === "pin") {
+        socket.emit("message:pin", { room_id: roomId, id: id });
       } else {
         editing = id;
         var body = item.querySelector(".body");
@@ -294,6 +328,99 @@
         if (!ack || !ack.ok) { return; }
         ack.messages.forEach(place);
         if (!ack.more) { earlier.remove(); }
+      });
+    });
+  }
+
+  function hideLocally(id) {
+    var item = list.querySelector('li.message[data-id="' + id + '"]');
+    if (!item || item.classList.contains("hidden-message")) { return item; }
+    item.classList.add("hidden-message");
+    ["actions", "report-link"].forEach(function (name) {
+      var node = item.querySelector("." + name);
+      if (node) { node.remove(); }
+    });
+    var content = item.querySelector(".cw") || item.querySelector(".body");
+    var note = text("p", "muted body", "Message hidden by a moderator.");
+    if (content) { content.replaceWith(note); } else { item.appendChild(note); }
+    return item;
+  }
+  socket.on("message:hidden", function (event) {
+    if (event.room_id === roomId) { hideLocally(event.id); }
+  });
+  socket.on("message:hidden_notice", function (event) {
+    if (event.room_id !== roomId) { return; }
+    var item = hideLocally(event.id);
+    var body = item && item.querySelector(".body");
+    if (body) { body.textContent = "Your message was hidden by a moderator: " + event.reason; }
+  });
+  var pinnedBox = document.getElementById("pinned");
+  socket.on("room:pinned", function (event) {
+    if (event.room_id !== roomId || !pinnedBox) { return; }
+    pinnedBox.hidden = !event.message;
+    document.getElementById("pinned-body").innerHTML = event.message ? event.message.html : "";
+  });
+  var stateLine = document.getElementById("room-state");
+  socket.on("room:state", function (event) {
+    if (event.room_id !== roomId || !stateLine) { return; }
+    stateLine.textContent = event.open ? "The room is open." : "Read-only for now: waiting for a facilitator.";
+    if (event.open) { showError(""); }
+  });
+  socket.on("room:settings", function (event) {
+    if (event.room_id !== roomId) { return; }
+    connection.textContent = event.locked ? "The room is locked (read-only)." : "";
+  });
+  socket.on("room:muted", function (event) {
+    if (event.room_id === roomId) { showError("You are muted in this room for now: " + event.reason); }
+  });
+
+  // Private alerts for facilitators: only they receive these events.
+  var alerts = document.getElementById("support-alerts");
+  socket.on("support:alert", function (event) {
+    var box = document.createElement("div");
+    box.className = "notice private support-alert";
+    box.setAttribute("role", "alert");
+    box.appendChild(text("p", "", event.from + " needs support in “" + event.room + "”. Only facilitators see this."));
+    var open = document.createElement("form");
+    open.method = "post";
+    open.action = "/support/" + encodeURIComponent(event.request_id) + "/one-to-one";
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = csrf;
+    open.appendChild(token);
+    var go = text("button", "", "Open a one-to-one space");
+    go.type = "submit";
+    open.appendChild(go);
+    box.appendChild(open);
+    alerts.appendChild(box);
+  });
+  socket.on("support:private_room", function (event) {
+    var box = document.createElement("div");
+    box.className = "notice private";
+    box.setAttribute("role", "alert");
+    var link = text("a", "", "A facilitator opened a private space for you: " + event.name);
+    link.href = "/rooms/" + encodeURIComponent(event.room_id);
+    box.appendChild(link);
+    alerts.appendChild(box);
+  });
+
+  var needSupport = document.getElementById("need-support");
+  var supportStatus = document.getElementById("support-status");
+  if (needSupport) {
+    needSupport.addEventListener("click", function () {
+      socket.emit("support:alert", { room_id: roomId }, function (ack) {
+        supportStatus.textContent = ack && ack.ok
+          ? "A facilitator has been alerted privately. No one else sees it."
+          : "The alert could not be sent; please try again.";
+      });
+    });
+  }
+  var stepOut = document.getElementById("step-out");
+  if (stepOut) {
+    stepOut.addEventListener("click", function () {
+      socket.emit("room:leave", { room_id: roomId }, function () {
+        window.location.assign("/rooms");
       });
     });
   }

@@ -1,0 +1,1 @@
+"""The start page: the one place that gathers every feature's summary (top floor)."""
