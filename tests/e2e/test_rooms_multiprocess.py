@@ -76,8 +76,9 @@ class Peer:
 
 @pytest.fixture
 def sockets():
-    """Clients to close at the end, all at once: websocket-client waits up to 3 s
-    for the server's close frame on each."""
+    """Clients to close at the end. Tests ask for this fixture before
+    live_servers, so the servers stop first and the clients are already closed
+    (websocket-client otherwise waits up to 3 s for each close frame)."""
     made: list[socketio.Client] = []
     yield made
     closing = [
@@ -142,31 +143,6 @@ def _member(base: str, login_name: str) -> str:
     return cookie_header(http_login(base, login_name))
 
 
-# --- (i) a message crosses processes both ways ---------------------------------------
-
-
-def test_messages_cross_processes(live_servers, sockets):
-    p1, p2 = (server.base_url for server in live_servers)
-    sam_cookie = _member(p1, "harbour.sam")
-    room = room_ids(http_login(p1, "harbour.ana"), p1)[COMMONS]
-
-    sam = Peer(p1, sam_cookie, room, sockets)
-    ana = Peer(p2, _member(p2, "harbour.ana"), room, sockets)
-    sam.join()
-    joined = ana.join()
-    assert "Driftwood" in {person["pseudonym"] for person in joined["presence"]}
-
-    first = sam.send("Hello from P1")
-    assert first["ok"] is True, first
-    _wait_for(lambda: first["id"] in ana.seen, 5, "P2 to receive P1's message")
-
-    second = ana.send("Hello back from P2")
-    assert second["ok"] is True, second
-    _wait_for(lambda: second["id"] in sam.seen, 5, "P1 to receive P2's message")
-
-    assert sam.seen == ana.seen == [first["id"], second["id"]]
-
-
 # --- (ii) concurrent senders on both processes: one order for everyone ---------------
 
 
@@ -227,8 +203,25 @@ def _collect(everyone: list[Peer], acked: list[list[int]]) -> list[int]:
     return all_acked
 
 
-def test_concurrent_senders_see_one_order(live_servers, sockets):
+def test_messages_cross_processes_in_one_order(sockets, live_servers):
     p1, p2 = (server.base_url for server in live_servers)
+
+    # --- (i) one message each way between P1 and P2 ----------------------------
+    commons = room_ids(http_login(p1, "harbour.ana"), p1)[COMMONS]
+    sam = Peer(p1, _member(p1, "harbour.sam"), commons, sockets)
+    ana = Peer(p2, _member(p2, "harbour.ana"), commons, sockets)
+    sam.join()
+    joined = ana.join()
+    assert "Driftwood" in {person["pseudonym"] for person in joined["presence"]}
+    first = sam.send("Hello from P1")
+    assert first["ok"] is True, first
+    _wait_for(lambda: first["id"] in ana.seen, 5, "P2 to receive P1's message")
+    second = ana.send("Hello back from P2")
+    assert second["ok"] is True, second
+    _wait_for(lambda: second["id"] in sam.seen, 5, "P1 to receive P2's message")
+    assert sam.seen == ana.seen == [first["id"], second["id"]]
+
+    # --- (ii) ordering under concurrent senders ----------------------------------
     room = room_ids(http_login(p1, "prairie.jo"), p1)[CIRCLE]
     logins = [
         "harbour.sam",
@@ -293,7 +286,7 @@ def test_concurrent_senders_see_one_order(live_servers, sockets):
 # --- (iii) P1 is killed mid-stream; the client moves to P2 and re-sends --------------
 
 
-def test_sigkill_mid_stream_loses_and_duplicates_nothing(live_servers, sockets):
+def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
     server1, server2 = live_servers
     p1, p2 = server1.base_url, server2.base_url
     sam_cookie = _member(p1, "harbour.sam")
