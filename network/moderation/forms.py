@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from network.accounts.forms import MultiCheckboxField
 from network.models import REPORT_CATEGORIES
@@ -18,7 +18,11 @@ class ReportForm(FlaskForm):
     category = RadioField(
         "What is wrong?",
         choices=CATEGORY_CHOICES,
-        validators=[DataRequired(message="Choose a reason from the list.")],
+        validate_choice=False,
+        validators=[
+            DataRequired(message="Choose a reason from the list."),
+            AnyOf(list(REPORT_CATEGORIES), message="Choose a reason from the list."),
+        ],
     )
     note = TextAreaField(
         "Anything else (optional)",
@@ -35,7 +39,11 @@ class ResolveForm(FlaskForm):
     outcome = RadioField(
         "Outcome",
         choices=[("action_taken", "Action taken"), ("no_action", "No action needed")],
-        validators=[DataRequired(message="Choose an outcome.")],
+        validate_choice=False,
+        validators=[
+            DataRequired(message="Choose an outcome."),
+            AnyOf(["action_taken", "no_action"], message="Choose an outcome."),
+        ],
     )
 
 

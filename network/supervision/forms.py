@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 
 class InviteForm(FlaskForm):
@@ -46,7 +46,11 @@ class CheckInForm(FlaskForm):
     feeling = RadioField(
         "How are you feeling? (1 low, 5 good)",
         choices=[(str(n), str(n)) for n in range(1, 6)],
-        validators=[DataRequired(message="Choose a number from 1 to 5.")],
+        validate_choice=False,
+        validators=[
+            DataRequired(message="Choose a number from 1 to 5."),
+            AnyOf([str(n) for n in range(1, 6)], message="Choose a number from 1 to 5."),
+        ],
     )
     word = StringField("One word (optional)", validators=[Optional(), Length(max=40)])
     share = RadioField(
