@@ -19,7 +19,10 @@ from network.models import (
     OrgTrust,
     Separation,
     Invitation,
+    Report,
+    ReviewOptOut,
     Room,
+    RoomMember,
     SupportRequest,
     Membership,
     Organization,
@@ -29,7 +32,9 @@ from network.models import (
     VettingItem,
 )
 from network.orgs import services as org_services
+from network.moderation import reports as report_services
 from network.rooms import services as room_services
+from network.supervision import services as supervision_services
 from network.safety import services as safety_services
 from tests import factories
 from tests.conftest import csrf_token
@@ -54,6 +59,10 @@ MISSING = {
     "separation": "missingMissing5",
     "room": "missingMissing6",
     "support": "missingMissing7",
+    "sroom": "missingMissing8",
+    "alert": "missingMissing9",
+    "report": "missingMissingA",
+    "member_a": "missingMissingB",
 }
 
 
@@ -94,6 +103,15 @@ def world(app) -> World:
     )
     room = factories.make_room(org_a, name="Alpha Room")
     support = room_services.ask_for_help(room, target)
+    sroom = room_services.create_room(
+        org_a, actor=actors["lead_a"], name="Alpha Circle", kind="supervision"
+    )
+    supervision_services.invite(sroom, actors["member_a"], actor=actors["lead_a"])
+    supervision_services.respond_to_invitation(sroom, actors["member_a"], True)
+    alert, _ = supervision_services.support_alert(sroom, actors["member_a"])
+    report = report_services.report_profile(
+        actors["member_a"], target.profile, "harassment", ""
+    )
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -108,6 +126,10 @@ def world(app) -> World:
         "separation": separation.public_id,
         "room": room.public_id,
         "support": support.public_id,
+        "sroom": sroom.public_id,
+        "alert": alert.public_id,
+        "report": report.public_id,
+        "member_a": actors["member_a"].profile.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -150,6 +172,22 @@ def snapshot() -> tuple:
             ).tuples()
         ),
         db.session.scalar(select(func.count(SupportRequest.id))),
+        sorted(
+            db.session.execute(
+                select(
+                    RoomMember.id,
+                    RoomMember.status,
+                    RoomMember.muted_until,
+                    RoomMember.rules_accepted_at,
+                )
+            ).all()
+        ),
+        sorted(db.session.execute(select(Room.id, Room.locked)).all()),
+        sorted(
+            db.session.execute(select(Report.id, Report.status, Report.outcome)).all()
+        ),
+        db.session.scalar(select(func.count(ReviewOptOut.id))),
+        db.session.scalar(select(func.count(Room.id))),
         sorted(
             db.session.execute(
                 select(SupportRequest.id, SupportRequest.handled_at)
@@ -366,6 +404,82 @@ ACTIONS = [
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action("ask for help", "POST", "/rooms/{room}/help", {"note": "hi"}, MEMBERS_A),
+    Action(
+        "manage page",
+        "GET",
+        "/rooms/{room}/manage",
+        allowed=frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "lock room",
+        "POST",
+        "/rooms/{room}/manage",
+        {"action": "lock"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "mute member",
+        "POST",
+        "/rooms/{sroom}/manage",
+        {"action": "mute", "m-member": "{member_a}", "m-minutes": "5", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "ask to join supervision",
+        "POST",
+        "/rooms/{sroom}/join-request",
+        {},
+        frozenset(),
+    ),
+    Action(
+        "accept ground rules",
+        "POST",
+        "/rooms/{sroom}/rules",
+        {},
+        frozenset({"lead_a", "moderator_a", "member_a"}),
+    ),
+    Action(
+        "open one-to-one",
+        "POST",
+        "/support/{alert}/one-to-one",
+        {},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action("report form", "GET", "/reports/new?profile={target}", allowed=MEMBERS_A),
+    Action(
+        "file report",
+        "POST",
+        "/reports/new?profile={target}",
+        {"category": "spam"},
+        MEMBERS_A,
+    ),
+    Action("my reports", "GET", "/reports", allowed=APPROVED),
+    Action(
+        "review queue",
+        "GET",
+        "/moderation/reports",
+        allowed=frozenset({"lead_a", "moderator_a", "lead_b", "admin"}),
+    ),
+    Action(
+        "review report",
+        "GET",
+        "/moderation/reports/{report}",
+        allowed=frozenset({"lead_a"}),
+    ),
+    Action(
+        "resolve report",
+        "POST",
+        "/moderation/reports/{report}",
+        {"action": "resolve", "outcome": "no_action"},
+        frozenset({"lead_a"}),
+    ),
+    Action(
+        "review preferences",
+        "POST",
+        "/moderation/preferences",
+        {"categories": ["spam"]},
+        frozenset({"lead_a", "moderator_a", "lead_b"}),
+    ),
     Action(
         "handle help request",
         "POST",

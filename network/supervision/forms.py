@@ -49,7 +49,9 @@ class CheckInForm(FlaskForm):
         validate_choice=False,
         validators=[
             DataRequired(message="Choose a number from 1 to 5."),
-            AnyOf([str(n) for n in range(1, 6)], message="Choose a number from 1 to 5."),
+            AnyOf(
+                [str(n) for n in range(1, 6)], message="Choose a number from 1 to 5."
+            ),
         ],
     )
     word = StringField("One word (optional)", validators=[Optional(), Length(max=40)])

@@ -188,8 +188,11 @@
     var item = list.querySelector('li.message[data-id="' + event.id + '"]');
     if (item) {
       item.classList.add("deleted");
-      var actions = item.querySelector(".actions");
-      if (actions) { actions.remove(); }
+      // As the server renders a deleted message: no actions, "(edited)" or Report.
+      [".actions", ".edited", ".report-link"].forEach(function (selector) {
+        var node = item.querySelector(selector);
+        if (node) { node.remove(); }
+      });
       var content = item.querySelector(".cw") || item.querySelector(".body");
       if (content) { content.replaceWith(text("p", "muted body", "Message deleted.")); }
     }

@@ -181,7 +181,9 @@ def test_partner_chat_live(live_server, new_context):
     mine.get_by_role("button", name="Delete").click()
     expect(theirs.locator(".body")).to_have_text("Message deleted.")
     expect(theirs).to_have_class(re.compile(r"\bdeleted\b"))
+    # Exactly as a reload renders it: no "(edited)", no Report link.
     expect(theirs.locator(".edited")).to_have_count(0)
+    expect(theirs.locator(".report-link")).to_have_count(0)
     expect(mine.locator(".body")).to_have_text("Message deleted.")
     expect(mine.get_by_role("button", name="Edit")).to_have_count(0)
     assert asked == ["Delete this message?"]

@@ -30,6 +30,7 @@ CONNECTED = {
     "none_d",
 }
 HOST = {"lead_a", "moderator_a", "member_a"}
+MODERATORS = {"lead_a", "moderator_a"}  # host lead and moderator; never partners
 
 
 @pytest.fixture
@@ -82,6 +83,9 @@ def _events(room, message):
         ("room:read", {"room_id": rid, "id": message.id}),
         ("message:edit", {"room_id": rid, "id": message.id, "body": "hijack"}),
         ("message:delete", {"room_id": rid, "id": message.id}),
+        ("support:alert", {"room_id": rid}),
+        ("message:pin", {"room_id": rid, "id": message.id}),
+        ("message:hide", {"room_id": rid, "id": message.id, "reason": "matrix"}),
         ("room:leave", {"room_id": rid}),
     ]
 
@@ -98,7 +102,16 @@ def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, k
     allowed = _allowed(actor, kind)
     for event, payload in _events(room, own[kind]):
         ack = sock.emit(event, payload, callback=True)
-        if event in ("message:edit", "message:delete"):
+        if event in ("message:pin", "message:hide"):
+            if actor in MODERATORS:
+                assert ack["ok"] is True, (event, ack)
+            else:
+                assert ack == {"ok": False, "error": "not_found"}, (event, ack)
+                absent = sock.emit(
+                    event, {**payload, "room_id": "no-such-room"}, callback=True
+                )
+                assert absent == ack
+        elif event in ("message:edit", "message:delete"):
             # Never allowed on someone else's message; same answer as a missing id.
             missing = sock.emit(event, {**payload, "id": 10**9}, callback=True)
             assert ack == missing == {"ok": False, "error": "not_found"}

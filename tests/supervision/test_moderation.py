@@ -17,26 +17,43 @@ def _audit(action: str) -> AuditEvent:
 
 
 def test_hide_message_tells_author_why_not_who(app, world, connect):
-    moderator = factories.make_member(world.org_a, role=Role.MODERATOR,
-                                      pseudonym="Mod Moss")
+    moderator = factories.make_member(
+        world.org_a, role=Role.MODERATOR, pseudonym="Mod Moss"
+    )
     mod, alice, amir = connect(moderator), connect(world.alice), connect(world.amir)
     for sock in (mod, alice, amir):
         join(sock, world.room)
     message_id = send(alice, world.room, "something unsafe")["id"]
     for sock in (alice, amir):
         sock.get_received()
-    no_reason = mod.emit("message:hide", {"room_id": world.room.public_id,
-                                          "id": message_id}, callback=True)
+    no_reason = mod.emit(
+        "message:hide",
+        {"room_id": world.room.public_id, "id": message_id},
+        callback=True,
+    )
     assert no_reason == {"ok": False, "error": "reason_required"}
-    ack = mod.emit("message:hide", {"room_id": world.room.public_id, "id": message_id,
-                                    "reason": "identifying details"}, callback=True)
+    ack = mod.emit(
+        "message:hide",
+        {
+            "room_id": world.room.public_id,
+            "id": message_id,
+            "reason": "identifying details",
+        },
+        callback=True,
+    )
     assert ack["ok"]
-    assert events(amir, "message:hidden") == [{"room_id": world.room.public_id,
-                                               "id": message_id}]
+    assert events(amir, "message:hidden") == [
+        {"room_id": world.room.public_id, "id": message_id}
+    ]
     assert events(amir, "message:hidden_notice") == []
     notice = events(alice, "message:hidden_notice")
-    assert notice == [{"room_id": world.room.public_id, "id": message_id,
-                       "reason": "identifying details"}]
+    assert notice == [
+        {
+            "room_id": world.room.public_id,
+            "id": message_id,
+            "reason": "identifying details",
+        }
+    ]
     assert "Mod Moss" not in str(notice)
     history = join(amir, world.room)["messages"]
     assert history[-1]["hidden"] and history[-1]["html"] == ""
@@ -45,7 +62,10 @@ def test_hide_message_tells_author_why_not_who(app, world, connect):
     assert mine["hidden_reason"] == "identifying details"
     event = _audit("message.hidden")
     assert (event.actor_id, event.target_account_id, event.room_id) == (
-        moderator.id, world.alice.id, world.room.id)
+        moderator.id,
+        world.alice.id,
+        world.room.id,
+    )
     assert event.detail["reason"] == "identifying details" and event.created_at
 
 
@@ -59,8 +79,11 @@ def test_moderator_of_another_org_has_no_power(app, world, connect, login_as):
         ("message:hide", {"id": message_id, "reason": "x"}),
         ("message:pin", {"id": message_id}),
     ]:
-        ack = sock.emit(event_name, {"room_id": world.partner_room.public_id,
-                                     **payload}, callback=True)
+        ack = sock.emit(
+            event_name,
+            {"room_id": world.partner_room.public_id, **payload},
+            callback=True,
+        )
         assert ack == {"ok": False, "error": "not_found"}  # ...with no power in it
     manage = f"/rooms/{world.partner_room.public_id}/manage"
     assert login_as(partner_mod).get(manage).status_code == 404
@@ -71,13 +94,18 @@ def test_mute_lock_slow_mode_are_enforced_on_the_server(app, world, login_as, co
     lead = world.lead_a
     alice = connect(world.alice)
     join(alice, world.room)
-    row = db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == world.room.id, RoomMember.account_id == world.alice.id))
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == world.room.id, RoomMember.account_id == world.alice.id
+        )
+    )
     moderation.mute(world.room, row, 10, "cool off", actor=lead)
     assert events(alice, "room:muted")[0]["reason"] == "cool off"
     assert send(alice, world.room) == {"ok": False, "error": "muted"}
-    assert alice.emit("typing", {"room_id": world.room.public_id}, callback=True)[
-        "error"] == "muted"
+    assert (
+        alice.emit("typing", {"room_id": world.room.public_id}, callback=True)["error"]
+        == "muted"
+    )
     moderation.unmute(world.room, row, actor=lead)
     assert send(alice, world.room)["ok"]
     moderation.set_lock(world.room, True, actor=lead)
@@ -91,10 +119,18 @@ def test_mute_lock_slow_mode_are_enforced_on_the_server(app, world, login_as, co
     assert send(lead_sock, world.room)["ok"]
     moderation.set_slow_mode(world.room, 0, actor=lead)
     assert send(alice, world.room)["ok"]
-    actions = set(db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.room_id == world.room.id)))
-    assert {"member.muted", "member.unmuted", "room.locked", "room.unlocked",
-            "room.slow_mode"} <= actions
+    actions = set(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.room_id == world.room.id)
+        )
+    )
+    assert {
+        "member.muted",
+        "member.unmuted",
+        "room.locked",
+        "room.unlocked",
+        "room.slow_mode",
+    } <= actions
 
 
 def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
@@ -102,21 +138,39 @@ def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
     join(alice, world.room)
     manage = f"/rooms/{world.room.public_id}/manage"
     lead = login_as(world.lead_a)
-    no_reason = post_form(lead, manage, {"action": "ban",
-                                         "m-member": world.alice.profile.public_id},
-                          token_from=manage)
+    no_reason = post_form(
+        lead,
+        manage,
+        {"action": "ban", "m-member": world.alice.profile.public_id},
+        token_from=manage,
+    )
     assert no_reason.status_code == 400 and alice.is_connected()
-    post_form(lead, manage, {"action": "ban", "m-member": world.alice.profile.public_id,
-                             "m-reason": "threats"}, token_from=manage)
+    post_form(
+        lead,
+        manage,
+        {
+            "action": "ban",
+            "m-member": world.alice.profile.public_id,
+            "m-reason": "threats",
+        },
+        token_from=manage,
+    )
     assert not alice.is_connected()
     again = connect(world.alice)
     assert join(again, world.room) == {"ok": False, "error": "not_found"}
-    assert "Host only" not in login_as(world.alice).get("/rooms").get_data(
-        as_text=True)
+    assert "Host only" not in login_as(world.alice).get("/rooms").get_data(as_text=True)
     amir = connect(world.amir)
     join(amir, world.room)
-    post_form(lead, manage, {"action": "remove", "m-member": world.amir.profile.public_id,
-                             "m-reason": "off-topic"}, token_from=manage)
+    post_form(
+        lead,
+        manage,
+        {
+            "action": "remove",
+            "m-member": world.amir.profile.public_id,
+            "m-reason": "off-topic",
+        },
+        token_from=manage,
+    )
     assert not amir.is_connected()
     for action in ("member.banned", "member.removed"):
         event = _audit(action)
@@ -129,12 +183,18 @@ def test_pin_message(app, world, connect, login_as):
     join(alice, world.room)
     message_id = send(lead, world.room, "Ground rules: be kind")["id"]
     alice.get_received()
-    assert lead.emit("message:pin", {"room_id": world.room.public_id,
-                                     "id": message_id}, callback=True)["ok"]
+    assert lead.emit(
+        "message:pin",
+        {"room_id": world.room.public_id, "id": message_id},
+        callback=True,
+    )["ok"]
     pinned = events(alice, "room:pinned")[0]["message"]
     assert pinned["id"] == message_id
-    page = login_as(world.amir).get(f"/rooms/{world.room.public_id}").get_data(
-        as_text=True)
+    page = (
+        login_as(world.amir)
+        .get(f"/rooms/{world.room.public_id}")
+        .get_data(as_text=True)
+    )
     assert '<div id="pinned" class="pinned" >' in page  # not hidden
     assert "Ground rules: be kind" in page.split('id="pinned-body">')[1][:200]
     assert _audit("message.pinned").actor_id == world.lead_a.id
@@ -147,8 +207,12 @@ def test_moderating_a_room_one_does_not_moderate_changes_nothing(app, world, log
         assert client.get(manage).status_code == 404
         response = post_form(client, manage, {"action": "lock"}, token_from="/logout")
         assert response.status_code == 404
-        missing = post_form(client, "/rooms/no-such-room/manage", {"action": "lock"},
-                            token_from="/logout")
+        missing = post_form(
+            client,
+            "/rooms/no-such-room/manage",
+            {"action": "lock"},
+            token_from="/logout",
+        )
         assert missing.get_data() == response.get_data()
     db.session.refresh(world.room)
     assert world.room.locked is False

@@ -26,21 +26,33 @@ def test_message_report_goes_to_host_moderators_only(app, world, login_as):
     lead_b = factories.make_member(world.org_b, role=Role.LEAD)
     admin = factories.make_admin()
     url = f"/reports/new?message={message.id}"
-    response = post_form(login_as(world.alice), url, {
-        "category": "harassment", "note": "felt unsafe"}, token_from=url)
+    response = post_form(
+        login_as(world.alice),
+        url,
+        {"category": "harassment", "note": "felt unsafe"},
+        token_from=url,
+    )
     assert response.status_code == 302
     report = db.session.scalar(select(Report))
     assert report.routed_org_id == world.org_a.id and report.status == "open"
-    for account, sees in [(mod_a, True), (world.lead_a, True), (mod_b, False),
-                          (lead_b, False), (admin, False), (world.alice, False)]:
+    for account, sees in [
+        (mod_a, True),
+        (world.lead_a, True),
+        (mod_b, False),
+        (lead_b, False),
+        (admin, False),
+        (world.alice, False),
+    ]:
         page = login_as(account).get("/moderation/reports")
-        assert (page.status_code == 200 and report.public_id in page.get_data(
-            as_text=True)) is sees, account.pseudonym
+        assert (
+            page.status_code == 200 and report.public_id in page.get_data(as_text=True)
+        ) is sees, account.pseudonym
     # Recruitment or exploitation is also visible to the platform admins.
     second = reports.report_message(world.amir, message, "recruitment", "")
     assert policy.can_review_report(admin, second)
     assert second.public_id in login_as(admin).get("/moderation/reports").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert not policy.can_review_report(admin, report)
 
 
@@ -63,20 +75,35 @@ def test_cannot_report_what_one_cannot_see(app, world, login_as):
     message = _message(world, world.room, world.alice, "host only")
     stranger = factories.make_member(factories.make_org("Org D"))  # trust: none
     client = login_as(stranger)
-    for url in (f"/reports/new?message={message.id}", "/reports/new?message=999999",
-                f"/reports/new?profile={world.alice.profile.public_id}",
-                "/reports/new?profile=missingMissing"):
+    for url in (
+        f"/reports/new?message={message.id}",
+        "/reports/new?message=999999",
+        f"/reports/new?profile={world.alice.profile.public_id}",
+        "/reports/new?profile=missingMissing",
+    ):
         assert client.get(url).status_code == 404
         response = post_form(client, url, {"category": "spam"}, token_from="/logout")
         assert response.status_code == 404
-    missing = post_form(client, "/reports/new?message=999999", {"category": "spam"},
-                        token_from="/logout")
-    hidden = post_form(client, f"/reports/new?message={message.id}",
-                       {"category": "spam"}, token_from="/logout")
+    missing = post_form(
+        client,
+        "/reports/new?message=999999",
+        {"category": "spam"},
+        token_from="/logout",
+    )
+    hidden = post_form(
+        client,
+        f"/reports/new?message={message.id}",
+        {"category": "spam"},
+        token_from="/logout",
+    )
     assert missing.get_data() == hidden.get_data()
     assert db.session.scalar(select(func.count(Report.id))) == 0
-    bad = post_form(login_as(world.amir), f"/reports/new?message={message.id}",
-                    {"category": "nonsense"}, token_from="/logout")
+    bad = post_form(
+        login_as(world.amir),
+        f"/reports/new?message={message.id}",
+        {"category": "nonsense"},
+        token_from="/logout",
+    )
     assert bad.status_code == 400
     assert "Choose a reason from the list." in bad.get_data(as_text=True)
 
@@ -92,10 +119,13 @@ def test_queue_flow_blur_and_privacy(app, world, login_as):
     post_form(lead, url, {"action": "claim"}, token_from=url)
     db.session.refresh(report)
     assert report.status == "in_review"
-    bad = post_form(lead, url, {"action": "resolve", "outcome": "banish"}, token_from=url)
+    bad = post_form(
+        lead, url, {"action": "resolve", "outcome": "banish"}, token_from=url
+    )
     assert bad.status_code == 400
-    post_form(lead, url, {"action": "resolve", "outcome": "action_taken"},
-              token_from=url)
+    post_form(
+        lead, url, {"action": "resolve", "outcome": "action_taken"}, token_from=url
+    )
     db.session.refresh(report)
     assert (report.status, report.outcome) == ("resolved", "action_taken")
     assert reports.time_to_resolution(report).endswith("min")
@@ -105,7 +135,8 @@ def test_queue_flow_blur_and_privacy(app, world, login_as):
     # The reported person never sees the reporter.
     reported = login_as(world.amir)
     assert "You have not sent any reports." in reported.get("/reports").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert reported.get(url).status_code == 404
     audit_page = lead.get(f"/orgs/{world.org_a.public_id}/audit").get_data(as_text=True)
     assert "report.filed" in audit_page and world.alice.pseudonym not in audit_page
@@ -116,12 +147,18 @@ def test_opt_out_hides_a_category_from_one_moderator_only(app, world, login_as):
     report = reports.report_message(world.alice, message, "past", "")
     mod = factories.make_member(world.org_a, role=Role.MODERATOR)
     client = login_as(mod)
-    post_form(client, "/moderation/preferences", {"categories": ["past"]},
-              token_from="/moderation/preferences")
+    post_form(
+        client,
+        "/moderation/preferences",
+        {"categories": ["past"]},
+        token_from="/moderation/preferences",
+    )
     assert report.public_id not in client.get("/moderation/reports").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.get(f"/moderation/reports/{report.public_id}").status_code == 404
     assert report.public_id in login_as(world.lead_a).get(
-        "/moderation/reports").get_data(as_text=True)
+        "/moderation/reports"
+    ).get_data(as_text=True)
     ids = set(db.session.scalars(policy.visible_reports(select(Report.id), mod)))
     assert ids == set()

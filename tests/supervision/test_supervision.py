@@ -31,8 +31,10 @@ def test_open_only_when_supervised(app, world, sup, connect):
     alice = connect(world.alice)
     assert join(alice, room)["ok"]
     assert send(alice, room) == {"ok": False, "error": "closed"}
-    assert alice.emit("typing", {"room_id": room.public_id}, callback=True)[
-        "error"] == "closed"
+    assert (
+        alice.emit("typing", {"room_id": room.public_id}, callback=True)["error"]
+        == "closed"
+    )
     fern_sock = connect(fern)
     alice.get_received()
     join(fern_sock, room)
@@ -46,7 +48,9 @@ def test_open_only_when_supervised(app, world, sup, connect):
     assert db.session.scalar(select(func.count(Message.id))) == 2
 
 
-def test_rules_must_be_accepted_before_first_message(app, world, sup, connect, login_as):
+def test_rules_must_be_accepted_before_first_message(
+    app, world, sup, connect, login_as
+):
     room, fern, _ = sup
     newcomer = factories.make_member(world.org_a, pseudonym="New Nettle")
     supervision.invite(room, newcomer, actor=fern)
@@ -57,13 +61,20 @@ def test_rules_must_be_accepted_before_first_message(app, world, sup, connect, l
     assert send(sock, room) == {"ok": False, "error": "rules"}
     page = login_as(newcomer).get(f"/rooms/{room.public_id}").get_data(as_text=True)
     assert "Confidentiality" in page and "I accept the ground rules" in page
-    post_form(login_as(newcomer), f"/rooms/{room.public_id}/rules", {},
-              token_from="/logout")
-    row = db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == room.id, RoomMember.account_id == newcomer.id))
+    post_form(
+        login_as(newcomer), f"/rooms/{room.public_id}/rules", {}, token_from="/logout"
+    )
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == newcomer.id
+        )
+    )
     assert row.rules_accepted_at is not None
-    assert db.session.scalar(select(AuditEvent.id).where(
-        AuditEvent.action == "rules.accepted", AuditEvent.actor_id == newcomer.id))
+    assert db.session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "rules.accepted", AuditEvent.actor_id == newcomer.id
+        )
+    )
     assert send(sock, room)["ok"]
 
 
@@ -73,14 +84,18 @@ def test_invitation_and_join_request(app, world, sup, login_as, connect):
     sock = connect(outsider)
     assert join(sock, room) == {"ok": False, "error": "not_found"}
     client = login_as(outsider)
-    assert "Circle" in client.get("/rooms").get_data(as_text=True).split(
-        "ask to join")[1]
-    post_form(client, f"/rooms/{room.public_id}/join-request", {},
-              token_from="/logout")
+    assert (
+        "Circle" in client.get("/rooms").get_data(as_text=True).split("ask to join")[1]
+    )
+    post_form(client, f"/rooms/{room.public_id}/join-request", {}, token_from="/logout")
     assert join(sock, room)["error"] == "not_found"
     manage = f"/rooms/{room.public_id}/manage"
-    response = post_form(login_as(fern), manage, {
-        "action": "approve", "m-member": outsider.profile.public_id}, token_from=manage)
+    response = post_form(
+        login_as(fern),
+        manage,
+        {"action": "approve", "m-member": outsider.profile.public_id},
+        token_from=manage,
+    )
     assert response.status_code == 302
     assert join(sock, room)["ok"]
     # A partner member cannot even see a host-only supervision room.
@@ -94,36 +109,61 @@ def test_schedule_sessions_in_own_time_zone_and_bad_times(app, world, sup, login
     db.session.commit()
     manage = f"/rooms/{room.public_id}/manage"
     client = login_as(fern)
-    start = (utcnow() + timedelta(days=2)).astimezone(
-        __import__("zoneinfo").ZoneInfo("America/Vancouver")).replace(
-        hour=10, minute=0, second=0, microsecond=0)
-    data = {"action": "schedule", "session-facilitator": fern.profile.public_id,
-            "session-topic": "Boundaries"}
-    bad = post_form(client, manage, {**data,
-                                     "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-                                     "session-ends_at": (start - timedelta(hours=1))
-                                     .strftime("%Y-%m-%dT%H:%M")}, token_from=manage)
+    start = (
+        (utcnow() + timedelta(days=2))
+        .astimezone(__import__("zoneinfo").ZoneInfo("America/Vancouver"))
+        .replace(hour=10, minute=0, second=0, microsecond=0)
+    )
+    data = {
+        "action": "schedule",
+        "session-facilitator": fern.profile.public_id,
+        "session-topic": "Boundaries",
+    }
+    bad = post_form(
+        client,
+        manage,
+        {
+            **data,
+            "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "session-ends_at": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        token_from=manage,
+    )
     assert bad.status_code == 400
     assert "The end must be after the start." in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count(SupervisionSession.id))) == 0
-    not_facilitator = post_form(client, manage, {
-        **data, "session-facilitator": world.alice.profile.public_id,
-        "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "session-ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
-        token_from=manage)
+    not_facilitator = post_form(
+        client,
+        manage,
+        {
+            **data,
+            "session-facilitator": world.alice.profile.public_id,
+            "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "session-ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        token_from=manage,
+    )
     assert "Choose one of the room&#39;s facilitators." in not_facilitator.get_data(
-        as_text=True)
-    ok = post_form(client, manage, {
-        **data, "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "session-ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
-        token_from=manage)
+        as_text=True
+    )
+    ok = post_form(
+        client,
+        manage,
+        {
+            **data,
+            "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "session-ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        token_from=manage,
+    )
     assert ok.status_code == 302
     session = db.session.scalar(select(SupervisionSession))
     assert session.starts_at == start  # 10:00 Pacific, stored as UTC
     halifax = start.astimezone(__import__("zoneinfo").ZoneInfo("America/Halifax"))
     shown = halifax.strftime("%H:%M %Z")  # 14:00 AST (13:00 ADT in summer)
-    alice_page = login_as(world.alice).get(f"/rooms/{room.public_id}").get_data(
-        as_text=True)
+    alice_page = (
+        login_as(world.alice).get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    )
     assert shown in alice_page
     home = login_as(world.alice).get("/").get_data(as_text=True)
     assert "Circle" in home and shown in home
@@ -133,27 +173,42 @@ def test_schedule_sessions_in_own_time_zone_and_bad_times(app, world, sup, login
 def test_check_in_is_private_unless_shared(app, world, sup, login_as):
     room, fern, _ = sup
     url = f"/rooms/{room.public_id}/check-in"
-    early = post_form(login_as(world.alice), url, {"feeling": "3", "share": "private"},
-                      token_from="/logout")
+    early = post_form(
+        login_as(world.alice),
+        url,
+        {"feeling": "3", "share": "private"},
+        token_from="/logout",
+    )
     assert early.status_code == 400  # no session yet
     session = start_session(room, fern)
-    post_form(login_as(world.alice), url, {"feeling": "2", "word": "tired",
-                                           "share": "private"}, token_from="/logout")
-    post_form(login_as(world.amir), url, {"feeling": "4", "word": "steady",
-                                          "share": "share"}, token_from="/logout")
+    post_form(
+        login_as(world.alice),
+        url,
+        {"feeling": "2", "word": "tired", "share": "private"},
+        token_from="/logout",
+    )
+    post_form(
+        login_as(world.amir),
+        url,
+        {"feeling": "4", "word": "steady", "share": "share"},
+        token_from="/logout",
+    )
     bad = post_form(login_as(world.amir), url, {"feeling": "9"}, token_from="/logout")
     assert bad.status_code == 400
     assert db.session.scalar(select(func.count(CheckIn.id))) == 2
-    manage = login_as(fern).get(f"/rooms/{room.public_id}/manage").get_data(
-        as_text=True)
+    manage = (
+        login_as(fern).get(f"/rooms/{room.public_id}/manage").get_data(as_text=True)
+    )
     assert "steady" in manage and "tired" not in manage
     shared = supervision.shared_check_ins(session)
     assert [(c.feeling, name) for c, name in shared] == [(4, "Amir A")]
-    alice_view = login_as(world.alice).get(f"/rooms/{room.public_id}").get_data(
-        as_text=True)
+    alice_view = (
+        login_as(world.alice).get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    )
     assert "tired" in alice_view and "steady" not in alice_view
-    amir_view = login_as(world.amir).get(f"/rooms/{room.public_id}").get_data(
-        as_text=True)
+    amir_view = (
+        login_as(world.amir).get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    )
     assert "tired" not in amir_view
 
 
@@ -172,8 +227,12 @@ def test_step_out_is_quiet(app, world, sup, connect):
 def _connect_everyone(world, sup, connect):
     room, fern, moderator = sup
     others = {
-        "alice": world.alice, "amir": world.amir, "lead_a": world.lead_a,
-        "moderator": moderator, "bea": world.bea, "cole": world.cole,
+        "alice": world.alice,
+        "amir": world.amir,
+        "lead_a": world.lead_a,
+        "moderator": moderator,
+        "bea": world.bea,
+        "cole": world.cole,
         "fern": fern,
     }
     return {name: connect(account) for name, account in others.items()}
@@ -187,8 +246,9 @@ def test_support_alert_reaches_only_present_facilitators(app, world, sup, connec
     join(socks["amir"], room)
     for sock in socks.values():
         sock.get_received()
-    ack = socks["alice"].emit("support:alert", {"room_id": room.public_id},
-                              callback=True)
+    ack = socks["alice"].emit(
+        "support:alert", {"room_id": room.public_id}, callback=True
+    )
     assert ack == {"ok": True}
     for name, sock in socks.items():
         alerts = events(sock, "support:alert")
@@ -218,11 +278,16 @@ def test_facilitator_opens_private_one_to_one_room(app, world, sup, connect, log
     fern_sock.get_received()
     alice.emit("support:alert", {"room_id": room.public_id}, callback=True)
     request_id = events(fern_sock, "support:alert")[0]["request_id"]
-    denied = post_form(login_as(world.amir), f"/support/{request_id}/one-to-one", {},
-                       token_from="/logout")
+    denied = post_form(
+        login_as(world.amir),
+        f"/support/{request_id}/one-to-one",
+        {},
+        token_from="/logout",
+    )
     assert denied.status_code == 404
-    response = post_form(login_as(fern), f"/support/{request_id}/one-to-one", {},
-                         token_from="/logout")
+    response = post_form(
+        login_as(fern), f"/support/{request_id}/one-to-one", {}, token_from="/logout"
+    )
     assert response.status_code == 302
     private = db.session.scalar(select(Room).where(Room.private.is_(True)))
     assert events(alice, "support:private_room")[0]["room_id"] == private.public_id
@@ -230,16 +295,16 @@ def test_facilitator_opens_private_one_to_one_room(app, world, sup, connect, log
     assert policy.can_join_room(fern, private)
     assert not policy.can_join_room(world.amir, private)
     assert not policy.can_join_room(world.lead_a, private)
-    assert "One-to-one" not in login_as(world.amir).get("/rooms").get_data(
-        as_text=True)
+    assert "One-to-one" not in login_as(world.amir).get("/rooms").get_data(as_text=True)
     # Same rules: Alice accepts the ground rules, and it is open while Fern is there.
     supervision.accept_rules(private, world.alice)
     join(alice, private)
     assert send(alice, private)["error"] == "closed"
     join(fern_sock, private)
     assert send(alice, private)["ok"]
-    request = db.session.scalar(select(SupportRequest).where(
-        SupportRequest.public_id == request_id))
+    request = db.session.scalar(
+        select(SupportRequest).where(SupportRequest.public_id == request_id)
+    )
     assert request.handled_at is not None
 
 
@@ -247,10 +312,21 @@ def test_facilitator_opens_private_one_to_one_room(app, world, sup, connect, log
 def test_absurd_mute_lengths_change_nothing(app, world, sup, login_as, minutes):
     room, fern, _ = sup
     manage = f"/rooms/{room.public_id}/manage"
-    response = post_form(login_as(fern), manage, {
-        "action": "mute", "m-member": world.alice.profile.public_id,
-        "m-minutes": minutes, "m-reason": "calm down"}, token_from=manage)
+    response = post_form(
+        login_as(fern),
+        manage,
+        {
+            "action": "mute",
+            "m-member": world.alice.profile.public_id,
+            "m-minutes": minutes,
+            "m-reason": "calm down",
+        },
+        token_from=manage,
+    )
     assert response.status_code == 400
-    row = db.session.scalar(select(RoomMember).where(
-        RoomMember.room_id == room.id, RoomMember.account_id == world.alice.id))
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == world.alice.id
+        )
+    )
     assert row.muted_until is None
