@@ -240,6 +240,7 @@ def _seed_rooms(created, leads) -> None:
         name="Prairie check-ins",
         topic="Weekly check-ins for Prairie Bridges peers.",
     )
+    _seed_supervision(harbour, leads[0])
     for room, account, body in [
         (
             welcome,
@@ -257,3 +258,39 @@ def _seed_rooms(created, leads) -> None:
     ]:
         rooms.ensure_member(room, account)
         rooms.send_message(room, account, body, "", f"demo-{room.id}-{account.id}")
+
+
+def _seed_supervision(harbour, lead) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from network.moderation import services as moderation
+    from network.models import Profile
+    from network.rooms import services as rooms
+    from network.supervision import services as supervision
+
+    circle = rooms.create_room(
+        harbour,
+        actor=lead,
+        name="Thursday supervision circle",
+        kind="supervision",
+        topic="Debrief and peer supervision, facilitated by Lantern.",
+    )
+    by_name = {p.pseudonym: p.account for p in db.session.scalars(select(Profile))}
+    moderation.set_facilitator(circle, by_name["Lantern"], True, actor=lead)
+    for name in ("Driftwood", "Sea Glass"):
+        supervision.invite(circle, by_name[name], actor=lead)
+        supervision.respond_to_invitation(circle, by_name[name], True)
+    start = (utcnow() + timedelta(days=1)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    for week in range(3):
+        supervision.schedule(
+            circle,
+            starts_at=start + timedelta(weeks=week),
+            ends_at=start + timedelta(weeks=week, hours=1),
+            facilitator=by_name["Lantern"],
+            topic="Boundaries and burnout",
+            actor=lead,
+        )

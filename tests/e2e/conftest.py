@@ -402,6 +402,19 @@ def connect_socket(base_url: str, *, cookie: str | None, origin: str | None):
     return client
 
 
+def close_sockets(clients) -> None:
+    """Disconnect python-socketio clients without waiting for the close handshake.
+
+    websocket-client waits up to 3 s for the server's closing frame, which the
+    gevent server never sends: once Engine.IO is done with the socket, pywsgi
+    reads the client's close frame as a new request ("Invalid HTTP method" in
+    its log). Closing in daemon threads keeps that wait out of the test run.
+    """
+    for client in clients:
+        if client.connected:
+            threading.Thread(target=client.disconnect, daemon=True).start()
+
+
 # --- the browser ----------------------------------------------------------------------
 
 

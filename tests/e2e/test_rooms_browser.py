@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.conftest import (
     browser_login,
+    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -278,7 +279,7 @@ def test_load_earlier_messages(live_server, new_context):
             )
             assert ack["ok"] is True, ack
     finally:
-        client.disconnect()
+        close_sockets([client])
     total = before + len(seeded)
     assert total > 60
 
@@ -440,7 +441,7 @@ def test_hostile_payloads_render_inert(live_server, new_context):
             )
             assert ack["ok"] is True, (warning, ack)
     finally:
-        client.disconnect()
+        close_sockets([client])
     total = already + len(payloads) + len(warnings)
 
     # Rendered live by room.js (innerHTML of the server's sanitized HTML).

@@ -19,7 +19,13 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import connect_socket, cookie_header, http_login, room_ids
+from tests.e2e.conftest import (
+    close_sockets,
+    connect_socket,
+    cookie_header,
+    http_login,
+    room_ids,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,9 +37,7 @@ MAX_MESSAGE_LENGTH = 4000  # network/models/rooms.py
 def sockets():
     made: list = []
     yield made
-    for client in made:
-        if client.connected:
-            client.disconnect()
+    close_sockets(made)
 
 
 def _member(base: str, login_name: str, made: list):
@@ -120,7 +124,7 @@ def test_rate_limit_stores_exactly_the_acknowledged(live_server, sockets):
     started = time.monotonic()
     for _ in range(15):
         client_msg_id = _new_id()
-        answers[client_msg_id] = _send(client, room, f"fast message {_new_id()[:6]}")
+        answers[client_msg_id] = _send(client, room, "fast message", client_msg_id)
     took = time.monotonic() - started
 
     acked = {cid: ack["id"] for cid, ack in answers.items() if ack.get("ok")}

@@ -18,6 +18,7 @@ import pytest
 import socketio
 
 from tests.e2e.conftest import (
+    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -76,20 +77,11 @@ class Peer:
 
 @pytest.fixture
 def sockets():
-    """Clients to close at the end. Tests ask for this fixture before
-    live_servers, so the servers stop first and the clients are already closed
-    (websocket-client otherwise waits up to 3 s for each close frame)."""
+    """Clients to close at the end (tests ask for it before live_servers, so the
+    servers are already stopped by then)."""
     made: list[socketio.Client] = []
     yield made
-    closing = [
-        threading.Thread(target=client.disconnect, daemon=True)
-        for client in made
-        if client.connected
-    ]
-    for thread in closing:
-        thread.start()
-    for thread in closing:
-        thread.join(timeout=5)
+    close_sockets(made)
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:

@@ -16,7 +16,7 @@ from tests.rooms.conftest import RoomWorld, connect, events, world  # noqa: F401
 
 
 @pytest.fixture
-def sup(world):
+def sup(world):  # noqa: F811 - the imported fixture
     """A supervision room of org A: Fern facilitates (named by the lead), Alice and
     Amir are members who accepted the rules; a moderator of A exists too."""
     room = rooms.create_room(
