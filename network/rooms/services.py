@@ -410,6 +410,11 @@ def send_message(
     return message, True
 
 
+def sent_message(author: Account, client_msg_id: str) -> Message | None:
+    """The message this author already sent with this client id, if any."""
+    return _by_client_id(author, client_msg_id)
+
+
 def _by_client_id(author: Account, client_msg_id: str) -> Message | None:
     return db.session.scalar(
         select(Message).where(

@@ -70,6 +70,11 @@ def on_send(data: dict):
     client_msg_id = data.get("client_msg_id")
     if not isinstance(client_msg_id, str) or not 8 <= len(client_msg_id) <= 64:
         raise SocketError("bad_request")
+    # A retry of a message already stored gets its first id back before any limit
+    # is applied: what the server stored, it always acknowledges.
+    existing = services.sent_message(current_user, client_msg_id)
+    if existing is not None and existing.room_id == room.id:
+        return {"id": existing.id}
     body, warning = _text(data)
     refusal = policy.post_refusal(current_user, room)
     if refusal is not None:

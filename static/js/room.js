@@ -144,8 +144,20 @@
     });
   }
 
+  // Catch up from a little before the newest message shown: across server
+  // processes, or after a crash between commit and broadcast, a message can
+  // reach the database without reaching this page; replaying the last few
+  // closes that gap, and place() drops duplicates by id.
+  var REPLAY = 20;
+  function resumeId() {
+    var items = list.querySelectorAll("li.message");
+    if (!items.length) { return 0; }
+    var index = Math.max(0, items.length - 1 - REPLAY);
+    return index === 0 && items.length <= REPLAY ? 0 : Number(items[index].getAttribute("data-id"));
+  }
+
   function join() {
-    socket.emit("room:join", { room_id: roomId, after_id: lastId() }, function (ack) {
+    socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
       if (!ack || !ack.ok) {
         connection.textContent = "This room is not available.";
         if (form) { form.hidden = true; }

@@ -380,6 +380,13 @@ def _inspect(page) -> dict:
 
 
 def _assert_inert(page, dialogs: list[str]) -> None:
+    found = _inspect(page)
+    assert dialogs == [], dialogs
+    assert found["xss"] == "undefined"
+    assert found["forbidden"] == [], found["forbidden"][:5]
+    assert found["handlers"] == [], found["handlers"][:5]
+    assert found["badLinks"] == [], found["badLinks"][:5]
+    assert set(found["bodyTags"]) <= ALLOWED_BODY_TAGS, found["bodyTags"]
     # Click every javascript: link there is (there must be none).
     hrefs = page.eval_on_selector_all(
         "#messages a", "links => links.map(a => a.getAttribute('href') || '')"
@@ -389,16 +396,11 @@ def _assert_inert(page, dialogs: list[str]) -> None:
         for index, href in enumerate(hrefs)
         if re.sub(r"[\s\x00-\x20]", "", href).lower().startswith("javascript")
     ]
-    for index in script_links:
-        page.locator("#messages a").nth(index).click()
-    found = _inspect(page)
-    assert dialogs == [], dialogs
-    assert found["xss"] == "undefined"
+    for index in script_links:  # a script click: hidden links are clicked too
+        page.locator("#messages a").nth(index).evaluate("a => a.click()")
     assert script_links == [], [hrefs[index] for index in script_links]
-    assert found["forbidden"] == [], found["forbidden"][:5]
-    assert found["handlers"] == [], found["handlers"][:5]
-    assert found["badLinks"] == [], found["badLinks"][:5]
-    assert set(found["bodyTags"]) <= ALLOWED_BODY_TAGS, found["bodyTags"]
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert dialogs == [], dialogs
 
 
 def test_hostile_payloads_render_inert(live_server, new_context):

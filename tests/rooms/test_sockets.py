@@ -321,3 +321,29 @@ def test_heartbeat_clears_sockets_of_a_dead_process(app, world):
     assert db.session.scalar(select(func.count(RoomPresence.sid))) == 0
     assert db.session.get(ServerProcess, realtime.HOST_ID) is not None
     assert db.session.get(ServerProcess, "dead-host") is None
+
+
+def test_retry_of_stored_message_is_acknowledged_even_when_rate_limited(
+    app, world, connect
+):
+    alice = connect(world.alice)
+    join(alice, world.room)
+    payload = {
+        "room_id": world.room.public_id,
+        "body": "first",
+        "client_msg_id": "retry-after-burst",
+    }
+    first = alice.emit("message:send", payload, callback=True)
+    for n in range(15):
+        send(alice, world.room, f"burst {n}")
+    assert send(alice, world.room)["error"] == "rate_limited"
+    again = alice.emit("message:send", payload, callback=True)
+    assert again == first
+    assert (
+        db.session.scalar(
+            select(func.count(Message.id)).where(
+                Message.client_msg_id == "retry-after-burst"
+            )
+        )
+        == 1
+    )
