@@ -72,6 +72,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Skip the full-text search objects made by raw DDL (network.models.library)."""
+    from network.models import SEARCH_OBJECTS
+
+    return not (name or "").startswith(tuple(SEARCH_OBJECTS))
+
+
 def render_item(type_, obj, autogen_context):
     """Render our UTCDateTime as a plain DateTime, so migrations need no app import."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
@@ -99,6 +106,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

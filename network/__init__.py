@@ -59,6 +59,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.cli import register_cli
     from network.directory.routes import bp as directory_bp
     from network.home.routes import bp as home_bp
+    from network.library.routes import bp as library_bp
     from network.orgs.routes import bp as orgs_bp
     from network.moderation.routes import bp as moderation_bp
     from network.rooms.routes import bp as rooms_bp
@@ -76,6 +77,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         moderation_bp,
         supervision_bp,
         home_bp,
+        library_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,7 +89,10 @@ class Config:
         )
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance_path / "uploads"))
+        self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
+        # Room for the form fields around the largest allowed file.
+        self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 256 * 1024
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the server-side session instead
         # Pages send no Referer (Referrer-Policy: no-referrer), so Flask-WTF's
         # HTTPS Referer check would refuse every form; security.check_origin
@@ -120,3 +124,4 @@ class TestConfig(Config):
         self.ARGON2_PARALLELISM = 1
         self.MAIL_SERVER = None
         self.SERVER_NAME = "localhost"
+        self.UPLOAD_DIR = tempfile.mkdtemp(prefix="pn-test-uploads-")

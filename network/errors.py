@@ -42,6 +42,11 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_failed(error: CSRFError):
         return render_template("errors/csrf.html"), 400
 
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+        return render_template("errors/413.html", limit=limit), 413
+
     @app.errorhandler(429)
     def too_many(error):
         return render_template("errors/429.html"), 429

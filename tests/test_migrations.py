@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from network import create_app
 from network.extensions import db
+from network.models import SEARCH_OBJECTS
 
 
 def _upgrade_and_diff(url: str) -> list:
@@ -17,7 +18,14 @@ def _upgrade_and_diff(url: str) -> list:
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": lambda obj, name, *rest: not (
+                        name or ""
+                    ).startswith(tuple(SEARCH_OBJECTS)),
+                },
             )
             diff = compare_metadata(context, db.metadata)
             tables = set(inspect(connection).get_table_names())

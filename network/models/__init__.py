@@ -12,6 +12,11 @@ from network.models.accounts import (
     ServerProcess,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
+from network.models.library import (
+    RESOURCE_LANGUAGES,
+    SEARCH_OBJECTS,
+    Resource,
+)
 from network.models.moderation import REPORT_CATEGORIES, Report, ReviewOptOut
 from network.models.orgs import (
     Invitation,
@@ -39,6 +44,9 @@ from network.models.trust import Block, OrgTrust, Separation, TrustLevel
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
+    "RESOURCE_LANGUAGES",
+    "SEARCH_OBJECTS",
+    "Resource",
     "DEFAULT_GROUND_RULES",
     "REPORT_CATEGORIES",
     "CheckIn",

@@ -33,7 +33,10 @@ class Report(db.Model):
     reporter_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
-    target_type: Mapped[str] = mapped_column(String(16))  # message | profile
+    target_type: Mapped[str] = mapped_column(String(16))  # message|profile|resource
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="SET NULL")
+    )
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL")
     )

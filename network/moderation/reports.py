@@ -13,6 +13,7 @@ from network.models import (
     Organization,
     Profile,
     Report,
+    Resource,
     ReviewOptOut,
     Room,
     utcnow,
@@ -66,6 +67,24 @@ def report_profile(
         category=category,
         note=note,
         snapshot=f"{profile.pseudonym}\n{profile.pronouns}\n{profile.bio}",
+    )
+    return _file(report, reporter)
+
+
+def report_resource(
+    reporter: Account, resource: Resource, category: str, note: str
+) -> Report:
+    """A resource report goes to the owner organization's moderators."""
+    note = _check(category, note)
+    report = Report(
+        reporter_id=reporter.id,
+        target_type="resource",
+        resource_id=resource.id,
+        target_account_id=resource.author_id,
+        routed_org_id=resource.owner_org_id,
+        category=category,
+        note=note,
+        snapshot=f"{resource.title}\n{resource.url}\n{resource.description}"[:4000],
     )
     return _file(report, reporter)
 

@@ -236,7 +236,11 @@ def new_report():
     """Report a message (?message=<id>) or a profile (?profile=<public id>)."""
     message_id = request.args.get("message", type=int)
     profile_id = request.args.get("profile", "")
-    if message_id is not None:
+    resource = None
+    if request.args.get("resource"):
+        resource = policy.access_resource(current_user, request.args["resource"])
+        target = shown = None
+    elif message_id is not None:
         target = policy.access_reportable_message(current_user, message_id)
         shown = None
     else:
@@ -247,7 +251,11 @@ def new_report():
     form = forms.ReportForm()
     if form.validate_on_submit():
         try:
-            if target is not None:
+            if resource is not None:
+                reports.report_resource(
+                    current_user, resource, form.category.data, form.note.data or ""
+                )
+            elif target is not None:
                 reports.report_message(
                     current_user, target, form.category.data, form.note.data or ""
                 )
@@ -261,7 +269,11 @@ def new_report():
             flash("Thank you. Your report was sent; you can follow its status here.")
             return redirect(url_for("moderation.my_reports"))
     return render_template(
-        "moderation/new_report.html", form=form, profile=shown, message=target
+        "moderation/new_report.html",
+        form=form,
+        profile=shown,
+        message=target,
+        resource=resource,
     ), (400 if form.is_submitted() else 200)
 
 

@@ -50,6 +50,7 @@ def room(room_id: str):
         can_manage=_manages(shown),
         can_moderate=policy.can_moderate(current_user, shown),
         pinned=services.pinned(shown, current_user),
+        cards=services.cards_for(current_user, messages),
         max_length=MAX_MESSAGE_LENGTH,
         **services.supervision_context(shown, current_user),
     )

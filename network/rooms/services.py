@@ -21,6 +21,7 @@ from network.models import (
     Message,
     Organization,
     Profile,
+    Resource,
     Room,
     RoomMember,
     RoomPartner,
@@ -367,6 +368,7 @@ def send_message(
     client_msg_id: str,
     *,
     slow_mode_applies: bool = True,
+    resource=None,
 ) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
     client_msg_id returns the first message and stores nothing. Slow mode is
@@ -392,6 +394,7 @@ def send_message(
         body=body,
         html=markup.render(body),
         content_warning=content_warning,
+        resource_id=resource.id if resource is not None else None,
     )
     db.session.add(message)
     row.last_message_at = now
@@ -469,10 +472,19 @@ def message_payload(
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
         "hidden": hidden,
+        "resource": _resource_id(message) if not hidden else None,
     }
     if hidden and viewer_id == message.author_id:
         payload["hidden_reason"] = message.hidden_reason
     return payload
+
+
+def _resource_id(message: Message) -> str | None:
+    """The shared resource's public id (its title never travels in a message)."""
+    if message.resource_id is None:
+        return None
+    resource = db.session.get(Resource, message.resource_id)
+    return resource.public_id if resource is not None else None
 
 
 def history(
@@ -680,3 +692,18 @@ def requestable(account: Account) -> list[tuple[Room, bool]]:
 def room_state(room: Room) -> dict:
     """The open/closed state broadcast when facilitators come and go."""
     return {"room_id": room.public_id, "open": policy.room_open(room)}
+
+
+def cards_for(viewer: Account, messages: list[dict]) -> dict[str, dict]:
+    """Shared-resource cards for a page of messages, in one query: only those the
+    viewer may see; the page shows "resource unavailable" for the rest."""
+    ids = {m["resource"] for m in messages if m.get("resource")}
+    if not ids:
+        return {}
+    stmt = policy.visible_resources(select(Resource), viewer).where(
+        Resource.public_id.in_(ids)
+    )
+    return {
+        r.public_id: {"id": r.public_id, "title": r.title}
+        for r in db.session.scalars(stmt)
+    }

@@ -63,6 +63,13 @@
       item.appendChild(text("p", "muted body", m.hidden_reason
         ? "Your message was hidden by a moderator: " + m.hidden_reason
         : "Message hidden by a moderator."));
+    } else if (m.resource) {
+      var cardBox = document.createElement("div");
+      cardBox.className = "body resource-card";
+      cardBox.setAttribute("data-resource", m.resource);
+      cardBox.appendChild(text("span", "muted", "Loading the shared resource…"));
+      item.appendChild(cardBox);
+      loadCard(cardBox, m.resource);
     } else {
       var body = document.createElement("div");
       body.className = "body";
@@ -95,6 +102,25 @@
     node.type = "button";
     node.setAttribute("data-action", action);
     return node;
+  }
+
+  // A shared resource's title is never in the broadcast: each viewer asks for the
+  // card, and one who may not see the resource gets "resource unavailable".
+  function loadCard(box, resourceId) {
+    fetch("/library/" + encodeURIComponent(resourceId) + "/card.json", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { available: false }; })
+      .catch(function () { return { available: false }; })
+      .then(function (card) {
+        box.textContent = "";
+        if (card.available) {
+          var link = text("a", "", card.title);
+          link.href = card.url;
+          box.appendChild(link);
+          box.appendChild(text("span", "muted", " shared from the library"));
+        } else {
+          box.appendChild(text("span", "muted", "Resource unavailable"));
+        }
+      });
   }
 
   function addActions(item) {
@@ -376,9 +402,16 @@
     document.getElementById("pinned-body").innerHTML = event.message ? event.message.html : "";
   });
   var stateLine = document.getElementById("room-state");
+  // The server's "Session running until …" line stays while the room is open: a
+  // facilitator coming or going does not end the session. Once the room closes,
+  // no session runs any more.
+  var runningText = stateLine && stateLine.getAttribute("data-running") === "1"
+    ? stateLine.textContent.trim() : "";
   socket.on("room:state", function (event) {
     if (event.room_id !== roomId || !stateLine) { return; }
-    stateLine.textContent = event.open ? "The room is open." : "Read-only for now: waiting for a facilitator.";
+    if (!event.open) { runningText = ""; }
+    stateLine.textContent = event.open ? (runningText || "The room is open.") : "Read-only for now: waiting for a facilitator.";
+    stateLine.setAttribute("data-open", event.open ? "1" : "");
     if (event.open) { showError(""); }
   });
   socket.on("room:settings", function (event) {

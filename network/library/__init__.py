@@ -1,0 +1,2 @@
+"""The resource library: training materials and practical resources, shared across
+trusted organizations."""

@@ -1,0 +1,228 @@
+"""Library pages: browse and search, add, view, download, edit, delete, share."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from network import policy
+from network.errors import NotFound
+from network.extensions import db
+from network.guards import member_required
+from network.library import services
+from network.library.forms import NewResourceForm, ResourceForm, ShareForm
+from network.models import RESOURCE_LANGUAGES, Organization, Room
+
+bp = Blueprint("library", __name__)
+
+
+@bp.get("/library")
+@member_required
+def index():
+    """Browse, filter and search what the viewer may see."""
+    filters = {
+        "query": request.args.get("q", "")[:200],
+        "tag": request.args.get("tag", "")[:30],
+        "language": request.args.get("language", ""),
+        "owner": request.args.get("owner", "")[:24],
+    }
+    result = services.search(
+        current_user, page=request.args.get("page", 1, type=int), **filters
+    )
+    owners = services.owner_choices(current_user)
+    names = {org.id: org.name for org in owners}
+    return render_template(
+        "library/index.html",
+        result=result,
+        filters=filters,
+        owners=owners,
+        names=names,
+        languages=RESOURCE_LANGUAGES,
+    )
+
+
+def _fields(form) -> services.Fields:
+    return services.Fields(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        tags=form.tags.data or "",
+        language=form.language.data or "en",
+        visibility=form.visibility.data or "org",
+    )
+
+
+@bp.route("/library/new", methods=["GET", "POST"])
+@member_required
+def new():
+    """Share a link or upload a file."""
+    membership = policy.active_membership(current_user)
+    if membership is None:
+        raise NotFound()
+    form = NewResourceForm()
+    if form.validate_on_submit():
+        try:
+            if form.kind.data == "file":
+                upload = request.files.get("file")
+                if upload is None or not upload.filename:
+                    raise services.LibraryInputError("file", "Choose a file to upload.")
+                resource = services.create_file(
+                    membership.organization,
+                    current_user,
+                    _fields(form),
+                    upload.stream,
+                    upload.filename,
+                )
+            else:
+                resource = services.create_link(
+                    membership.organization,
+                    current_user,
+                    _fields(form),
+                    form.url.data or "",
+                )
+        except services.LibraryInputError as error:
+            getattr(form, error.field).errors = [error.message]
+        else:
+            flash("The resource is shared.")
+            return redirect(url_for("library.view", resource_id=resource.public_id))
+    return render_template("library/new.html", form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.get("/library/<resource_id>")
+@member_required
+def view(resource_id: str):
+    """One resource."""
+    resource = policy.access_resource(current_user, resource_id)
+    owner = db.session.get(Organization, resource.owner_org_id)
+    author = None
+    if resource.author_id is not None:
+        from network.models import Profile
+
+        author = db.session.scalar(
+            select(Profile).where(Profile.account_id == resource.author_id)
+        )
+    share = ShareForm()
+    share.room.choices = _rooms()
+    return render_template(
+        "library/view.html",
+        resource=resource,
+        owner=owner,
+        author=author,
+        share=share,
+        plain=FlaskForm(),
+        can_edit=policy.can_edit_resource(current_user, resource),
+    )
+
+
+def _rooms() -> list[tuple[str, str]]:
+    rooms = db.session.scalars(
+        policy.visible_rooms(select(Room), current_user).order_by(Room.name)
+    )
+    return [("", "Choose a room")] + [
+        (room.public_id, room.name)
+        for room in rooms
+        if policy.can_post(current_user, room)
+    ]
+
+
+@bp.get("/library/<resource_id>/download")
+@member_required
+def download(resource_id: str):
+    """The file, through the access check, always as an attachment."""
+    resource = policy.access_resource(current_user, resource_id)
+    if resource.kind != "file":
+        raise NotFound()
+    path = services.upload_dir() / resource.stored_name
+    if not path.is_file():
+        raise NotFound()
+    response = send_file(
+        path,
+        mimetype=resource.mime_type,
+        as_attachment=True,
+        download_name=resource.file_name,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/library/<resource_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit(resource_id: str):
+    """Edit (the author, and the owner organization's leads and moderators)."""
+    resource = policy.access_editable_resource(current_user, resource_id)
+    form = ResourceForm(obj=resource)
+    if request.method == "GET":
+        form.tags.data = ", ".join(resource.tag_list)
+    if form.validate_on_submit():
+        try:
+            services.update(resource, _fields(form), actor=current_user)
+        except services.LibraryInputError as error:
+            getattr(form, error.field).errors = [error.message]
+        else:
+            flash("Saved.")
+            return redirect(url_for("library.view", resource_id=resource.public_id))
+    return render_template("library/edit.html", form=form, resource=resource), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.post("/library/<resource_id>/delete")
+@member_required
+def delete(resource_id: str):
+    """Delete a resource and its file."""
+    resource = policy.access_editable_resource(current_user, resource_id)
+    if not FlaskForm().validate_on_submit():
+        raise NotFound()
+    services.delete(resource, actor=current_user)
+    flash("The resource is deleted.")
+    return redirect(url_for("library.index"))
+
+
+@bp.post("/library/<resource_id>/share")
+@member_required
+def share(resource_id: str):
+    """Post a card for the resource in a room."""
+    resource = policy.access_resource(current_user, resource_id)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        raise NotFound()
+    room = policy.access_room(current_user, form.room.data)
+    if not policy.can_post(current_user, room):
+        raise NotFound()
+    services.share_to_room(
+        resource, room, current_user, f"share-{secrets.token_hex(8)}"
+    )
+    flash("Shared in the room.")
+    return redirect(url_for("rooms.room", room_id=room.public_id))
+
+
+@bp.get("/library/<resource_id>/card.json")
+@member_required
+def card(resource_id: str):
+    """The card a room shows; unavailable is the same answer as missing."""
+    shown = services.card(current_user, resource_id)
+    if shown is None:
+        return jsonify({"available": False}), 404
+    return jsonify(
+        {
+            "available": True,
+            **shown,
+            "url": url_for("library.view", resource_id=shown["id"]),
+        }
+    )

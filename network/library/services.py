@@ -1,0 +1,264 @@
+"""Library verbs and queries. Visibility always comes from policy.visible_resources,
+inside the query, so results, counts and pages agree with can_see_resource."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, literal, select, text
+from sqlalchemy.sql import column
+
+from network import audit, markup, policy
+from network.extensions import db
+from network.library import uploads
+from network.models import (
+    RESOURCE_LANGUAGES,
+    Account,
+    Message,
+    Organization,
+    Resource,
+    Room,
+    utcnow,
+)
+from network.rooms import services as rooms
+
+PAGE_SIZE = 20
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+class LibraryInputError(ValueError):
+    """Bad input tied to one field; nothing was changed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class Fields:
+    """What a member writes about a resource."""
+
+    title: str
+    description: str = ""
+    tags: str = ""
+    language: str = "en"
+    visibility: str = "org"
+
+
+def upload_dir() -> Path:
+    """Where files live: outside static/, never served directly."""
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Lower-case tags, comma-separated, at most 8 of 1 to 30 characters."""
+    tags = []
+    for part in (raw or "").split(","):
+        tag = " ".join(part.split()).lower()
+        if not tag:
+            continue
+        if len(tag) > 30:
+            raise LibraryInputError("tags", "Keep each tag under 30 characters.")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > 8:
+        raise LibraryInputError("tags", "Use at most 8 tags.")
+    return tags
+
+
+def _apply(resource: Resource, fields: Fields) -> None:
+    if fields.language not in RESOURCE_LANGUAGES:
+        raise LibraryInputError("language", "Choose English or French.")
+    if fields.visibility not in {"org", "partners"}:
+        raise LibraryInputError("visibility", "Choose who may see it.")
+    resource.title = " ".join(fields.title.split())
+    resource.description = fields.description.strip()
+    resource.description_html = markup.render(resource.description)
+    tags = parse_tags(fields.tags)
+    resource.tags = f",{','.join(tags)}," if tags else ""
+    resource.language = fields.language
+    resource.visibility = fields.visibility
+    resource.updated_at = utcnow()
+
+
+def create_link(
+    org: Organization, author: Account, fields: Fields, url: str
+) -> Resource:
+    """Share a link."""
+    url = (url or "").strip()
+    if not URL_RE.match(url) or len(url) > 2000:
+        raise LibraryInputError("url", "Enter a web address starting with https://")
+    resource = Resource(owner_org_id=org.id, author_id=author.id, kind="link", url=url)
+    _apply(resource, fields)
+    return _save_new(resource, author, org)
+
+
+def create_file(
+    org: Organization, author: Account, fields: Fields, stream, original_name: str
+) -> Resource:
+    """Share a file: checked, cleaned and stored before the row is written."""
+    resource = Resource(owner_org_id=org.id, author_id=author.id, kind="file")
+    _apply(resource, fields)  # validate the fields before touching the disk
+    try:
+        stored = uploads.store(
+            stream, original_name, upload_dir(), current_app.config["UPLOAD_MAX_BYTES"]
+        )
+    except uploads.UploadError as error:
+        raise LibraryInputError("file", str(error)) from None
+    resource.stored_name = stored.stored_name
+    resource.file_name = stored.file_name
+    resource.mime_type = stored.mime_type
+    resource.size = stored.size
+    try:
+        return _save_new(resource, author, org)
+    except Exception:
+        uploads.remove(upload_dir(), stored.stored_name)
+        raise
+
+
+def _save_new(resource: Resource, author: Account, org: Organization) -> Resource:
+    db.session.add(resource)
+    db.session.flush()
+    audit.record(
+        "resource.created",
+        actor=author,
+        organization=org,
+        resource=resource.public_id,
+        visibility=resource.visibility,
+    )
+    db.session.commit()
+    return resource
+
+
+def update(resource: Resource, fields: Fields, *, actor: Account) -> None:
+    """Edit a resource's details."""
+    _apply(resource, fields)
+    audit.record(
+        "resource.updated",
+        actor=actor,
+        organization=db.session.get(Organization, resource.owner_org_id),
+        resource=resource.public_id,
+        visibility=resource.visibility,
+    )
+    db.session.commit()
+
+
+def delete(resource: Resource, *, actor: Account) -> None:
+    """Delete a resource and its file."""
+    stored = resource.stored_name
+    audit.record(
+        "resource.deleted",
+        actor=actor,
+        organization=db.session.get(Organization, resource.owner_org_id),
+        resource=resource.public_id,
+    )
+    db.session.delete(resource)
+    db.session.commit()
+    if stored:
+        uploads.remove(upload_dir(), stored)
+
+
+def _search_clause(query: str):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        tokens = re.findall(r"\w+", query)[:10]
+        if not tokens:
+            return None
+        match = " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+        ids = text("SELECT rowid FROM resources_fts WHERE resources_fts MATCH :fts")
+        return Resource.id.in_(ids.bindparams(fts=match).columns(column("rowid")))
+    from network.models.library import PG_SEARCH_EXPRESSION
+
+    return text(f"{PG_SEARCH_EXPRESSION} @@ plainto_tsquery('simple', :q)").bindparams(
+        q=query
+    )
+
+
+@dataclass
+class SearchPage:
+    """One page of resources and the totals the viewer may know."""
+
+    resources: list[Resource]
+    total: int
+    page: int
+    pages: int
+
+
+def search(
+    actor: Account,
+    *,
+    query: str = "",
+    tag: str = "",
+    language: str = "",
+    owner: str = "",
+    page: int = 1,
+) -> SearchPage:
+    """Browse and search the resources the actor may see."""
+    stmt = policy.visible_resources(select(Resource), actor)
+    if query.strip():
+        clause = _search_clause(query.strip()[:200])
+        stmt = (
+            stmt.where(clause)
+            if clause is not None
+            else stmt.where(Resource.id.is_(None))
+        )
+    if tag:
+        stmt = stmt.where(Resource.tags.contains(f",{tag.lower()},", autoescape=True))
+    if language in RESOURCE_LANGUAGES:
+        stmt = stmt.where(Resource.language == language)
+    if owner:
+        stmt = stmt.where(
+            Resource.owner_org_id.in_(
+                select(Organization.id).where(Organization.public_id == owner)
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        stmt.order_by(Resource.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return SearchPage(list(rows), total, page, pages)
+
+
+def owner_choices(actor: Account) -> list[Organization]:
+    """Organizations whose resources the actor can see some of (own, collaborate+)."""
+    mine = policy.active_membership(actor)
+    ids = select(literal(mine.organization_id)).union(
+        policy.trusted_org_ids(mine.organization_id, policy.TrustLevel.COLLABORATE)
+    )
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.id.in_(ids))
+            .order_by(Organization.name)
+        )
+    )
+
+
+def share_to_room(
+    resource: Resource, room: Room, actor: Account, client_msg_id: str
+) -> Message:
+    """Post a card for the resource in a room. The message carries no title: each
+    viewer's page asks for the card, and sees "resource unavailable" if the
+    resource is not theirs to see."""
+    message, _ = rooms.send_message(
+        room, actor, "", "", client_msg_id, resource=resource
+    )
+    return message
+
+
+def card(viewer: Account, public_id: str) -> dict | None:
+    """What a room shows of a shared resource to this viewer, or None."""
+    resource = db.session.scalar(
+        select(Resource).where(Resource.public_id == public_id)
+    )
+    if resource is None or not policy.can_see_resource(viewer, resource):
+        return None
+    return {"id": resource.public_id, "title": resource.title, "kind": resource.kind}

@@ -1,0 +1,165 @@
+"""Upload checks: the type comes from the content, images lose their metadata, and
+a refused file leaves nothing on disk."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.utils import secure_filename
+
+TYPES = {
+    "pdf": ("application/pdf", ".pdf", "PDF"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+        "Word (DOCX)",
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", ".odt", "OpenDocument (ODT)"),
+    "txt": ("text/plain; charset=utf-8", ".txt", "plain text"),
+    "png": ("image/png", ".png", "PNG image"),
+    "jpg": ("image/jpeg", ".jpg", "JPEG image"),
+}
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".txt": "txt",
+    ".png": "png",
+    ".jpg": "jpg",
+    ".jpeg": "jpg",
+}
+ALLOWED_TEXT = "PDF, DOCX, ODT, TXT, PNG or JPEG"
+CHUNK = 64 * 1024
+
+
+class UploadError(ValueError):
+    """A refused upload; the message says why, and nothing was kept."""
+
+
+@dataclass
+class StoredFile:
+    """What the library records about an accepted file."""
+
+    stored_name: str
+    file_name: str
+    mime_type: str
+    size: int
+
+
+def clean_name(name: str) -> str:
+    """A display name without paths, control or direction-changing characters."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in {"Cc", "Cf"})
+    name = re.split(r"[\\/]", name)[-1]
+    return secure_filename(name)[:100] or "file"
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
+        return False
+    # Markup is refused outright: HTML and SVG must never be served back.
+    return not text.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def sniff(path: Path) -> str | None:
+    """The file's real type from its content, or None if it is not allowed."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(path)
+    return "txt" if _is_text(path.read_bytes()) else None
+
+
+def _office_type(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if names and names[0] == "mimetype":
+                mimetype = archive.read("mimetype").strip()
+                if mimetype == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "docx"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def _strip_image(path: Path, kind: str) -> None:
+    """Re-encode the pixels only: EXIF, GPS and every other chunk are dropped."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise UploadError("That image could not be read.") from None
+    if kind == "jpg" and clean.mode not in {"RGB", "L"}:
+        clean = clean.convert("RGB")
+    buffer = io.BytesIO()
+    clean.save(buffer, "JPEG" if kind == "jpg" else "PNG", quality=90)
+    path.write_bytes(buffer.getvalue())
+
+
+def store(stream, original_name: str, directory: Path, max_bytes: int) -> StoredFile:
+    """Check and keep an uploaded file under a random name outside static/."""
+    directory.mkdir(parents=True, exist_ok=True)
+    claimed = EXTENSIONS.get(os.path.splitext(clean_name(original_name))[1].lower())
+    if claimed is None:
+        raise UploadError(f"Upload a {ALLOWED_TEXT} file.")
+    temp = directory / f".upload-{secrets.token_hex(12)}"
+    try:
+        size = 0
+        with temp.open("wb") as handle:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadError(
+                        f"That file is larger than {max_bytes // (1024 * 1024)} MB."
+                    )
+                handle.write(chunk)
+        if size == 0:
+            raise UploadError("That file is empty.")
+        kind = sniff(temp)
+        if kind is None:
+            raise UploadError(f"That file is not a {ALLOWED_TEXT} file.")
+        if kind != claimed:
+            raise UploadError(
+                f"That file's content is not {TYPES[claimed][2]}, whatever its name."
+            )
+        if kind in {"png", "jpg"}:
+            _strip_image(temp, kind)
+        final = secrets.token_hex(16)
+        temp.rename(directory / final)
+    finally:
+        if temp.exists():
+            temp.unlink()
+    stem = os.path.splitext(clean_name(original_name))[0] or "file"
+    mime, extension, _ = TYPES[kind]
+    return StoredFile(
+        final, f"{stem}{extension}", mime, (directory / final).stat().st_size
+    )
+
+
+def remove(directory: Path, stored_name: str) -> None:
+    """Delete a stored file (names are ours: hex only, no paths)."""
+    if re.fullmatch(r"[0-9a-f]{32}", stored_name or ""):
+        (directory / stored_name).unlink(missing_ok=True)

@@ -1,0 +1,93 @@
+"""The resource library: links and files shared within and across organizations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DDL, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from network.extensions import db
+from network.models.types import UTCDateTime, new_public_id, utcnow
+
+RESOURCE_LANGUAGES = {"en": "English", "fr": "French"}
+# Full-text search objects that live outside the ORM metadata (the migration and
+# create_all both make them); the schema comparison skips these names.
+SEARCH_OBJECTS = {"resources_fts", "ix_resources_search"}
+
+
+class Resource(db.Model):
+    """A link or an uploaded file, owned by one organization."""
+
+    __tablename__ = "resources"
+    __table_args__ = (Index("ix_resources_owner", "owner_org_id", "visibility"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(String(300), default="")  # ",a,b," for LIKE
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    visibility: Mapped[str] = mapped_column(String(16), default="org")
+    kind: Mapped[str] = mapped_column(String(8))  # link | file
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    stored_name: Mapped[str] = mapped_column(String(64), default="")
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    mime_type: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def tag_list(self) -> list[str]:
+        """Tags as a list."""
+        return [tag for tag in self.tags.split(",") if tag]
+
+
+FTS_SQLITE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS resources_fts USING fts5("
+    "title, description, tags, content='resources', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS resources_fts_ai AFTER INSERT ON resources BEGIN "
+    "INSERT INTO resources_fts(rowid, title, description, tags) "
+    "VALUES (new.id, new.title, new.description, new.tags); END",
+    "CREATE TRIGGER IF NOT EXISTS resources_fts_ad AFTER DELETE ON resources BEGIN "
+    "INSERT INTO resources_fts(resources_fts, rowid, title, description, tags) "
+    "VALUES ('delete', old.id, old.title, old.description, old.tags); END",
+    "CREATE TRIGGER IF NOT EXISTS resources_fts_au AFTER UPDATE ON resources BEGIN "
+    "INSERT INTO resources_fts(resources_fts, rowid, title, description, tags) "
+    "VALUES ('delete', old.id, old.title, old.description, old.tags); "
+    "INSERT INTO resources_fts(rowid, title, description, tags) "
+    "VALUES (new.id, new.title, new.description, new.tags); END",
+]
+PG_SEARCH_EXPRESSION = (
+    "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '')"
+    " || ' ' || replace(coalesce(tags, ''), ',', ' '))"
+)
+FTS_POSTGRES = [
+    f"CREATE INDEX IF NOT EXISTS ix_resources_search ON resources "
+    f"USING gin ({PG_SEARCH_EXPRESSION})"
+]
+
+for statement in FTS_SQLITE:
+    event.listen(
+        Resource.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite")
+    )
+for statement in FTS_POSTGRES:
+    event.listen(
+        Resource.__table__,
+        "after_create",
+        DDL(statement).execute_if(dialect="postgresql"),
+    )
+event.listen(
+    Resource.__table__,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS resources_fts").execute_if(dialect="sqlite"),
+)
