@@ -184,7 +184,8 @@ def check_origin() -> None:
 
 def apply_security_headers(response):
     """Strict CSP, no referrer, no framing; authenticated pages are never cached."""
-    response.headers["Content-Security-Policy"] = CSP
+    # A view may set a stricter policy (downloads are sandboxed).
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"

@@ -32,6 +32,8 @@ def _upgrade_and_diff(url: str) -> list:
         db.session.remove()
         db.engine.dispose()
     assert "accounts" in tables and "alembic_version" in tables
+    if url.startswith("sqlite"):
+        assert "resources_fts" in tables  # FTS5 index made by the migration
     return diff
 
 

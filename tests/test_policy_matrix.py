@@ -20,6 +20,7 @@ from network.models import (
     Separation,
     Invitation,
     Report,
+    Resource,
     ReviewOptOut,
     Room,
     RoomMember,
@@ -32,6 +33,7 @@ from network.models import (
     VettingItem,
 )
 from network.orgs import services as org_services
+from network.library import services as library_services
 from network.moderation import reports as report_services
 from network.rooms import services as room_services
 from network.supervision import services as supervision_services
@@ -63,6 +65,7 @@ MISSING = {
     "alert": "missingMissing9",
     "report": "missingMissingA",
     "member_a": "missingMissingB",
+    "resource": "missingMissingC",
 }
 
 
@@ -109,6 +112,12 @@ def world(app) -> World:
     supervision_services.invite(sroom, actors["member_a"], actor=actors["lead_a"])
     supervision_services.respond_to_invitation(sroom, actors["member_a"], True)
     alert, _ = supervision_services.support_alert(sroom, actors["member_a"])
+    resource = library_services.create_link(
+        org_a,
+        target,
+        library_services.Fields(title="Alpha Handbook"),
+        "https://example.org/alpha",
+    )
     report = report_services.report_profile(
         actors["member_a"], target.profile, "harassment", ""
     )
@@ -130,6 +139,7 @@ def world(app) -> World:
         "alert": alert.public_id,
         "report": report.public_id,
         "member_a": actors["member_a"].profile.public_id,
+        "resource": resource.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -138,7 +148,9 @@ def world(app) -> World:
         ],
     }
     return World(
-        actors, refs, secrets=["Target Person", "Applicant Person", "Alpha Room"]
+        actors,
+        refs,
+        secrets=["Target Person", "Applicant Person", "Alpha Room", "Alpha Handbook"],
     )
 
 
@@ -188,6 +200,7 @@ def snapshot() -> tuple:
         ),
         db.session.scalar(select(func.count(ReviewOptOut.id))),
         db.session.scalar(select(func.count(Room.id))),
+        sorted(db.session.execute(select(Resource.id, Resource.title)).all()),
         sorted(
             db.session.execute(
                 select(SupportRequest.id, SupportRequest.handled_at)
@@ -479,6 +492,50 @@ ACTIONS = [
         "/moderation/preferences",
         {"categories": ["spam"]},
         frozenset({"lead_a", "moderator_a", "lead_b"}),
+    ),
+    Action("browse library", "GET", "/library", allowed=APPROVED),
+    Action("search library", "GET", "/library?q=handbook", allowed=APPROVED),
+    Action("view resource", "GET", "/library/{resource}", allowed=MEMBERS_A),
+    Action("resource card", "GET", "/library/{resource}/card.json", allowed=MEMBERS_A),
+    Action(
+        "download link resource",
+        "GET",
+        "/library/{resource}/download",
+        allowed=frozenset(),
+    ),
+    Action(
+        "edit resource",
+        "POST",
+        "/library/{resource}/edit",
+        {"title": "Changed", "language": "en", "visibility": "org"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "delete resource",
+        "POST",
+        "/library/{resource}/delete",
+        {},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "report resource",
+        "POST",
+        "/reports/new?resource={resource}",
+        {"category": "spam"},
+        MEMBERS_A,
+    ),
+    Action(
+        "share a link",
+        "POST",
+        "/library/new",
+        {
+            "kind": "link",
+            "title": "New",
+            "url": "https://e.org",
+            "language": "en",
+            "visibility": "org",
+        },
+        frozenset({"lead_a", "moderator_a", "member_a", "lead_b"}),
     ),
     Action(
         "handle help request",

