@@ -50,3 +50,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return render_template("errors/429.html"), 429
+
+
+class InputError(ValueError):
+    """Bad input tied to one form field; raised before anything is changed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

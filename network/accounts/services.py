@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from network import audit
 from network.accounts import pseudonyms
+from network.errors import InputError
 from network.extensions import db
 from network.mail import send_mail
 from network.models import (
@@ -38,15 +39,6 @@ from network.security import (
 
 RESET_CODE_HOURS = 48
 RESET_EMAIL_HOURS = 1
-
-
-class InputError(ValueError):
-    """Bad input tied to one form field; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass

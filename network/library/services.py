@@ -12,6 +12,7 @@ from sqlalchemy import func, literal, select, text
 from sqlalchemy.sql import column
 
 from network import audit, markup, policy
+from network.errors import InputError
 from network.extensions import db
 from network.library import uploads
 from network.models import (
@@ -29,13 +30,7 @@ PAGE_SIZE = 20
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
-class LibraryInputError(ValueError):
-    """Bad input tied to one field; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+LibraryInputError = InputError  # one shape of field error for every feature
 
 
 @dataclass

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from network import audit, realtime
+from network.errors import InputError
 from network.extensions import db
 from network.models import Account, Message, Organization, Room, RoomMember, utcnow
 from network.rooms import services as rooms
@@ -15,13 +16,7 @@ from network.rooms import services as rooms
 MAX_MUTE_MINUTES = 7 * 24 * 60
 
 
-class ModerationInputError(ValueError):
-    """Bad moderation input; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+ModerationInputError = InputError  # one shape of field error for every feature
 
 
 def _org(room: Room) -> Organization:

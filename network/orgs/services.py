@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from network import audit, realtime
+from network.errors import InputError
 from network.extensions import db
 from network.models import (
     Account,
@@ -28,13 +29,7 @@ DEFAULT_CHECKLIST = (
 )
 
 
-class OrgInputError(ValueError):
-    """Bad input tied to one form field; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+OrgInputError = InputError  # one shape of field error for every feature
 
 
 def create_organization(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from network import audit, markup, policy, realtime
+from network.errors import InputError
 from network.extensions import db
 from network.models import (
     DEFAULT_GROUND_RULES,
@@ -35,13 +36,7 @@ HISTORY_PAGE = 50
 CATCH_UP_PAGE = 200
 
 
-class RoomInputError(ValueError):
-    """Bad input tied to a field or an event; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+RoomInputError = InputError  # one shape of field error for every feature
 
 
 # --- rooms -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from network import audit, policy, realtime
+from network.errors import InputError
 from network.extensions import db
 from network.models import (
     DEFAULT_GROUND_RULES,
@@ -26,13 +27,7 @@ from network.rooms import services as rooms
 CHECK_IN_EARLY = timedelta(minutes=15)
 
 
-class SupervisionInputError(ValueError):
-    """Bad input tied to a field; nothing was changed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+SupervisionInputError = InputError  # one shape of field error for every feature
 
 
 def _org(room: Room) -> Organization:
