@@ -163,3 +163,23 @@ def redis_url():
 
 
 _db_counter = iter(range(1, 10_000))
+
+
+class _Clock:
+    """A settable clock for the token buckets (network.ratelimit reads time.time)."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Freeze the token buckets' clock, so rate-limit tests never depend on speed."""
+    import network.ratelimit
+
+    clock = _Clock()
+    monkeypatch.setattr(network.ratelimit, "time", clock)
+    return clock

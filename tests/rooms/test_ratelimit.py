@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from network.ratelimit import Bucket, TokenBuckets
@@ -16,15 +14,18 @@ def buckets(request):
     return TokenBuckets("memory://")
 
 
-def test_bucket_allows_a_burst_then_refills(buckets):
-    bucket = Bucket("test-burst", capacity=3, rate=20)
+def test_bucket_allows_a_burst_then_refills(buckets, frozen_clock):
+    bucket = Bucket("test-burst", capacity=3, rate=2)
     assert [buckets.take(bucket, "member-1") for _ in range(4)] == [True] * 3 + [False]
     assert buckets.take(bucket, "member-2")  # another member has their own bucket
-    time.sleep(0.12)  # 20 tokens a second: two more by now
+    frozen_clock.now += 0.4  # 0.8 of a token: still empty
+    assert not buckets.take(bucket, "member-1")
+    frozen_clock.now += 0.6  # now more than one token
     assert buckets.take(bucket, "member-1")
+    assert not buckets.take(bucket, "member-1")
 
 
-def test_redis_bucket_is_shared_between_processes(redis_url):
+def test_redis_bucket_is_shared_between_processes(redis_url, frozen_clock):
     first, second = TokenBuckets(redis_url), TokenBuckets(redis_url)
     bucket = Bucket("test-shared", capacity=2, rate=0.01)
     assert first.take(bucket, "member-9") and second.take(bucket, "member-9")

@@ -150,7 +150,7 @@ def test_lowered_trust_disconnects_and_join_then_fails(app, world, connect):
     assert join(again, world.partner_room) == {"ok": False, "error": "not_found"}
 
 
-def test_size_and_rate_limits_store_nothing(app, world, connect):
+def test_size_and_rate_limits_store_nothing(app, world, connect, frozen_clock):
     alice = connect(world.alice)
     join(alice, world.room)
     assert send(alice, world.room, "x" * 4001) == {"ok": False, "error": "too_long"}
@@ -191,7 +191,7 @@ def test_edit_and_delete_only_own_messages(app, world, connect):
     assert stored.deleted_at is not None and stored.body == ""
 
 
-def test_typing_is_throttled_and_never_stored(app, world, connect):
+def test_typing_is_throttled_and_never_stored(app, world, connect, frozen_clock):
     alice, amir = connect(world.alice), connect(world.amir)
     join(alice, world.room)
     join(amir, world.room)
@@ -324,7 +324,7 @@ def test_heartbeat_clears_sockets_of_a_dead_process(app, world):
 
 
 def test_retry_of_stored_message_is_acknowledged_even_when_rate_limited(
-    app, world, connect
+    app, world, connect, frozen_clock
 ):
     alice = connect(world.alice)
     join(alice, world.room)
