@@ -400,9 +400,14 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
         if client_msg_id in stored_at_kill:
             assert id_ == stored_at_kill[client_msg_id]
 
-    # room:join and message:history with after_id=0 replay everything, in id order.
+    # room:join and message:history with after_id=0 replay everything, in id order
+    # (a page of up to 200, then further pages while "more" says so).
     joined_ids = [m["id"] for m in rejoined["messages"]]
     history_ids = [m["id"] for m in history["messages"]]
+    if rejoined["more"]:
+        joined_ids += _replay(moved, joined_ids[-1])
+    if history["more"]:
+        history_ids += _replay(moved, history_ids[-1])
     assert joined_ids == history_ids == all_ids
     assert all_ids == sorted(set(all_ids))
 
