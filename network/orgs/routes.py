@@ -28,6 +28,7 @@ from network.orgs import forms, services
 bp = Blueprint("orgs", __name__)
 
 AUDIT_PAGE = 50
+MEMBERS_PAGE = 100
 
 
 def _status(form) -> int:
@@ -95,7 +96,15 @@ def members():
         current_user,
     ).order_by(Membership.status, Membership.role.desc(), Membership.id)
     stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
-    return render_template("orgs/members.html", memberships=db.session.scalars(stmt))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // MEMBERS_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = db.session.scalars(
+        stmt.limit(MEMBERS_PAGE).offset((page - 1) * MEMBERS_PAGE)
+    )
+    return render_template(
+        "orgs/members.html", memberships=rows, page=page, pages=pages, total=total
+    )
 
 
 @bp.route("/org/members/<public_id>", methods=["GET", "POST"])

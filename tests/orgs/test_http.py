@@ -223,3 +223,21 @@ def test_logs_hold_no_email_password_or_code(app, login_as, client, caplog):
     )
     for secret in ("private@example.org", "secret password 1", code, "127.0.0.1"):
         assert secret not in text
+
+
+def test_member_list_is_paginated(app, login_as):
+    from network.orgs import routes
+
+    org = factories.make_org()
+    lead = factories.make_member(org, role=Role.LEAD)
+    for _ in range(4):
+        factories.make_member(org)
+    routes.MEMBERS_PAGE = 2
+    try:
+        client = login_as(lead)
+        first = client.get("/org/members").get_data(as_text=True)
+        third = client.get("/org/members?page=3").get_data(as_text=True)
+        assert "5 members" in first and "Page 1 of 3" in first
+        assert first.count("/org/members/") == 2 and third.count("/org/members/") == 1
+    finally:
+        routes.MEMBERS_PAGE = 100
