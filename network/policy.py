@@ -519,14 +519,7 @@ ROOM_MANAGER_ROLES = {Role.LEAD, Role.MODERATOR}
 
 def kept_apart_ids(account_id: int) -> Select:
     """Everyone this account is blocked with or separated from, either way."""
-    return union(
-        select(Block.blocked_id).where(Block.blocker_id == account_id),
-        select(Block.blocker_id).where(Block.blocked_id == account_id),
-        select(Separation.other_id).where(
-            Separation.protected_id == account_id, Separation.other_id.is_not(None)
-        ),
-        select(Separation.protected_id).where(Separation.other_id == account_id),
-    )
+    return union(*blocked_ids(account_id).selects, *separated_ids(account_id).selects)
 
 
 def room_manager_org(actor) -> Organization | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from network import audit, policy, realtime
 from network.errors import InputError
@@ -391,9 +391,3 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
     )
     db.session.commit()
     return room
-
-
-def remove_member_rows(room: Room) -> None:
-    """Used when a private room is archived."""
-    db.session.execute(delete(RoomMember).where(RoomMember.room_id == room.id))
-    db.session.commit()
