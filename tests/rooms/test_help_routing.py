@@ -161,13 +161,20 @@ def test_present_facilitator_kept_apart_is_skipped_for_the_host_lead(
     assert [e["from"] for e in events(lantern_sock, "support:alert")] == ["Driftwood"]
     lantern = login_as(h.lantern)
     for url in ("/support/{}/one-to-one", "/support/{}/handled"):
-        denied = post_form(lantern, url.format(alert.public_id), {}, token_from="/")
-        missing = post_form(lantern, url.format("missingMissing0"), {}, token_from="/")
+        denied = post_form(
+            lantern, url.format(alert.public_id), {}, token_from="/logout"
+        )
+        missing = post_form(
+            lantern, url.format("missingMissing0"), {}, token_from="/logout"
+        )
         assert denied.status_code == missing.status_code == 404
         assert mask_csrf(denied.data) == mask_csrf(missing.data)
     assert db.session.get(SupportRequest, alert.id).private_room_id is None
     opened = post_form(
-        login_as(h.lead), f"/support/{alert.public_id}/one-to-one", {}, token_from="/"
+        login_as(h.lead),
+        f"/support/{alert.public_id}/one-to-one",
+        {},
+        token_from="/logout",
     )
     assert opened.status_code == 302
 
