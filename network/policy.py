@@ -570,6 +570,12 @@ def is_host_manager(actor, room: Room) -> bool:
     )
 
 
+def _row_counts(actor, row: RoomMember, room: Room) -> bool:
+    """A row made only because of a role (a lead or moderator opening a room or a
+    one-to-one space) counts only while the role lasts: access ends with it."""
+    return not row.via_role or is_host_manager(actor, room)
+
+
 def can_moderate(actor, room: Room) -> bool:
     """Host leads and moderators, and the room's named facilitators. A moderator of
     another organization has no power here, even as a member of the room. A
@@ -579,7 +585,9 @@ def can_moderate(actor, room: Room) -> bool:
     if is_host_manager(actor, room) and not room.private:
         return True
     row = _room_member(actor, room)
-    return row is not None and row.role == "facilitator" and row.status == "active"
+    if row is None or not _row_counts(actor, row, room):
+        return False
+    return row.role == "facilitator" and row.status == "active"
 
 
 def can_join_room(actor, room: Room) -> bool:
@@ -593,9 +601,7 @@ def can_join_room(actor, room: Room) -> bool:
         return False
     if room.kind == "channel":
         return _in_audience(membership, room)
-    # A row made only because a lead or moderator opened the room grants nothing
-    # by itself: access comes from the role, and ends with it.
-    if row is not None and row.status == "active" and not row.via_role:
+    if row is not None and row.status == "active" and _row_counts(actor, row, room):
         return room.private or _in_audience(membership, room)
     return not room.private and is_host_manager(actor, room)
 
@@ -629,14 +635,17 @@ def visible_rooms(stmt: Select, actor) -> Select:
             RoomMember.account_id == account_id, RoomMember.status == status
         )
 
+    is_manager = membership.role in ROOM_MANAGER_ROLES
     manager = (
         (Room.host_org_id == org_id) & Room.private.is_(False)
-        if membership.role in ROOM_MANAGER_ROLES
+        if is_manager
         else Room.id.is_(None)
     )
-    joined = rows("active").where(RoomMember.via_role.is_(False))
+    joined = Room.id.in_(rows("active").where(RoomMember.via_role.is_(False)))
+    if is_manager:  # rows from a role count while the role lasts (_row_counts)
+        joined = joined | (Room.id.in_(rows("active")) & (Room.host_org_id == org_id))
     supervision = (Room.kind == "supervision") & (
-        (Room.id.in_(joined) & (Room.private | audience)) | manager
+        (joined & (Room.private | audience)) | manager
     )
     return stmt.where(
         Room.archived_at.is_(None),

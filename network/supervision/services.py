@@ -350,6 +350,8 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
                 account_id=facilitator.id,
                 status="active",
                 role="facilitator",
+                # Answered as a lead or moderator: the space ends with the role.
+                via_role=policy.is_host_manager(facilitator, room),
             ),
         ]
     )

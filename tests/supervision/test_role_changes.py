@@ -10,6 +10,7 @@ from sqlalchemy import select
 from network.extensions import db
 from network.models import AuditEvent, Role, RoomMember
 from network.rooms import services as rooms
+from network.supervision import services as supervision
 from tests import factories
 from tests.conftest import mask_csrf, post_form
 from tests.supervision.conftest import events, join, send, start_session
@@ -133,3 +134,16 @@ def test_role_row_grants_nothing_once_the_role_is_gone(app, world, sup, login_as
     db.session.commit()
     _looks_missing(login_as(moderator), room)
     assert room.name not in login_as(moderator).get("/rooms").get_data(as_text=True)
+
+
+def test_demoted_moderator_loses_the_one_to_one_space_they_opened(
+    app, world, sup, connect, login_as
+):
+    room, _, moderator = sup
+    alert, recipients = supervision.support_alert(room, world.alice)
+    assert moderator.id in recipients
+    private = supervision.open_private_room(alert, facilitator=moderator)
+    assert login_as(moderator).get(f"/rooms/{private.public_id}").status_code == 200
+    _set_role(login_as, world.lead_a, moderator, "member")
+    _looks_missing(login_as(moderator), private)
+    assert login_as(world.alice).get(f"/rooms/{private.public_id}").status_code == 200
