@@ -34,6 +34,7 @@ from network.models import (
     RoomPresence,
     Separation,
     SupervisionSession,
+    SupportRecipient,
     SupportRequest,
     Status,
     TrustLevel,
@@ -569,15 +570,24 @@ def is_host_manager(actor, room: Room) -> bool:
     )
 
 
+def _row_counts(actor, row: RoomMember, room: Room) -> bool:
+    """A row made only because of a role (a lead or moderator opening a room or a
+    one-to-one space) counts only while the role lasts: access ends with it."""
+    return not row.via_role or is_host_manager(actor, room)
+
+
 def can_moderate(actor, room: Room) -> bool:
     """Host leads and moderators, and the room's named facilitators. A moderator of
-    another organization has no power here, even as a member of the room."""
+    another organization has no power here, even as a member of the room. A
+    one-to-one space is moderated by its own facilitator only."""
     if not _room_usable(room) or active_membership(actor) is None:
         return False
-    if is_host_manager(actor, room):
+    if is_host_manager(actor, room) and not room.private:
         return True
     row = _room_member(actor, room)
-    return row is not None and row.role == "facilitator" and row.status == "active"
+    if row is None or not _row_counts(actor, row, room):
+        return False
+    return row.role == "facilitator" and row.status == "active"
 
 
 def can_join_room(actor, room: Room) -> bool:
@@ -591,7 +601,7 @@ def can_join_room(actor, room: Room) -> bool:
         return False
     if room.kind == "channel":
         return _in_audience(membership, room)
-    if row is not None and row.status == "active":
+    if row is not None and row.status == "active" and _row_counts(actor, row, room):
         return room.private or _in_audience(membership, room)
     return not room.private and is_host_manager(actor, room)
 
@@ -625,13 +635,17 @@ def visible_rooms(stmt: Select, actor) -> Select:
             RoomMember.account_id == account_id, RoomMember.status == status
         )
 
+    is_manager = membership.role in ROOM_MANAGER_ROLES
     manager = (
         (Room.host_org_id == org_id) & Room.private.is_(False)
-        if membership.role in ROOM_MANAGER_ROLES
+        if is_manager
         else Room.id.is_(None)
     )
+    joined = Room.id.in_(rows("active").where(RoomMember.via_role.is_(False)))
+    if is_manager:  # rows from a role count while the role lasts (_row_counts)
+        joined = joined | (Room.id.in_(rows("active")) & (Room.host_org_id == org_id))
     supervision = (Room.kind == "supervision") & (
-        (Room.id.in_(rows("active")) & (Room.private | audience)) | manager
+        (joined & (Room.private | audience)) | manager
     )
     return stmt.where(
         Room.archived_at.is_(None),
@@ -805,25 +819,6 @@ def access_own_message(actor, room: Room, message_id) -> Message:
     return message
 
 
-def visible_support_requests(stmt: Select, actor) -> Select:
-    """Open help requests for rooms of the organization the actor leads or moderates."""
-    org = room_manager_org(actor)
-    if org is None:
-        return stmt.where(SupportRequest.id.is_(None))
-    return stmt.where(SupportRequest.host_org_id == org.id)
-
-
-def access_support_request(actor, public_id: str) -> SupportRequest:
-    """A help request the actor (a lead or moderator of the host) may handle."""
-    org = room_manager_org(actor)
-    row = db.session.scalar(
-        select(SupportRequest).where(SupportRequest.public_id == public_id)
-    )
-    if org is None or row is None or row.host_org_id != org.id:
-        raise NotFound()
-    return row
-
-
 def access_moderated_room(actor, room_public_id) -> Room:
     """A room the actor moderates (host lead/moderator or facilitator)."""
     if not isinstance(room_public_id, str):
@@ -939,15 +934,131 @@ def access_reportable_message(actor, message_id) -> Message:
     return message
 
 
-def access_support_alert(actor, public_id: str) -> SupportRequest:
-    """A support alert the actor may answer: a facilitator or host manager."""
+# --- help: who a request for support reaches -------------------------------------
+
+
+def _active_account_ids() -> Select:
+    """Approved members of organizations that are not suspended."""
+    return (
+        select(Membership.account_id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(
+            Membership.status == Status.APPROVED, Organization.suspended_at.is_(None)
+        )
+    )
+
+
+def _manager_ids(org_id: int) -> Select:
+    """An organization's approved leads and moderators."""
+    return select(Membership.account_id).where(
+        Membership.organization_id == org_id,
+        Membership.status == Status.APPROVED,
+        Membership.role.in_([str(role) for role in ROOM_MANAGER_ROLES]),
+    )
+
+
+def support_recipient_ids(room: Room, asker: Account) -> list[int]:
+    """Who a help request or support alert from `asker` in `room` reaches: the
+    facilitators present; else the host's leads and moderators; else, in another
+    organization's room, the asker's own leads and moderators. Anyone kept apart
+    from the asker is skipped at every step. Empty means nobody can be reached."""
+    present = select(RoomPresence.account_id).where(
+        RoomPresence.room_id == room.id,
+        RoomPresence.account_id.in_(facilitator_ids(room)),
+    )
+    tiers = [present, _manager_ids(room.host_org_id)]
+    own = active_membership(asker)
+    if own is not None and own.organization_id != room.host_org_id:
+        tiers.append(_manager_ids(own.organization_id))
+    for tier in tiers:
+        column = tier.selected_columns[0]
+        ids = db.session.scalars(
+            tier.where(
+                column != asker.id,
+                column.not_in(kept_apart_ids(asker.id)),
+                column.in_(_active_account_ids()),
+            )
+        )
+        found = sorted(set(ids))
+        if found:
+            return found
+    return []
+
+
+def can_handle_support(actor, row: SupportRequest) -> bool:
+    """Only someone the request reached, while not kept apart from the asker and
+    still holding the part that made them reachable (facilitator of the room, or
+    lead/moderator of the host or of the asker's organization)."""
+    membership = active_membership(actor)
+    if membership is None or row.requester_id == membership.account_id:
+        return False
+    reached = db.session.scalar(
+        select(SupportRecipient.id).where(
+            SupportRecipient.request_id == row.id,
+            SupportRecipient.account_id == membership.account_id,
+        )
+    )
+    if reached is None or kept_apart(membership.account_id, row.requester_id):
+        return False
+    room = db.session.get(Room, row.room_id)
+    named = room is not None and _room_member(actor, room)
+    if named and named.role == "facilitator" and named.status == "active":
+        return True
+    requester_org = db.session.scalar(
+        select(Membership.organization_id).where(
+            Membership.account_id == row.requester_id
+        )
+    )
+    return membership.role in ROOM_MANAGER_ROLES and membership.organization_id in {
+        row.host_org_id,
+        requester_org,
+    }
+
+
+def visible_support_requests(stmt: Select, actor) -> Select:
+    """The query-filter twin of can_handle_support (the home page's list)."""
+    membership = active_membership(actor)
+    if membership is None:
+        return stmt.where(SupportRequest.id.is_(None))
+    account_id = membership.account_id
+    facilitated = select(RoomMember.room_id).where(
+        RoomMember.account_id == account_id,
+        RoomMember.role == "facilitator",
+        RoomMember.status == "active",
+    )
+    part = SupportRequest.room_id.in_(facilitated)
+    if membership.role in ROOM_MANAGER_ROLES:
+        org_id = membership.organization_id
+        own = select(Membership.account_id).where(Membership.organization_id == org_id)
+        part = part | (SupportRequest.host_org_id == org_id)
+        part = part | SupportRequest.requester_id.in_(own)
+    reached = select(SupportRecipient.request_id).where(
+        SupportRecipient.account_id == account_id
+    )
+    return stmt.where(
+        SupportRequest.id.in_(reached),
+        SupportRequest.requester_id != account_id,
+        SupportRequest.requester_id.not_in(kept_apart_ids(account_id)),
+        part,
+    )
+
+
+def access_support_request(actor, public_id) -> SupportRequest:
+    """A help request or alert the actor may handle, or the NotFound of a missing one."""
+    if not isinstance(public_id, str):
+        raise NotFound()
     row = db.session.scalar(
         select(SupportRequest).where(SupportRequest.public_id == public_id)
     )
-    if row is None or row.kind != "support":
+    if row is None or not can_handle_support(actor, row):
         raise NotFound()
-    room = db.session.get(Room, row.room_id)
-    if room is None or not can_moderate(actor, room) or row.requester_id == actor.id:
+    return row
+
+
+def access_support_alert(actor, public_id) -> SupportRequest:
+    """A support alert the actor may answer with a one-to-one space."""
+    row = access_support_request(actor, public_id)
+    if row.kind != "support":
         raise NotFound()
     return row
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
+from network import policy
 from network.extensions import db
 from network.models import (
     AuditEvent,
@@ -25,6 +26,7 @@ from network.models import (
     ReviewOptOut,
     Room,
     RoomMember,
+    RoomPresence,
     SupportRequest,
     Membership,
     Organization,
@@ -646,3 +648,150 @@ def test_socket_matrix(app, world, login_as, socket_client, actor):
 
 def _mask_csrf(body: bytes) -> bytes:
     return re.sub(rb'(name="(?:\w+-)?csrf_token"[^>]*?value=")[^"]+', rb"\1", body)
+
+
+# --- help routing x kept apart (issue 9, item 5) ------------------------------------
+
+RELATIONS = ["none", "she_protected", "he_protected", "she_blocked", "he_blocked"]
+TIERS = ["present_facilitator", "host_manager", "own_manager"]
+
+
+def _relate(asker, other, relation: str) -> None:
+    if relation in {"she_protected", "he_protected"}:
+        protected, kept = (
+            (asker, other) if relation == "she_protected" else (other, asker)
+        )
+        db.session.add(
+            Separation(
+                protected_id=protected.id,
+                other_id=kept.id,
+                other_key=kept.pseudonym.lower(),
+                other_name=kept.pseudonym,
+            )
+        )
+        db.session.commit()
+    elif relation == "she_blocked":
+        safety_services.block(asker, other.id)
+    elif relation == "he_blocked":
+        safety_services.block(other, asker.id)
+
+
+def _tier_world(tier: str):
+    """(room, asker, candidate, fallback): the candidate is reached in this tier;
+    the fallback only when the candidate is kept apart (None: nobody)."""
+    home, host = factories.make_org("Home Org"), factories.make_org("Host Org")
+    factories.set_trust(home, host, 3)
+    asker = factories.make_member(home, pseudonym="Asker")
+    if tier == "present_facilitator":
+        room = room_services.create_room(
+            home,
+            actor=factories.make_member(home, role=Role.LEAD),
+            name="Circle",
+            kind="supervision",
+        )
+        fallback = db.session.scalar(
+            select(Membership.account_id).where(Membership.role == Role.LEAD)
+        )
+        candidate = factories.make_member(home, pseudonym="Candidate")
+        db.session.add(RoomMember(room_id=room.id, account_id=candidate.id))
+        db.session.flush()
+        row = db.session.scalar(
+            select(RoomMember).where(RoomMember.account_id == candidate.id)
+        )
+        row.role = "facilitator"
+        db.session.add(
+            RoomPresence(sid="sid-c", room_id=room.id, account_id=row.account_id)
+        )
+        db.session.commit()
+        return room, asker, candidate, fallback
+    room = factories.make_room(host, visibility="partners", name="Learning")
+    if tier == "host_manager":
+        candidate = factories.make_member(host, role=Role.MODERATOR)
+        fallback = factories.make_member(home, role=Role.LEAD).id
+    else:
+        candidate = factories.make_member(home, role=Role.MODERATOR)
+        fallback = None
+    return room, asker, candidate, fallback
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("tier", TIERS)
+def test_support_recipients_skip_kept_apart(app, login_as, tier, relation):
+    room, asker, candidate, fallback = _tier_world(tier)
+    _relate(asker, candidate, relation)
+    apart = relation != "none"
+    expected_ids = ([fallback] if fallback else []) if apart else [candidate.id]
+    assert policy.support_recipient_ids(room, asker) == expected_ids
+    row = room_services.ask_for_help(room, asker, "secret note")
+    if not expected_ids:
+        assert row is None
+        return
+    for person_id in {candidate.id, *expected_ids}:
+        person = db.session.get(type(asker), person_id)
+        allowed = person_id in expected_ids
+        assert policy.can_handle_support(person, row) is allowed
+        listed = db.session.scalars(
+            policy.visible_support_requests(select(SupportRequest.id), person)
+        )
+        assert (row.id in set(listed)) is allowed
+        client = login_as(person)
+        home = client.get("/").get_data(as_text=True)
+        assert ("secret note" in home) is allowed
+        if not allowed:
+            token = csrf_token(client, "/logout")
+            denied = client.post(
+                f"/support/{row.public_id}/handled", data={"csrf_token": token}
+            )
+            absent = client.post(
+                f"/support/{MISSING['support']}/handled", data={"csrf_token": token}
+            )
+            assert denied.status_code == absent.status_code == 404
+            assert _mask_csrf(denied.data) == _mask_csrf(absent.data)
+
+
+# --- role changes x supervision room, HTTP and socket (issue 9, item 5) ------------
+
+ROLE_CHANGES = [
+    ("moderator", "member", False),
+    ("lead", "member", False),
+    ("lead", "moderator", True),
+    ("moderator", "lead", True),
+    ("moderator", "suspended", False),
+]
+
+
+@pytest.mark.parametrize("start,end,keeps", ROLE_CHANGES)
+def test_role_change_x_supervision_room(
+    app, login_as, socket_client, start, end, keeps
+):
+    org = factories.make_org("Role Org")
+    lead = factories.make_member(org, role=Role.LEAD)
+    person = factories.make_member(org, role=start)
+    sroom = room_services.create_room(
+        org, actor=lead, name="Role Circle", kind="supervision"
+    )
+    client = login_as(person)
+    assert client.get(f"/rooms/{sroom.public_id}").status_code == 200
+    sock = socket_client(client)
+    join = {"room_id": sroom.public_id}
+    assert sock.emit("room:join", join, callback=True)["ok"]
+    if end == "suspended":
+        org_services.suspend_membership(person.membership, "x", actor=lead)
+    else:
+        org_services.set_role(person.membership, end, actor=lead)
+    assert not sock.is_connected()  # every change re-checks live sockets
+    page = client.get(f"/rooms/{sroom.public_id}")
+    if keeps:
+        assert page.status_code == 200
+        assert socket_client(client).emit("room:join", join, callback=True)["ok"]
+        return
+    if end == "suspended":
+        assert page.status_code == 302 and page.location.endswith("/waiting")
+        return
+    absent = client.get(f"/rooms/{MISSING['sroom']}")
+    assert page.status_code == absent.status_code == 404
+    assert _mask_csrf(page.data) == _mask_csrf(absent.data)
+    again = socket_client(client).emit("room:join", join, callback=True)
+    assert again == {"ok": False, "error": "not_found"}
+    joinable = db.session.scalars(policy.visible_rooms(select(Room.id), person))
+    assert sroom.id not in set(joinable)  # it may still be listed as "ask to join"

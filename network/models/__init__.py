@@ -38,6 +38,7 @@ from network.models.rooms import (
     RoomPresence,
     SupervisionSession,
     CheckIn,
+    SupportRecipient,
     SupportRequest,
 )
 from network.models.trust import Block, OrgTrust, Separation, TrustLevel
@@ -60,6 +61,7 @@ __all__ = [
     "RoomMember",
     "RoomPartner",
     "RoomPresence",
+    "SupportRecipient",
     "SupportRequest",
     "EXPERIENCE_TAGS",
     "LANGUAGES",

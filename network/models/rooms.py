@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +103,11 @@ class RoomMember(db.Model):
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rules_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Created only because a lead or moderator opened the room: it grants nothing
+    # by itself and ends with the role (policy and orgs.roles).
+    via_role: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Message(db.Model):
@@ -180,6 +186,24 @@ class SupportRequest(db.Model):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class SupportRecipient(db.Model):
+    """Who a help request or support alert was sent to: only they may see it."""
+
+    __tablename__ = "support_recipients"
+    __table_args__ = (
+        UniqueConstraint("request_id", "account_id", name="uq_support_recipient"),
+        Index("ix_support_recipients_account", "account_id", "request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("support_requests.id", ondelete="CASCADE")
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
     )
 
 

@@ -228,7 +228,7 @@ def set_facilitator(
     """A host lead names (or un-names) a facilitator of the room."""
     row = rooms.ensure_member(room, account)
     row.role = "facilitator" if named else "member"
-    row.status = "active"
+    row.status, row.via_role = "active", False
     audit.record(
         "facilitator.named" if named else "facilitator.unnamed",
         actor=actor,

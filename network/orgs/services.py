@@ -20,6 +20,7 @@ from network.models import (
     VettingItem,
     utcnow,
 )
+from network.orgs import roles
 from network.security import hash_secret, new_code
 
 DEFAULT_CHECKLIST = (
@@ -182,6 +183,8 @@ def suspend_membership(membership: Membership, reason: str, *, actor: Account) -
         target=membership.account,
         reason=reason.strip(),
     )
+    db.session.flush()
+    roles.end_role_memberships(membership, actor=actor)
     db.session.commit()
     realtime.revoke_sockets(membership.account_id)
 
@@ -213,7 +216,11 @@ def set_role(membership: Membership, role: str, *, actor: Account) -> None:
         old_role=old,
         new_role=role,
     )
+    db.session.flush()
+    roles.end_role_memberships(membership, actor=actor)
     db.session.commit()
+    # Live sockets re-pass the gate and rejoin only rooms the new role allows.
+    realtime.reverify(account_ids=[membership.account_id])
 
 
 def add_vetting_item(org: Organization, label: str, *, actor: Account) -> VettingItem:

@@ -127,12 +127,17 @@ def edit(room_id: str):
 @bp.post("/rooms/<room_id>/help")
 @member_required
 def ask_for_help(room_id: str):
-    """Ask a facilitator (the host's leads and moderators) for help."""
+    """Ask a facilitator for help (policy.support_recipient_ids says who)."""
     shown = policy.access_room(current_user, room_id)
     if not EmptyForm().validate_on_submit():
         raise NotFound()
-    services.ask_for_help(shown, current_user, request.form.get("note", "")[:300])
-    flash("A facilitator has been asked to contact you. Only they see your request.")
+    row = services.ask_for_help(shown, current_user, request.form.get("note", "")[:300])
+    if row is None:  # the same answer whatever the reason: it reveals nobody
+        flash(services.UNREACHABLE)
+    else:
+        flash(
+            "A facilitator has been asked to contact you. Only they see your request."
+        )
     return redirect(url_for("rooms.room", room_id=shown.public_id))
 
 

@@ -18,7 +18,6 @@ from network.models import (
     DEFAULT_GROUND_RULES,
     MAX_MESSAGE_LENGTH,
     Account,
-    Membership,
     Message,
     Organization,
     Profile,
@@ -27,6 +26,7 @@ from network.models import (
     RoomMember,
     RoomPartner,
     RoomPresence,
+    SupportRecipient,
     SupportRequest,
     TrustLevel,
     utcnow,
@@ -183,7 +183,10 @@ def ensure_member(room: Room, account: Account) -> RoomMember:
         )
     )
     if row is None:
-        row = RoomMember(room_id=room.id, account_id=account.id)
+        # A lead or moderator opening a supervision room has no row of their own:
+        # mark it, so it ends with the role (orgs.roles) and grants nothing alone.
+        via_role = room.kind == "supervision" and policy.is_host_manager(account, room)
+        row = RoomMember(room_id=room.id, account_id=account.id, via_role=via_role)
         db.session.add(row)
         try:
             db.session.commit()
@@ -541,29 +544,49 @@ def members_of(room: Room) -> set[int]:
 # --- asking a facilitator for help -------------------------------------------------
 
 
-def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest:
-    """Ask the host organization's leads and moderators for help. The request
-    names the room and the person, never a reason they did not write."""
+UNREACHABLE = (
+    "Nobody can be reached from here right now. You can leave this room at any "
+    "time, try again a little later, or contact your organization outside the "
+    "network. If you are in danger, call your local emergency number."
+)
+
+
+def file_support_request(
+    room: Room, account: Account, *, kind: str = "help", note: str = ""
+) -> tuple[SupportRequest | None, list[int]]:
+    """Store a request for the people policy.support_recipient_ids names, and only
+    them. Nothing is stored or sent when nobody can be reached (None, [])."""
+    recipients = policy.support_recipient_ids(room, account)
+    if not recipients:
+        return None, []
     row = SupportRequest(
         room_id=room.id,
         host_org_id=room.host_org_id,
         requester_id=account.id,
+        kind=kind,
         note=note.strip(),
     )
     db.session.add(row)
     db.session.flush()
-    managers = db.session.scalars(
-        select(Membership.account_id).where(
-            Membership.organization_id == room.host_org_id,
-            Membership.status == "approved",
-            Membership.role.in_(["lead", "moderator"]),
-        )
+    db.session.add_all(
+        SupportRecipient(request_id=row.id, account_id=account_id)
+        for account_id in recipients
     )
-    for manager_id in managers:
+    return row, recipients
+
+
+def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest | None:
+    """Ask a facilitator for help (policy.support_recipient_ids says who). The
+    request names the room and the person, never a reason they did not write.
+    None when nobody can be reached."""
+    row, recipients = file_support_request(room, account, note=note)
+    if row is None:
+        return None
+    for account_id in recipients:
         realtime.emit_after_commit(
             "support:requested",
             {"room": room.name, "from": account.pseudonym},
-            to=realtime.user_key(manager_id),
+            to=realtime.user_key(account_id),
         )
     db.session.commit()
     return row

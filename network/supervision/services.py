@@ -13,11 +13,9 @@ from network.models import (
     DEFAULT_GROUND_RULES,
     Account,
     CheckIn,
-    Membership,
     Organization,
     Room,
     RoomMember,
-    RoomPresence,
     SupervisionSession,
     SupportRequest,
     utcnow,
@@ -48,12 +46,12 @@ def _row(room: Room, account_id: int) -> RoomMember | None:
 def invite(room: Room, account: Account, *, actor: Account) -> None:
     """Invite a member; they join when they accept."""
     row = _row(room, account.id)
-    if row is not None and row.status in {"active", "banned"}:
+    if row is not None and row.status in {"active", "banned"} and not row.via_role:
         raise SupervisionInputError("member", "That person is already in the room.")
     if row is None:
         row = RoomMember(room_id=room.id, account_id=account.id)
         db.session.add(row)
-    row.status = "invited"
+    row.status, row.via_role = "invited", False
     audit.record(
         "room.invited", actor=actor, organization=_org(room), target=account, room=room
     )
@@ -300,36 +298,15 @@ def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
 # --- "I need support" ----------------------------------------------------------------
 
 
-def support_alert(room: Room, account: Account) -> tuple[SupportRequest, list[int]]:
-    """Alert the facilitators present, or the host's leads and moderators when none
-    is present. Nobody else ever sees it. Returns the request and its recipients."""
-    present = set(
-        db.session.scalars(
-            select(RoomPresence.account_id).where(
-                RoomPresence.room_id == room.id,
-                RoomPresence.account_id.in_(policy.facilitator_ids(room)),
-            )
-        )
-    )
-    present.discard(account.id)
-    recipients = present or set(
-        db.session.scalars(
-            select(Membership.account_id).where(
-                Membership.organization_id == room.host_org_id,
-                Membership.status == "approved",
-                Membership.role.in_(["lead", "moderator"]),
-            )
-        )
-    )
-    recipients.discard(account.id)
-    row = SupportRequest(
-        room_id=room.id,
-        host_org_id=room.host_org_id,
-        requester_id=account.id,
-        kind="support",
-    )
-    db.session.add(row)
-    db.session.flush()
+def support_alert(
+    room: Room, account: Account
+) -> tuple[SupportRequest | None, list[int]]:
+    """Alert the people policy.support_recipient_ids names (the facilitators
+    present first), privately. Returns the request and its recipients, or
+    (None, []) when nobody can be reached."""
+    row, recipients = rooms.file_support_request(room, account, kind="support")
+    if row is None:
+        return None, []
     payload = {
         "request_id": row.public_id,
         "room": room.name,
@@ -341,7 +318,7 @@ def support_alert(room: Room, account: Account) -> tuple[SupportRequest, list[in
             "support:alert", payload, to=realtime.user_key(account_id)
         )
     db.session.commit()
-    return row, sorted(recipients)
+    return row, recipients
 
 
 def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
@@ -350,8 +327,10 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
         return db.session.get(Room, request.private_room_id)
     parent = db.session.get(Room, request.room_id)
     requester = db.session.get(Account, request.requester_id)
+    # Hosted by the facilitator's own organization (the asker's, when her own
+    # lead answers from a partner room); only its two members may open it.
     room = Room(
-        host_org_id=request.host_org_id,
+        host_org_id=facilitator.membership.organization_id,
         kind="supervision",
         visibility="org",
         private=True,
@@ -371,6 +350,8 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
                 account_id=facilitator.id,
                 status="active",
                 role="facilitator",
+                # Answered as a lead or moderator: the space ends with the role.
+                via_role=policy.is_host_manager(facilitator, room),
             ),
         ]
     )

@@ -14,10 +14,12 @@ from network.supervision import services
 @socketio.on("support:alert")
 @socket_event
 def on_support(data: dict):
-    """Send a private alert to the facilitators present (or the host's leads and
-    moderators when none is). No other member ever sees it."""
+    """Send a private alert to those policy.support_recipient_ids names; nobody
+    kept apart from the member, and no other member, ever sees it."""
     room = policy.access_room(current_user, data.get("room_id"))
     if not ratelimit.allow("history", current_user.id):
         raise SocketError("rate_limited")
-    services.support_alert(room, current_user)
+    row, _ = services.support_alert(room, current_user)
+    if row is None:  # the same answer whatever the reason
+        raise SocketError("unreachable")
     return {}

@@ -458,9 +458,17 @@
   if (needSupport) {
     needSupport.addEventListener("click", function () {
       socket.emit("support:alert", { room_id: roomId }, function (ack) {
-        supportStatus.textContent = ack && ack.ok
-          ? "A facilitator has been alerted privately. No one else sees it."
-          : "The alert could not be sent; please try again.";
+        if (ack && ack.ok) {
+          supportStatus.textContent = "A facilitator has been alerted privately. No one else sees it.";
+        } else if (ack && ack.error === "unreachable") {
+          // The same honest answer whatever the reason (rooms.services.UNREACHABLE).
+          supportStatus.textContent = "Nobody can be reached from here right now. " +
+            "You can leave this room at any time, try again a little later, or contact " +
+            "your organization outside the network. If you are in danger, call your " +
+            "local emergency number.";
+        } else {
+          supportStatus.textContent = "The alert could not be sent; please try again.";
+        }
       });
     });
   }
