@@ -120,3 +120,20 @@ def test_unblock_uses_the_blocks_public_id(app, world, login_as):
     url = f"/account/blocks/{row.public_id}/remove"
     post_form(client, url, {}, token_from="/account/blocks")
     assert db.session.scalar(select(Block.id)) is None
+
+
+def test_audit_log_pages_by_public_id(app, world, login_as):
+    """A lead's "older entries" cursor does not count other organizations' events."""
+    from network import audit
+    from network.models import AuditEvent
+
+    for n in range(51):
+        audit.record("test.event", actor=world.lead_a, organization=world.org_a, n=n)
+    db.session.commit()
+    client = login_as(world.lead_a)
+    page = client.get(f"/orgs/{world.org_a.public_id}/audit").get_data(as_text=True)
+    cursor = re.search(r"before=([^&\"]+)", page).group(1)
+    assert _opaque(cursor)
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.public_id == cursor))
+    older = client.get(f"/orgs/{world.org_a.public_id}/audit?before={cursor}")
+    assert older.status_code == 200 and "n: 0" in older.get_data(as_text=True)
