@@ -160,9 +160,10 @@
     return node;
   }
 
-  // A batch in server order (catch-up or history): each new message goes right
-  // after the one before it in the batch, or, at the start of a batch, before
-  // the first later one already shown, so the list keeps the server's order.
+  // A batch in server order (catch-up or history) is authoritative: each message
+  // goes right after the one before it in the batch (moving it if it arrived
+  // live out of order), or, at the start of a batch, before the first later one
+  // already shown.
   function placeAll(messages) {
     var previous = null;
     messages.forEach(function (m, index) {
@@ -170,6 +171,9 @@
       var node = build(m);
       if (existing) {
         list.replaceChild(node, existing);
+        if (previous && previous.nextElementSibling !== node) {
+          previous.insertAdjacentElement("afterend", node);
+        }
       } else if (previous) {
         previous.insertAdjacentElement("afterend", node);
       } else {
@@ -248,9 +252,23 @@
   socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
   socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
 
+  // Across server processes, live messages can arrive slightly out of order;
+  // a quiet catch-up after a burst puts them back in the server's order.
+  var resync = null;
+  function scheduleResync() {
+    if (resync) { clearTimeout(resync); }
+    resync = setTimeout(function () {
+      resync = null;
+      socket.emit("message:history", { room_id: roomId, after_id: resumeId() }, function (ack) {
+        if (ack && ack.ok) { placeAll(ack.messages); }
+      });
+    }, 2000);
+  }
+
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
     place(m);
+    scheduleResync();
     delete typers[m.author.id];
     showTyping();
     markRead();
