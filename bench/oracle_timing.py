@@ -39,9 +39,7 @@ def _median_ms(samples: int, call) -> float:
 
 
 def _line(label: str, a_name: str, a: float, b_name: str, b: float) -> None:
-    print(
-        f"{label:<8} {a_name}={a:6.2f} ms  {b_name}={b:6.2f} ms  ratio={a / b:4.2f}"
-    )
+    print(f"{label:<8} {a_name}={a:6.2f} ms  {b_name}={b:6.2f} ms  ratio={a / b:4.2f}")
 
 
 def profiles(app, samples: int) -> None:

@@ -134,6 +134,8 @@ def test_audit_log_pages_by_public_id(app, world, login_as):
     page = client.get(f"/orgs/{world.org_a.public_id}/audit").get_data(as_text=True)
     cursor = re.search(r"before=([^&\"]+)", page).group(1)
     assert _opaque(cursor)
-    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.public_id == cursor))
+    assert db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.public_id == cursor)
+    )
     older = client.get(f"/orgs/{world.org_a.public_id}/audit?before={cursor}")
     assert older.status_code == 200 and "n: 0" in older.get_data(as_text=True)
