@@ -286,13 +286,13 @@ def test_load_earlier_messages(live_server, new_context):
     messages = page.locator("#messages li.message")
     expect(messages).to_have_count(50)
     shown = _ids(page)
-    assert shown == sorted(shown)
+    assert len(set(shown)) == len(shown)
     expect(messages.last.locator(".body")).to_have_text(seeded[-1])
 
     page.get_by_role("link", name="Load earlier messages").click()
     expect(messages).to_have_count(total)
     ids = _ids(page)
-    assert ids == sorted(set(ids))
+    assert len(set(ids)) == len(ids)  # order: by the bodies below (ids are opaque)
     assert ids[-50:] == shown, "the older messages must go above, the rest stays"
     bodies = page.locator("#messages li.message .body").all_inner_texts()
     assert bodies[-len(seeded) :] == seeded
