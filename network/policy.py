@@ -398,9 +398,13 @@ def visible_profiles(stmt: Select, actor) -> Select:
 
 
 def access_profile(actor, public_id: str) -> Profile:
-    """A profile the actor may see, or the NotFound a missing profile gives."""
-    profile = db.session.scalar(select(Profile).where(Profile.public_id == public_id))
-    if profile is None or not can_see_profile(actor, profile):
+    """A profile the actor may see, or the NotFound a missing profile gives.
+    Fetched through visible_profiles in one query, so a hidden profile and a
+    missing one run the same statements (no timing oracle)."""
+    profile = db.session.scalar(
+        visible_profiles(select(Profile).where(Profile.public_id == public_id), actor)
+    )
+    if profile is None:
         raise NotFound()
     return profile
 
@@ -461,11 +465,19 @@ def access_separation(actor, public_id: str) -> Separation:
     raise NotFound()
 
 
-def access_block(actor, block_id: int) -> Block:
-    """One of the actor's own blocks; nobody else ever sees a block."""
+def access_block(actor, public_id) -> Block:
+    """One of the actor's own blocks, by its public id; nobody else ever sees a
+    block. One query: someone else's block and a missing one take the same path."""
     account = _account(actor)
-    row = db.session.get(Block, block_id)
-    if account is None or row is None or row.blocker_id != account.id:
+    row = None
+    if isinstance(public_id, str):
+        row = db.session.scalar(
+            select(Block).where(
+                Block.public_id == public_id,
+                Block.blocker_id == (account.id if account else None),
+            )
+        )
+    if row is None:
         raise NotFound()
     return row
 
@@ -693,8 +705,12 @@ def access_room(actor, room_public_id) -> Room:
     """A room the actor may join, or the NotFound a missing room gives."""
     if not isinstance(room_public_id, str):
         raise NotFound()
-    room = db.session.scalar(select(Room).where(Room.public_id == room_public_id))
-    if room is None or not can_join_room(actor, room):
+    # One query through the visible_rooms filter: denied and missing run the same
+    # statements.
+    room = db.session.scalar(
+        visible_rooms(select(Room).where(Room.public_id == room_public_id), actor)
+    )
+    if room is None:
         raise NotFound()
     return room
 
@@ -702,10 +718,14 @@ def access_room(actor, room_public_id) -> Room:
 def access_managed_room(actor, room_public_id: str) -> Room:
     """A room of the actor's organization that they manage (lead or moderator)."""
     org = room_manager_org(actor)
-    room = db.session.scalar(select(Room).where(Room.public_id == room_public_id))
-    if org is None or room is None or room.host_org_id != org.id:
-        raise NotFound()
-    if room.archived_at is not None:
+    room = db.session.scalar(
+        select(Room).where(
+            Room.public_id == room_public_id,
+            Room.host_org_id == (org.id if org else None),
+            Room.archived_at.is_(None),
+        )
+    )
+    if room is None:
         raise NotFound()
     return room
 
@@ -803,18 +823,35 @@ def visible_messages(stmt: Select, actor) -> Select:
     return stmt.where(Message.author_id.not_in(kept_apart_ids(account.id)))
 
 
-def access_own_message(actor, room: Room, message_id) -> Message:
-    """One of the actor's own, undeleted messages in a room they may use."""
-    if not isinstance(message_id, int):
+def _message_by_public_id(room: Room, public_id) -> Select:
+    """Messages of this room with this public id (members never see integer ids)."""
+    if not isinstance(public_id, str):
+        public_id = None  # a number or anything else is simply not found
+    return select(Message).where(
+        Message.public_id == public_id, Message.room_id == room.id
+    )
+
+
+def access_message_position(actor, room: Room, public_id) -> int:
+    """The place in the room's order of a message the client saw (for keyset
+    paging and read positions). Another room's id or a guess: NotFound."""
+    stmt = _message_by_public_id(room, public_id).with_only_columns(Message.id)
+    position = db.session.scalar(stmt)
+    if position is None or _account(actor) is None:
         raise NotFound()
-    message = db.session.get(Message, message_id)
-    if (
-        message is None
-        or message.room_id != room.id
-        or message.author_id != actor.id
-        or message.deleted_at is not None
-        or message.hidden_at is not None
-    ):
+    return position
+
+
+def access_own_message(actor, room: Room, public_id) -> Message:
+    """One of the actor's own, undeleted messages in a room they may use."""
+    message = db.session.scalar(
+        _message_by_public_id(room, public_id).where(
+            Message.author_id == actor.id,
+            Message.deleted_at.is_(None),
+            Message.hidden_at.is_(None),
+        )
+    )
+    if message is None:
         raise NotFound()
     return message
 
@@ -829,14 +866,13 @@ def access_moderated_room(actor, room_public_id) -> Room:
     return room
 
 
-def access_room_message(actor, room: Room, message_id) -> Message:
-    """A message of this room the actor can see."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise NotFound()
-    message = db.session.get(Message, message_id)
-    if message is None or message.room_id != room.id:
-        raise NotFound()
-    if message.author_id != actor.id and kept_apart(actor, message.author_id):
+def access_room_message(actor, room: Room, public_id) -> Message:
+    """A message of this room the actor can see (one query, so a kept-apart
+    author's message answers like a missing one, in the same time)."""
+    message = db.session.scalar(
+        visible_messages(_message_by_public_id(room, public_id), actor)
+    )
+    if message is None:
         raise NotFound()
     return message
 
@@ -922,14 +958,23 @@ def can_review_any(actor) -> bool:
     return membership is not None and membership.role in ROOM_MANAGER_ROLES
 
 
-def access_reportable_message(actor, message_id) -> Message:
-    """A message the actor can see (one cannot report what one cannot see)."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise NotFound()
-    message = db.session.get(Message, message_id)
-    if message is None or message.deleted_at is not None:
-        raise NotFound()
-    if message.author_id == actor.id or not can_see_message(actor, message):
+def access_reportable_message(actor, public_id) -> Message:
+    """A message the actor can see (one cannot report what one cannot see), by
+    its public id; fetched through the room and message filters in one query."""
+    account = _account(actor)
+    if not isinstance(public_id, str) or account is None:
+        public_id = None
+    stmt = (
+        select(Message)
+        .join(Room, Room.id == Message.room_id)
+        .where(
+            Message.public_id == public_id,
+            Message.deleted_at.is_(None),
+            Message.author_id != (account.id if account else None),
+        )
+    )
+    message = db.session.scalar(visible_messages(visible_rooms(stmt, actor), actor))
+    if message is None:
         raise NotFound()
     return message
 
@@ -1108,11 +1153,14 @@ def visible_resources(stmt: Select, actor) -> Select:
 
 
 def access_resource(actor, public_id: str) -> Resource:
-    """A resource the actor may see, or the NotFound a missing one gives."""
+    """A resource the actor may see, or the NotFound a missing one gives (one
+    query through visible_resources: the same statements either way)."""
     resource = db.session.scalar(
-        select(Resource).where(Resource.public_id == public_id)
+        visible_resources(
+            select(Resource).where(Resource.public_id == public_id), actor
+        )
     )
-    if resource is None or not can_see_resource(actor, resource):
+    if resource is None:
         raise NotFound()
     return resource
 

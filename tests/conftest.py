@@ -122,6 +122,12 @@ def outbox(app):
     return app.extensions.setdefault("network.outbox", [])
 
 
+def wait_for_background(app, timeout: float = 10) -> None:
+    """Wait for the background tasks the app started (resets send mail there)."""
+    for task in app.extensions.get("network.tasks", []):
+        task.join(timeout)
+
+
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

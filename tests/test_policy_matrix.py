@@ -134,7 +134,7 @@ def world(app) -> World:
         "item": str(item.id),
         "org": org_a.public_id,
         "org_b": org_b.public_id,
-        "block": str(block.id),
+        "block": block.public_id,
         "separation": separation.public_id,
         "room": room.public_id,
         "support": support.public_id,

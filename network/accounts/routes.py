@@ -291,7 +291,7 @@ def reset_request():
     """Ask for an emailed reset link; the answer is the same for any input."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.send_reset_email(form.login_or_email.data)
+        services.request_reset_email(form.login_or_email.data)
         flash(
             "If that account has an email address, a reset link is on its way. "
             "No email on your account? Ask your organization lead for a reset code."

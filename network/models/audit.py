@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from network.extensions import db
-from network.models.types import UTCDateTime, utcnow
+from network.models.types import UTCDateTime, new_public_id, utcnow
 
 
 class AuditEvent(db.Model):
@@ -18,6 +18,11 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_org_id", "organization_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The page cursor a lead sees; the integer id would count every organization's
+    # events.
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[int | None] = mapped_column(

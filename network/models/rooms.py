@@ -121,6 +121,11 @@ class Message(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What members see: the integer id orders and pages, but would tell a member
+    # how many messages they never saw.
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE")

@@ -55,6 +55,9 @@ class Block(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
     blocker_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE")
     )

@@ -234,7 +234,7 @@ def _facilitators(room) -> list[tuple[str, str]]:
 @member_required
 def new_report():
     """Report a message (?message=<id>) or a profile (?profile=<public id>)."""
-    message_id = request.args.get("message", type=int)
+    message_id = request.args.get("message")
     profile_id = request.args.get("profile", "")
     resource = None
     if request.args.get("resource"):

@@ -53,17 +53,19 @@ def hide_message(room: Room, message: Message, reason: str, *, actor: Account) -
         organization=_org(room),
         target=author,
         room=room,
-        message=message.id,
+        message=message.public_id,
         reason=reason,
     )
     realtime.emit_after_commit(
         "message:hidden",
-        {"room_id": room.public_id, "id": message.id},
+        {"room_id": room.public_id, "id": message.public_id},
         to=realtime.room_key(room.id),
+        # Only those who received the message hear that it was hidden.
+        skip_sid=rooms.kept_apart_sids(room, message.author_id),
     )
     realtime.emit_after_commit(
         "message:hidden_notice",
-        {"room_id": room.public_id, "id": message.id, "reason": reason},
+        {"room_id": room.public_id, "id": message.public_id, "reason": reason},
         to=realtime.user_key(message.author_id),
     )
     db.session.commit()
@@ -77,7 +79,7 @@ def pin_message(room: Room, message: Message | None, *, actor: Account) -> None:
         actor=actor,
         organization=_org(room),
         room=room,
-        message=message.id if message else None,
+        message=message.public_id if message else None,
     )
     pinned = None
     if message is not None:

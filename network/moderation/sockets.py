@@ -23,7 +23,7 @@ def on_hide(data: dict):
         )
     except services.ModerationInputError as error:
         raise SocketError("reason_required") from error
-    return {"id": message.id}
+    return {"id": message.public_id}
 
 
 @socketio.on("message:pin")

@@ -255,16 +255,21 @@ def audit_log(org_id: str):
         stmt = stmt.where(AuditEvent.action == filters["action"])
     if filters["room"]:
         stmt = stmt.where(AuditEvent.room_id == filters["room"].id)
-    before = request.args.get("before", type=int)
+    # The page cursor is the event's public id: an integer would count every
+    # organization's events between two pages.
+    before = request.args.get("before")
     if before:
-        stmt = stmt.where(AuditEvent.id < before)
+        cursor = select(AuditEvent.id).where(
+            AuditEvent.public_id == before, AuditEvent.organization_id == org.id
+        )
+        stmt = stmt.where(AuditEvent.id < cursor.scalar_subquery())
     events = list(
         db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE))
     )
     names = _pseudonyms(
         {e.actor_id for e in events} | {e.target_account_id for e in events}
     )
-    older = events[-1].id if len(events) == AUDIT_PAGE else None
+    older = events[-1].public_id if len(events) == AUDIT_PAGE else None
     org_actor_ids = set(
         db.session.scalars(
             select(AuditEvent.actor_id)

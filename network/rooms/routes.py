@@ -36,7 +36,9 @@ def index():
 def room(room_id: str):
     """The room: the last 50 messages rendered here, then kept live by the socket."""
     shown = policy.access_room(current_user, room_id)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before")
+    if before is not None:
+        before = policy.access_message_position(current_user, shown, before)
     messages = services.history(shown, current_user, before_id=before)
     return render_template(
         "rooms/room.html",

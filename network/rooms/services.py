@@ -447,7 +447,7 @@ def delete_message(room: Room, message: Message) -> None:
     message.html = ""
     realtime.emit_after_commit(
         "message:deleted",
-        {"room_id": room.public_id, "id": message.id},
+        {"room_id": room.public_id, "id": message.public_id},
         to=realtime.room_key(room.id),
         skip_sid=kept_apart_sids(room, message.author_id),
     )
@@ -462,7 +462,7 @@ def message_payload(
     hidden = message.hidden_at is not None
     payload = {
         "room_id": room.public_id,
-        "id": message.id,
+        "id": message.public_id,
         "author": person_payload(room, author),
         "html": "" if hidden else message.html,
         "content_warning": "" if hidden else message.content_warning,

@@ -7,18 +7,18 @@ from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
 from network import policy, ratelimit, realtime
-from network.errors import SocketError
+from network.errors import NotFound, SocketError
 from network.extensions import socketio
 from network.guards import socket_event
 from network.rooms import services
 
 
-def _int_or_none(value) -> int | None:
+def _position(room, value) -> int | None:
+    """The room-order place of a message the client names by its public id (None
+    when it names none). Another room's id or a guess: the missing answer."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise SocketError("bad_request")
-    return value
+    return policy.access_message_position(current_user, room, value)
 
 
 def _text(data: dict) -> tuple[str, str]:
@@ -33,7 +33,10 @@ def _text(data: dict) -> tuple[str, str]:
 def on_join(data: dict):
     """Join a room: replay what was missed after `after_id`, then live messages."""
     room = policy.access_room(current_user, data.get("room_id"))
-    after_id = _int_or_none(data.get("after_id"))
+    try:
+        after_id = _position(room, data.get("after_id"))
+    except NotFound:
+        after_id = None  # unknown to this room: the newest page, as for a purged one
     services.ensure_member(room, current_user)
     join_room(realtime.room_key(room.id))
     services.enter(room, current_user, request.sid)
@@ -74,7 +77,7 @@ def on_send(data: dict):
     # is applied: what the server stored, it always acknowledges.
     existing = services.sent_message(current_user, client_msg_id)
     if existing is not None and existing.room_id == room.id:
-        return {"id": existing.id}
+        return {"id": existing.public_id}
     body, warning = _text(data)
     refusal = policy.post_refusal(current_user, room)
     if refusal is not None:
@@ -92,7 +95,7 @@ def on_send(data: dict):
         )
     except services.RoomInputError as error:
         raise SocketError(error.message) from None
-    return {"id": message.id}
+    return {"id": message.public_id}
 
 
 @socketio.on("message:edit")
@@ -105,7 +108,7 @@ def on_edit(data: dict):
     if not ratelimit.allow("message", current_user.id):
         raise SocketError("rate_limited")
     services.edit_message(room, message, body, warning)
-    return {"id": message.id}
+    return {"id": message.public_id}
 
 
 @socketio.on("message:delete")
@@ -115,7 +118,7 @@ def on_delete(data: dict):
     room = policy.access_room(current_user, data.get("room_id"))
     message = policy.access_own_message(current_user, room, data.get("id"))
     services.delete_message(room, message)
-    return {"id": message.id}
+    return {"id": message.public_id}
 
 
 @socketio.on("message:history")
@@ -125,8 +128,8 @@ def on_history(data: dict):
     room = policy.access_room(current_user, data.get("room_id"))
     if not ratelimit.allow("history", current_user.id):
         raise SocketError("rate_limited")
-    after_id = _int_or_none(data.get("after_id"))
-    before_id = _int_or_none(data.get("before_id"))
+    after_id = _position(room, data.get("after_id"))
+    before_id = _position(room, data.get("before_id"))
     if after_id is not None:
         messages = services.history(
             room, current_user, after_id=after_id, limit=services.CATCH_UP_PAGE
@@ -141,9 +144,9 @@ def on_history(data: dict):
 def on_read(data: dict):
     """Move one's read position forward."""
     room = policy.access_room(current_user, data.get("room_id"))
-    message_id = _int_or_none(data.get("id"))
+    message_id = _position(room, data.get("id"))
     if message_id is None:
-        raise SocketError("bad_request")
+        raise SocketError("not_found")
     services.mark_read(room, current_user, message_id)
     return {}
 

@@ -47,9 +47,9 @@ def blocks():
     )
 
 
-@bp.post("/account/blocks/<int:block_id>/remove")
+@bp.post("/account/blocks/<block_id>/remove")
 @member_required
-def unblock(block_id: int):
+def unblock(block_id: str):
     """Remove one of one's own blocks."""
     row = policy.access_block(current_user, block_id)
     if EmptyForm().validate_on_submit():

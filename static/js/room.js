@@ -30,9 +30,21 @@
   // is checked on the handshake.
   var socket = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
 
+  // Message ids are opaque strings: they say nothing about order or about
+  // messages this page never received. Order is the list's order, which is the
+  // order the server sends (database order, the same for everyone); ids are only
+  // ever compared for equality.
   function lastId() {
     var items = list.querySelectorAll("li.message");
-    return items.length ? Number(items[items.length - 1].getAttribute("data-id")) : 0;
+    return items.length ? items[items.length - 1].getAttribute("data-id") : null;
+  }
+
+  function shown(id) {
+    var items = list.querySelectorAll("li.message");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-id") === id) { return items[i]; }
+    }
+    return null;
   }
 
   function text(tag, className, value) {
@@ -139,24 +151,51 @@
     if (actions.childNodes.length) { item.appendChild(actions); }
   }
 
-  // Insert or replace by id, keeping database id order (the same for everyone).
+  // Replace a message already shown; a live new one goes last.
   function place(m) {
-    var existing = list.querySelector('li.message[data-id="' + m.id + '"]');
+    var existing = shown(m.id);
     var node = build(m);
-    if (existing) { list.replaceChild(node, existing); return; }
-    var items = list.querySelectorAll("li.message");
-    for (var i = items.length - 1; i >= 0; i--) {
-      if (Number(items[i].getAttribute("data-id")) < m.id) {
-        items[i].insertAdjacentElement("afterend", node);
-        return;
+    if (existing) { list.replaceChild(node, existing); return node; }
+    list.appendChild(node);
+    return node;
+  }
+
+  // A batch in server order (catch-up or history) is authoritative: each message
+  // goes right after the one before it in the batch (moving it if it arrived
+  // live out of order), or, at the start of a batch, before the first later one
+  // already shown.
+  function placeAll(messages) {
+    var previous = null;
+    messages.forEach(function (m, index) {
+      var existing = shown(m.id);
+      var node = build(m);
+      if (existing) {
+        list.replaceChild(node, existing);
+        if (previous && previous.nextElementSibling !== node) {
+          previous.insertAdjacentElement("afterend", node);
+        }
+      } else if (previous) {
+        previous.insertAdjacentElement("afterend", node);
+      } else {
+        var later = null;
+        for (var j = index + 1; j < messages.length && !later; j++) { later = shown(messages[j].id); }
+        if (later) { list.insertBefore(node, later); } else { list.appendChild(node); }
       }
-    }
-    list.insertBefore(node, list.firstChild);
+      previous = node;
+    });
+  }
+
+  function placeEarlier(messages) {
+    var first = list.querySelector("li.message");
+    messages.forEach(function (m) {
+      if (shown(m.id)) { return; }
+      if (first) { list.insertBefore(build(m), first); } else { list.appendChild(build(m)); }
+    });
   }
 
   function markRead() {
     var id = lastId();
-    if (id && document.visibilityState === "visible") {
+    if (id !== null && document.visibilityState === "visible") {
       socket.emit("room:read", { room_id: roomId, id: id });
     }
   }
@@ -177,9 +216,9 @@
   var REPLAY = 20;
   function resumeId() {
     var items = list.querySelectorAll("li.message");
-    if (!items.length) { return 0; }
+    if (!items.length) { return null; }
     var index = Math.max(0, items.length - 1 - REPLAY);
-    return index === 0 && items.length <= REPLAY ? 0 : Number(items[index].getAttribute("data-id"));
+    return index === 0 && items.length <= REPLAY ? null : items[index].getAttribute("data-id");
   }
 
   function join() {
@@ -190,7 +229,7 @@
         return;
       }
       connection.textContent = "";
-      ack.messages.forEach(place);
+      placeAll(ack.messages);
       setPresence(ack.presence);
       if (notice) { notice.hidden = !ack.notice; }
       if (ack.more) { catchUp(); }
@@ -202,7 +241,7 @@
   function catchUp() {
     socket.emit("message:history", { room_id: roomId, after_id: lastId() }, function (ack) {
       if (ack && ack.ok) {
-        ack.messages.forEach(place);
+        placeAll(ack.messages);
         if (ack.more) { catchUp(); }
       }
     });
@@ -213,17 +252,34 @@
   socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
   socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
 
+  // Across server processes, live messages can arrive slightly out of order;
+  // a quiet catch-up after a burst puts them back in the server's order.
+  var resync = null;
+  function scheduleResync() {
+    if (resync) { clearTimeout(resync); }
+    resync = setTimeout(function () {
+      resync = null;
+      socket.emit("message:history", { room_id: roomId, after_id: resumeId() }, function (ack) {
+        if (ack && ack.ok) { placeAll(ack.messages); }
+      });
+    }, 2000);
+  }
+
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
     place(m);
+    scheduleResync();
     delete typers[m.author.id];
     showTyping();
     markRead();
   });
-  socket.on("message:updated", function (m) { if (m.room_id === roomId) { place(m); } });
+  socket.on("message:updated", function (m) {
+    var existing = m.room_id === roomId && shown(m.id);
+    if (existing) { list.replaceChild(build(m), existing); }
+  });
   socket.on("message:deleted", function (event) {
     if (event.room_id !== roomId) { return; }
-    var item = list.querySelector('li.message[data-id="' + event.id + '"]');
+    var item = shown(event.id);
     if (item) {
       item.classList.add("deleted");
       // As the server renders a deleted message: no actions, "(edited)" or Report.
@@ -336,7 +392,7 @@
       var button = event.target.closest("button[data-action]");
       if (!button) { return; }
       var item = button.closest("li.message");
-      var id = Number(item.getAttribute("data-id"));
+      var id = item.getAttribute("data-id");
       var action = button.getAttribute("data-action");
       if (action === "delete") {
         if (window.confirm("Delete this message?")) {
@@ -364,17 +420,17 @@
   if (earlier) {
     earlier.addEventListener("click", function (event) {
       event.preventDefault();
-      var before = Number(list.querySelector("li.message").getAttribute("data-id"));
+      var before = list.querySelector("li.message").getAttribute("data-id");
       socket.emit("message:history", { room_id: roomId, before_id: before }, function (ack) {
         if (!ack || !ack.ok) { return; }
-        ack.messages.forEach(place);
+        placeEarlier(ack.messages);
         if (!ack.more) { earlier.remove(); }
       });
     });
   }
 
   function hideLocally(id) {
-    var item = list.querySelector('li.message[data-id="' + id + '"]');
+    var item = shown(id);
     if (!item || item.classList.contains("hidden-message")) { return item; }
     item.classList.add("hidden-message");
     ["actions", "report-link"].forEach(function (name) {

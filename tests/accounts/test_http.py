@@ -7,7 +7,13 @@ from sqlalchemy import func, select
 from network.extensions import db
 from network.models import Account, AuditEvent, AuthSession, Membership, Status
 from tests import factories
-from tests.conftest import csrf_token, login, mask_csrf, post_form
+from tests.conftest import (
+    csrf_token,
+    login,
+    mask_csrf,
+    post_form,
+    wait_for_background,
+)
 
 
 def _signup(client, url, **overrides):
@@ -307,6 +313,7 @@ def test_reset_by_email_token_and_same_answer_for_unknown(app, client, outbox):
         )
         answers.append(mask_csrf(response.get_data(as_text=True)))
     assert answers[0] == answers[1] == answers[2]
+    wait_for_background(app)
     assert len(outbox) == 1
     to, subject, body = outbox[0]
     assert to == "peer@example.org"

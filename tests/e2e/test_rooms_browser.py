@@ -81,9 +81,10 @@ def _message(page, text: str):
     return page.locator("#messages li.message").filter(has_text=text)
 
 
-def _ids(page) -> list[int]:
+def _ids(page) -> list[str]:
+    """Message ids in page order (opaque: only equality means anything)."""
     return page.eval_on_selector_all(
-        "#messages li.message", "items => items.map(i => Number(i.dataset.id))"
+        "#messages li.message", "items => items.map(i => i.dataset.id)"
     )
 
 
@@ -234,12 +235,9 @@ def test_reconnect_catches_up_in_order(live_server, new_context):
     expect(_presence(jo, SAM_PSEUDONYM)).to_have_count(1)
 
     ids = _ids(sam)
-    assert ids == sorted(set(ids)), "duplicates or out of order"
-    first, second = (
-        int(_message(sam, body).get_attribute("data-id")) for body in missed
-    )
-    assert first < second
-    assert ids[-2:] == [first, second]
+    assert len(ids) == len(set(ids)), "duplicates"
+    first, second = (_message(sam, body).get_attribute("data-id") for body in missed)
+    assert ids[-2:] == [first, second], "out of order"
     assert ids == _ids(jo), "Sam's page and Jo's page differ"
     assert sam.page_errors == jo.page_errors == []
 
@@ -288,13 +286,13 @@ def test_load_earlier_messages(live_server, new_context):
     messages = page.locator("#messages li.message")
     expect(messages).to_have_count(50)
     shown = _ids(page)
-    assert shown == sorted(shown)
+    assert len(set(shown)) == len(shown)
     expect(messages.last.locator(".body")).to_have_text(seeded[-1])
 
     page.get_by_role("link", name="Load earlier messages").click()
     expect(messages).to_have_count(total)
     ids = _ids(page)
-    assert ids == sorted(set(ids))
+    assert len(set(ids)) == len(ids)  # order: by the bodies below (ids are opaque)
     assert ids[-50:] == shown, "the older messages must go above, the rest stays"
     bodies = page.locator("#messages li.message .body").all_inner_texts()
     assert bodies[-len(seeded) :] == seeded

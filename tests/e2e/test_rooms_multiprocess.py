@@ -57,7 +57,7 @@ class Peer:
         if message.get("room_id") == self.room_id:
             self.seen.append(message["id"])
 
-    def join(self, after_id: int | None = None) -> dict:
+    def join(self, after_id: str | None = None) -> dict:
         payload = {"room_id": self.room_id}
         if after_id is not None:
             payload["after_id"] = after_id
@@ -117,9 +117,39 @@ def _room_pk(db, public_id: str) -> int:
     return row[0]
 
 
-def _replay(peer: Peer, after_id: int) -> list[int]:
+def _internal(database: str, public_ids: list[str]) -> list[int]:
+    """The stored (ordering) ids behind opaque public ids, for order checks."""
+    db = _pg(database)
+    try:
+        rows = db.execute(
+            "SELECT public_id, id FROM messages WHERE public_id = ANY(%s)",
+            (list(public_ids),),
+        ).fetchall()
+    finally:
+        db.close()
+    known = dict(rows)
+    return [known[public_id] for public_id in public_ids]
+
+
+def _back_to_start(peer: Peer, newest: list[str]) -> list[str]:
+    """Page back with before_id, as "Load earlier" does, from the newest page."""
+    ids = list(newest)
+    while ids:
+        ack = peer.client.call(
+            "message:history",
+            {"room_id": peer.room_id, "before_id": ids[0]},
+            timeout=10,
+        )
+        assert ack["ok"] is True, ack
+        ids = [m["id"] for m in ack["messages"]] + ids
+        if not ack["more"]:
+            return ids
+    return ids
+
+
+def _replay(peer: Peer, after_id: str | None) -> list[str]:
     """Every id after after_id, paging message:history as room.js does."""
-    ids: list[int] = []
+    ids: list[str] = []
     while True:
         ack = peer.client.call(
             "message:history",
@@ -140,10 +170,10 @@ def _member(base: str, login_name: str) -> str:
 # --- helpers for bursts of concurrent senders ----------------------------------------
 
 
-def _burst(senders: list[Peer], per_sender: int, label: str) -> list[list[int]]:
+def _burst(senders: list[Peer], per_sender: int, label: str) -> list[list[str]]:
     """Every sender (its own thread and socket) sends per_sender messages as fast
     as acks come back; returns each sender's acknowledged ids."""
-    acked: list[list[int]] = [[] for _ in senders]
+    acked: list[list[str]] = [[] for _ in senders]
     failures: list[object] = []
     start = threading.Barrier(len(senders))
 
@@ -171,14 +201,18 @@ def _burst(senders: list[Peer], per_sender: int, label: str) -> list[list[int]]:
     return acked
 
 
-def _inversions(seen: list[int]) -> int:
-    return sum(1 for a, b in zip(seen, seen[1:]) if a > b)
+def _inversions(seen: list[str], all_acked: list[str]) -> int:
+    place = {public_id: n for n, public_id in enumerate(all_acked)}
+    order = [place[public_id] for public_id in seen]
+    return sum(1 for a, b in zip(order, order[1:]) if a > b)
 
 
-def _collect(everyone: list[Peer], acked: list[list[int]]) -> list[int]:
+def _collect(everyone: list[Peer], acked: list[list[str]], database: str) -> list[str]:
     """Wait until every socket has every acknowledged message; check that each
-    got each exactly once. Returns the acknowledged ids, sorted."""
-    all_acked = sorted(i for ids in acked for i in ids)
+    got each exactly once. Returns the acknowledged ids, in stored order."""
+    public = [i for ids in acked for i in ids]
+    by_order = dict(zip(_internal(database, public), public))
+    all_acked = [by_order[n] for n in sorted(by_order)]
     total = len(all_acked)
     assert len(set(all_acked)) == total, "two acks carried the same id"
     _wait_for(
@@ -190,10 +224,10 @@ def _collect(everyone: list[Peer], acked: list[list[int]]) -> list[int]:
     time.sleep(0.3)  # a duplicate would arrive now
     for peer in everyone:
         assert len(peer.seen) == total, f"{len(peer.seen) - total} extra messages"
-        assert sorted(peer.seen) == all_acked, "a socket missed a message"
-    # Each sender's own acknowledgements come back in increasing order.
+        assert sorted(peer.seen) == sorted(all_acked), "a socket missed a message"
+    # Each sender's own acknowledgements come back in increasing stored order.
     for ids in acked:
-        assert ids == sorted(ids)
+        assert _internal(database, ids) == sorted(_internal(database, ids))
     return all_acked
 
 
@@ -244,10 +278,11 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
         peer.join()
     everyone = readers + senders
     acked = _burst(senders, SENDERS_PER_RUN, "spread")
-    all_acked = _collect(everyone, acked)
+    database = live_servers[0].database
+    all_acked = _collect(everyone, acked, database)
     assert len(all_acked) == len(senders) * SENDERS_PER_RUN
     # The stored order, replayed by message:history, is the id order.
-    assert _replay(readers[1], all_acked[0] - 1) == all_acked
+    assert _replay(readers[1], second["id"]) == all_acked
     # Sockets on one process receive in the same order. Across processes the
     # arrival order may differ slightly: each process delivers its own broadcasts
     # first and the other's through Redis (python-socketio's PubSubManager), so a
@@ -258,12 +293,14 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
         assert len(orders) == 1, f"sockets on {process} saw different orders"
     print(
         "\nspread over P1 and P2: broadcast order differs from id order at "
-        f"{_inversions(readers[0].seen)} (P1) and {_inversions(readers[1].seen)} "
+        f"{_inversions(readers[0].seen, all_acked)} (P1) and "
+        f"{_inversions(readers[1].seen, all_acked)} "
         f"(P2) of {len(all_acked) - 1} places"
     )
 
     # --- the same senders, all on P1: every socket on both processes sees the
     # --- messages in strictly increasing id order, the same sequence -----------
+    last_spread = all_acked[-1]
     for peer in everyone:
         peer.seen.clear()
     on_p1 = [Peer(p1, cookies[who], room, sockets) for who in logins]
@@ -271,13 +308,13 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
         peer.join()
     everyone = readers + on_p1
     acked = _burst(on_p1, 20, "one process")
-    all_acked = _collect(everyone, acked)
+    all_acked = _collect(everyone, acked, database)
     for peer in everyone:
         assert peer.seen == all_acked, (
             f"{peer.base}: broadcast order differs from id order at "
-            f"{_inversions(peer.seen)} places"
+            f"{_inversions(peer.seen, all_acked)} places"
         )
-    assert _replay(readers[0], all_acked[0] - 1) == all_acked
+    assert _replay(readers[0], last_spread) == all_acked
 
 
 # --- (iii) P1 is killed mid-stream; the client moves to P2 and re-sends --------------
@@ -347,7 +384,7 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
         # What P1 stored before it died, acknowledged or not.
         stored_at_kill = dict(
             db.execute(
-                "SELECT client_msg_id, id FROM messages WHERE author_id = %s",
+                "SELECT client_msg_id, public_id FROM messages WHERE author_id = %s",
                 (sam_id,),
             ).fetchall()
         )
@@ -362,16 +399,13 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
         ack = moved.send(bodies[client_msg_id], client_msg_id)
         assert ack["ok"] is True, (client_msg_id, ack)
         resent[client_msg_id] = ack["id"]
-    rejoined = moved.join(after_id=0)
-    history = moved.client.call(
-        "message:history", {"room_id": room, "after_id": 0}, timeout=10
-    )
-    assert history["ok"] is True, history
+    rejoined = moved.join()
 
     db = _pg(server2.database)
     try:
         rows = db.execute(
-            "SELECT id, client_msg_id FROM messages WHERE room_id = %s ORDER BY id",
+            "SELECT public_id, client_msg_id FROM messages WHERE room_id = %s "
+            "ORDER BY id",
             (room_pk,),
         ).fetchall()
         duplicates = db.execute(
@@ -400,21 +434,18 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
         if client_msg_id in stored_at_kill:
             assert id_ == stored_at_kill[client_msg_id]
 
-    # room:join and message:history with after_id=0 replay everything, in id order
-    # (a page of up to 200, then further pages while "more" says so).
+    # room:join gives the newest page; "load earlier" pages back to the start;
+    # together they are every stored message, in stored order.
     joined_ids = [m["id"] for m in rejoined["messages"]]
-    history_ids = [m["id"] for m in history["messages"]]
-    if rejoined["more"]:
-        joined_ids += _replay(moved, joined_ids[-1])
-    if history["more"]:
-        history_ids += _replay(moved, history_ids[-1])
-    assert joined_ids == history_ids == all_ids
-    assert all_ids == sorted(set(all_ids))
+    history_ids = _back_to_start(moved, joined_ids)
+    assert history_ids == all_ids
+    assert len(set(all_ids)) == len(all_ids)
 
     # The reader on P2 saw increasing ids, no duplicates, only stored messages.
     new_on_p2 = {id_ for cid, id_ in resent.items() if cid not in stored_at_kill}
     _wait_for(lambda: new_on_p2 <= set(reader.seen), 5, "the reader on P2")
-    assert reader.seen == sorted(set(reader.seen))
+    seen = set(reader.seen)
+    assert reader.seen == [i for i in all_ids if i in seen]
     assert set(reader.seen) <= set(all_ids)
     # What the reader missed live can only be what P1 stored but was killed
     # before it broadcast (and acknowledged): an ack is sent after the broadcast.

@@ -73,19 +73,19 @@ def _allowed(actor: str, kind: str) -> bool:
 def _events(room, message):
     rid = room.public_id
     return [
-        ("room:join", {"room_id": rid, "after_id": 0}),
+        ("room:join", {"room_id": rid, "after_id": None}),
         ("message:history", {"room_id": rid, "before_id": None}),
         (
             "message:send",
             {"room_id": rid, "body": "probe", "client_msg_id": "probe-0001"},
         ),
         ("typing", {"room_id": rid}),
-        ("room:read", {"room_id": rid, "id": message.id}),
-        ("message:edit", {"room_id": rid, "id": message.id, "body": "hijack"}),
-        ("message:delete", {"room_id": rid, "id": message.id}),
+        ("room:read", {"room_id": rid, "id": message.public_id}),
+        ("message:edit", {"room_id": rid, "id": message.public_id, "body": "hijack"}),
+        ("message:delete", {"room_id": rid, "id": message.public_id}),
         ("support:alert", {"room_id": rid}),
-        ("message:pin", {"room_id": rid, "id": message.id}),
-        ("message:hide", {"room_id": rid, "id": message.id, "reason": "matrix"}),
+        ("message:pin", {"room_id": rid, "id": message.public_id}),
+        ("message:hide", {"room_id": rid, "id": message.public_id, "reason": "matrix"}),
         ("room:leave", {"room_id": rid}),
     ]
 
@@ -113,7 +113,9 @@ def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, k
                 assert absent == ack
         elif event in ("message:edit", "message:delete"):
             # Never allowed on someone else's message; same answer as a missing id.
-            missing = sock.emit(event, {**payload, "id": 10**9}, callback=True)
+            missing = sock.emit(
+                event, {**payload, "id": "no-such-message-id"}, callback=True
+            )
             assert ack == missing == {"ok": False, "error": "not_found"}
         elif allowed:
             assert ack["ok"] is True, (event, ack)

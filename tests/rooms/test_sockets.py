@@ -26,6 +26,11 @@ def send(sock, room, body="hello", **extra):
     return sock.emit("message:send", payload, callback=True)
 
 
+def stored(public_id: str) -> Message:
+    """The stored message behind a public id."""
+    return db.session.scalar(select(Message).where(Message.public_id == public_id))
+
+
 def join(sock, room, after_id=None):
     return sock.emit(
         "room:join", {"room_id": room.public_id, "after_id": after_id}, callback=True
@@ -37,9 +42,9 @@ def test_send_is_stored_then_broadcast_once_to_room(app, world, connect):
     assert join(alice, world.room)["ok"] and join(amir, world.room)["ok"]
     amir.get_received()
     ack = send(alice, world.room, "**hi** there")
-    assert ack["ok"] and isinstance(ack["id"], int)
-    stored = db.session.get(Message, ack["id"])
-    assert stored.body == "**hi** there" and "<strong>hi</strong>" in stored.html
+    assert ack["ok"] and isinstance(ack["id"], str)
+    row = stored(ack["id"])
+    assert row.body == "**hi** there" and "<strong>hi</strong>" in row.html
     created = events(amir, "message:created")
     assert len(created) == 1
     assert created[0]["id"] == ack["id"]
@@ -74,7 +79,9 @@ def test_interleaved_senders_see_one_order(app, world, connect):
     for round_ in range(20):
         for n, sock in enumerate(senders):
             ids.append(send(sock, world.room, f"{round_}-{n}")["id"])
-    expected = sorted(ids)
+    by_id = db.session.scalars(select(Message).order_by(Message.id))
+    expected = [m.public_id for m in by_id]
+    assert sorted(expected) == sorted(ids)
     for sock in senders + [reader]:
         seen = [m["id"] for m in events(sock, "message:created")]
         assert seen == expected  # every client, the senders too, in id order
@@ -187,8 +194,8 @@ def test_edit_and_delete_only_own_messages(app, world, connect):
     assert events(amir, "message:deleted") == [
         {"room_id": world.room.public_id, "id": message_id}
     ]
-    stored = db.session.get(Message, message_id)
-    assert stored.deleted_at is not None and stored.body == ""
+    row = stored(message_id)
+    assert row.deleted_at is not None and row.body == ""
 
 
 def test_typing_is_throttled_and_never_stored(app, world, connect, frozen_clock):

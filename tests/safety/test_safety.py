@@ -245,12 +245,15 @@ def test_block_is_two_way_silent_and_private(app, people, login_as):
     row = db.session.scalar(select(Block))
     for client in (blocked_client, login_as(bystander)):
         response = post_form(
-            client, f"/account/blocks/{row.id}/remove", {}, token_from="/logout"
+            client, f"/account/blocks/{row.public_id}/remove", {}, token_from="/logout"
         )
         assert response.status_code == 404
     assert db.session.scalar(select(func.count(Block.id))) == 1
     post_form(
-        blocker_client, f"/account/blocks/{row.id}/remove", {}, token_from="/logout"
+        blocker_client,
+        f"/account/blocks/{row.public_id}/remove",
+        {},
+        token_from="/logout",
     )
     assert not policy.blocked(blocker, blocked)
     assert (

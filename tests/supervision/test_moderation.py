@@ -87,7 +87,12 @@ def test_moderator_of_another_org_has_no_power(app, world, connect, login_as):
         assert ack == {"ok": False, "error": "not_found"}  # ...with no power in it
     manage = f"/rooms/{world.partner_room.public_id}/manage"
     assert login_as(partner_mod).get(manage).status_code == 404
-    assert db.session.get(Message, message_id).hidden_at is None
+    assert (
+        db.session.scalar(
+            select(Message).where(Message.public_id == message_id)
+        ).hidden_at
+        is None
+    )
 
 
 def test_mute_lock_slow_mode_are_enforced_on_the_server(app, world, login_as, connect):

@@ -25,7 +25,7 @@ def test_message_report_goes_to_host_moderators_only(app, world, login_as):
     mod_b = factories.make_member(world.org_b, role=Role.MODERATOR, pseudonym="Mod B")
     lead_b = factories.make_member(world.org_b, role=Role.LEAD)
     admin = factories.make_admin()
-    url = f"/reports/new?message={message.id}"
+    url = f"/reports/new?message={message.public_id}"
     response = post_form(
         login_as(world.alice),
         url,
@@ -76,7 +76,7 @@ def test_cannot_report_what_one_cannot_see(app, world, login_as):
     stranger = factories.make_member(factories.make_org("Org D"))  # trust: none
     client = login_as(stranger)
     for url in (
-        f"/reports/new?message={message.id}",
+        f"/reports/new?message={message.public_id}",
         "/reports/new?message=999999",
         f"/reports/new?profile={world.alice.profile.public_id}",
         "/reports/new?profile=missingMissing",
@@ -92,7 +92,7 @@ def test_cannot_report_what_one_cannot_see(app, world, login_as):
     )
     hidden = post_form(
         client,
-        f"/reports/new?message={message.id}",
+        f"/reports/new?message={message.public_id}",
         {"category": "spam"},
         token_from="/logout",
     )
@@ -100,7 +100,7 @@ def test_cannot_report_what_one_cannot_see(app, world, login_as):
     assert db.session.scalar(select(func.count(Report.id))) == 0
     bad = post_form(
         login_as(world.amir),
-        f"/reports/new?message={message.id}",
+        f"/reports/new?message={message.public_id}",
         {"category": "nonsense"},
         token_from="/logout",
     )
