@@ -5,7 +5,7 @@ those of audit events): the gaps counted activity they could not see. Each row
 gets a random public id; existing rows are filled here.
 
 Revision ID: c7a1e0f2b9d4
-Revises: e25feb32a39a
+Revises: c7d1a4e9f2b3
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7a1e0f2b9d4'
-down_revision = 'e25feb32a39a'
+down_revision = 'c7d1a4e9f2b3'
 branch_labels = None
 depends_on = None
 
