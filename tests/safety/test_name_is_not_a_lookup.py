@@ -47,6 +47,7 @@ def test_taking_a_pending_name_does_not_hide_the_protected(app, repro, login_as)
         "/account/safety",
         {"pseudonym": "Shadow Fox", "note": ""},
         token_from="/account/safety",
+        follow_redirects=True,
     )
     before_wren, before_pebble = _directory(wren_client), _directory(pebble_client)
     assert "Pebble" in before_wren and "Northern Wren" in before_pebble
@@ -69,6 +70,7 @@ def test_pending_name_never_catches_a_colleague(app, repro, login_as):
         "/account/safety",
         {"pseudonym": "Shadow Fox", "note": ""},
         token_from="/account/safety",
+        follow_redirects=True,
     )
     _rename(colleague, "Shadow Fox")
     assert not policy.separated(pebble, colleague)
