@@ -66,9 +66,7 @@ def _create_requests_table() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_separation_requests")),
-        sa.UniqueConstraint(
-            "public_id", name=op.f("uq_separation_requests_public_id")
-        ),
+        sa.UniqueConstraint("public_id", name=op.f("uq_separation_requests_public_id")),
     )
     with op.batch_alter_table("separation_requests", schema=None) as batch_op:
         batch_op.create_index(

@@ -141,4 +141,3 @@ def attach(public_id: str):
     requests.attach_request(row, membership.account, actor=current_user)
     flash(ATTACHED)
     return redirect(url_for("lead_safety.open_requests"))
-

@@ -53,7 +53,9 @@ def blocks_of(actor: Account) -> list[tuple[Block, str]]:
     return [(row, name) for row, name in rows]
 
 
-def file_separation(protected: Account, other: Account, *, actor: Account) -> Separation:
+def file_separation(
+    protected: Account, other: Account, *, actor: Account
+) -> Separation:
     """Keep `protected` apart from one existing person; repeating it changes nothing.
 
     The caller has checked that the filer may see `other` (a profile they can see,

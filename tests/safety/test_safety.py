@@ -107,9 +107,7 @@ def test_notice_helper_tells_only_the_protected(app, people):
     assert not policy.protected_from_any(bystander, [protected.id, other.id])
 
 
-def test_asking_about_a_name_reads_the_same_and_separates_nobody(
-    app, people, login_as
-):
+def test_asking_about_a_name_reads_the_same_and_separates_nobody(app, people, login_as):
     org, protected, other, bystander = people
     hidden_elsewhere = factories.make_member(factories.make_org(), pseudonym="Far Fern")
     client = login_as(protected)
@@ -174,7 +172,10 @@ def test_separation_audit_names_nobody_else_and_stays_out_of_org_logs(
     other_lead = factories.make_member(org, role=Role.LEAD, pseudonym="Lead Larch")
     client = login_as(protected)
     post_form(
-        client, f"/profiles/{other.profile.public_id}/separate", {}, token_from="/logout"
+        client,
+        f"/profiles/{other.profile.public_id}/separate",
+        {},
+        token_from="/logout",
     )
     row = db.session.scalar(select(Separation))
     assert (row.protected_id, row.other_id, row.filed_by_id) == (

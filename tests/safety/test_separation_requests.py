@@ -42,7 +42,11 @@ def _file(client, pebble, details: str = "met in 2019, tall") -> SeparationReque
     response = post_form(
         client,
         "/org/safety",
-        {"member": pebble.profile.public_id, "pseudonym": "Shadow Fox", "details": details},
+        {
+            "member": pebble.profile.public_id,
+            "pseudonym": "Shadow Fox",
+            "details": details,
+        },
         token_from="/org/safety",
     )
     assert response.status_code == 302
@@ -81,9 +85,10 @@ def test_nothing_changes_until_a_lead_attaches(app, net, login_as):
     pebble_client, fox_client = login_as(pebble), login_as(fox)
     before = (pebble_client.get("/directory").data, fox_client.get("/directory").data)
     row = _file(login_as(net["home_lead"]), pebble)
-    assert (pebble_client.get("/directory").data, fox_client.get("/directory").data) == (
-        before
-    )
+    assert (
+        pebble_client.get("/directory").data,
+        fox_client.get("/directory").data,
+    ) == (before)
     assert _attach(login_as(net["far_lead"]), row, fox).status_code == 302
     db.session.refresh(row)
     assert row.status == RequestStatus.ATTACHED
@@ -104,9 +109,10 @@ def test_nothing_changes_until_a_lead_attaches(app, net, login_as):
         listed = page.split('id="requests"')[1]
         assert 'data-status="attached"' in listed and "Far" not in listed
     far_page = login_as(net["far_lead"]).get("/org/safety/requests")
-    assert "Shadow Fox" not in far_page.get_data(as_text=True).split(
-        'id="open-requests"'
-    )[1]
+    assert (
+        "Shadow Fox"
+        not in far_page.get_data(as_text=True).split('id="open-requests"')[1]
+    )
 
 
 def test_member_ask_is_filed_or_declined_by_own_lead(app, net, login_as):
