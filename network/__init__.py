@@ -64,6 +64,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from network.moderation.routes import bp as moderation_bp
     from network.rooms.routes import bp as rooms_bp
     from network.supervision.routes import bp as supervision_bp
+    from network.safety.lead_routes import bp as lead_safety_bp
     from network.safety.routes import bp as safety_bp
     from network.trust.routes import bp as trust_bp
 
@@ -73,6 +74,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         trust_bp,
         directory_bp,
         safety_bp,
+        lead_safety_bp,
         rooms_bp,
         moderation_bp,
         supervision_bp,

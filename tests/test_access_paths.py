@@ -58,7 +58,6 @@ def net(app):
         Separation(
             protected_id=hider.id,
             other_id=viewer.id,
-            other_key="viewer v",
             other_name="Viewer V",
         )
     )

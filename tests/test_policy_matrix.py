@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from network import policy
+from network.errors import NotFound
 from network.extensions import db
 from network.models import (
     AuditEvent,
     Block,
     OrgTrust,
     Separation,
+    SeparationRequest,
     Invitation,
     Report,
     Resource,
@@ -33,6 +35,7 @@ from network.models import (
     PasswordReset,
     Role,
     Status,
+    TrustLevel,
     VettingItem,
 )
 from network.orgs import services as org_services
@@ -40,6 +43,7 @@ from network.library import services as library_services
 from network.moderation import reports as report_services
 from network.rooms import services as room_services
 from network.supervision import services as supervision_services
+from network.safety import requests as separation_requests
 from network.safety import services as safety_services
 from tests import factories
 from tests.conftest import csrf_token
@@ -69,6 +73,9 @@ MISSING = {
     "report": "missingMissingA",
     "member_a": "missingMissingB",
     "resource": "missingMissingC",
+    "request": "missingMissingD",
+    "ask": "missingMissingE",
+    "member_b": "missingMissingF",
 }
 
 
@@ -105,8 +112,13 @@ def world(app) -> World:
     assert past_person.id
     block = safety_services.block(actors["member_a"], blocked_person.id)
     separation = safety_services.file_separation(
-        actors["member_a"], "Past Person", actor=actors["member_a"]
+        actors["member_a"], past_person, actor=actors["member_a"]
     )
+    member_b = factories.make_member(org_b, pseudonym="Beta Member")
+    request = separation_requests.file_request(
+        actors["member_a"], "Far Name", "", actor=actors["lead_a"]
+    )
+    ask = separation_requests.ask_lead(actors["member_a"], "Asked Name", "")
     room = factories.make_room(org_a, name="Alpha Room")
     support = room_services.ask_for_help(room, target)
     sroom = room_services.create_room(
@@ -143,6 +155,9 @@ def world(app) -> World:
         "report": report.public_id,
         "member_a": actors["member_a"].profile.public_id,
         "resource": resource.public_id,
+        "request": request.public_id,
+        "ask": ask.public_id,
+        "member_b": member_b.profile.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -181,6 +196,11 @@ def snapshot() -> tuple:
         ),
         db.session.scalar(select(func.count(Block.id))),
         db.session.scalar(select(func.count(Separation.id))),
+        sorted(
+            db.session.execute(
+                select(SeparationRequest.id, SeparationRequest.status)
+            ).tuples()
+        ),
         sorted(
             db.session.execute(
                 select(Room.id, Room.name, Room.retention_days, Room.archived_at)
@@ -357,11 +377,11 @@ ACTIONS = [
     ),
     Action("view safety", "GET", "/account/safety", allowed=APPROVED),
     Action(
-        "file separation",
+        "ask lead for a separation request",
         "POST",
         "/account/safety",
         {"pseudonym": "Someone Else"},
-        APPROVED,
+        MEMBERS_A | {"lead_b"},
     ),
     Action(
         "withdraw separation",
@@ -383,6 +403,40 @@ ACTIONS = [
         {"member": "{target}", "pseudonym": "Someone Else"},
         LEAD_A,
         denied_as={"lead_b": "refused"},
+    ),
+    Action(
+        "withdraw separation request",
+        "POST",
+        "/safety/requests/{request}/withdraw",
+        {},
+        frozenset({"member_a", "lead_a"}),
+    ),
+    Action(
+        "file a member's ask",
+        "POST",
+        "/org/safety/requests/{ask}/share",
+        {"details": "tall"},
+        LEAD_A,
+    ),
+    Action(
+        "decline a member's ask",
+        "POST",
+        "/org/safety/requests/{ask}/decline",
+        {},
+        LEAD_A,
+    ),
+    Action(
+        "view open separation requests",
+        "GET",
+        "/org/safety/requests",
+        allowed=frozenset({"lead_a", "lead_b"}),
+    ),
+    Action(
+        "attach separation request",
+        "POST",
+        "/org/safety/requests/{request}/attach",
+        {"member": "{member_b}"},
+        frozenset({"lead_b"}),
     ),
     Action("view rooms", "GET", "/rooms", allowed=APPROVED),
     Action("view room", "GET", "/rooms/{room}", allowed=MEMBERS_A),
@@ -665,7 +719,6 @@ def _relate(asker, other, relation: str) -> None:
             Separation(
                 protected_id=protected.id,
                 other_id=kept.id,
-                other_key=kept.pseudonym.lower(),
                 other_name=kept.pseudonym,
             )
         )
@@ -795,3 +848,54 @@ def test_role_change_x_supervision_room(
     assert again == {"ok": False, "error": "not_found"}
     joinable = db.session.scalars(policy.visible_rooms(select(Room.id), person))
     assert sroom.id not in set(joinable)  # it may still be listed as "ask to join"
+
+
+@pytest.mark.parametrize("level", list(TrustLevel), ids=lambda level: level.label)
+def test_separation_request_access_at_every_trust_level(app, world, login_as, level):
+    """Requester side: the protected member and their leads. Attach side: leads
+    of every other active organization, at any trust. Nobody else; denied
+    answers exactly like missing."""
+    actors = world.actors
+    org_a = actors["lead_a"].membership.organization
+    org_b = actors["lead_b"].membership.organization
+    factories.set_trust(org_a, org_b, level)
+    other_person = db.session.scalar(
+        select(Membership)
+        .where(Membership.organization_id == org_b.id)
+        .where(Membership.role == Role.MEMBER)
+    ).account
+    request = db.session.scalar(
+        select(SeparationRequest).where(
+            SeparationRequest.public_id == world.refs["request"]
+        )
+    )
+    people = {**actors, "other person": other_person}
+    requester = {"member_a", "lead_a"}
+    for name, actor in people.items():
+        assert policy.can_see_separation_request(actor, request) == (
+            name in requester
+        ), name
+        assert policy.can_attach_separation_request(actor, request) == (
+            name == "lead_b"
+        ), name
+        for access, public_id in (
+            (policy.access_separation_request, world.refs["request"]),
+            (policy.access_open_request_for_attach, world.refs["request"]),
+        ):
+            try:
+                access(actor, public_id)
+                allowed = True
+            except NotFound:
+                allowed = False
+            if not allowed:
+                with pytest.raises(NotFound):
+                    access(actor, MISSING["request"])
+    pages = {
+        name: login_as(actor).get("/org/safety/requests")
+        for name, actor in people.items()
+        if actor is not None
+    }
+    assert "Far Name" in pages["lead_b"].get_data(as_text=True)
+    for name, page in pages.items():
+        if name != "lead_b":
+            assert "Far Name" not in page.get_data(as_text=True), name

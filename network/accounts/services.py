@@ -23,7 +23,6 @@ from network.models import (
     PasswordReset,
     Profile,
     Role,
-    Separation,
     Status,
     utcnow,
 )
@@ -98,21 +97,7 @@ def _create_account(data: NewAccount) -> Account:
     )
     db.session.add(account)
     db.session.flush()
-    bind_separations(account)
     return account
-
-
-def bind_separations(account: Account) -> None:
-    """Apply separations that named this pseudonym before anyone held it."""
-    db.session.execute(
-        update(Separation)
-        .where(
-            Separation.other_id.is_(None),
-            Separation.other_key == account.profile.pseudonym_key,
-            Separation.protected_id != account.id,
-        )
-        .values(other_id=account.id)
-    )
 
 
 def find_usable_invitation(code: str) -> Invitation | None:
@@ -250,7 +235,6 @@ def update_profile(account: Account, **fields: object) -> None:
             )
         profile.pseudonym = name
         profile.pseudonym_key = pseudonyms.skeleton(name)
-        bind_separations(account)
     profile.pronouns = str(fields.get("pronouns", profile.pronouns)).strip()
     profile.region = str(fields.get("region", profile.region))
     profile.bio = str(fields.get("bio", profile.bio)).strip()

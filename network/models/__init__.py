@@ -41,7 +41,14 @@ from network.models.rooms import (
     SupportRecipient,
     SupportRequest,
 )
-from network.models.trust import Block, OrgTrust, Separation, TrustLevel
+from network.models.trust import (
+    Block,
+    OrgTrust,
+    RequestStatus,
+    Separation,
+    SeparationRequest,
+    TrustLevel,
+)
 from network.models.types import new_public_id, utcnow
 
 __all__ = [
@@ -79,7 +86,9 @@ __all__ = [
     "PasswordReset",
     "Profile",
     "Role",
+    "RequestStatus",
     "Separation",
+    "SeparationRequest",
     "ServerProcess",
     "Status",
     "TrustLevel",

@@ -68,18 +68,17 @@ class Block(db.Model):
 
 
 class Separation(db.Model):
-    """Keep `protected` apart from another person ("someone from my past").
+    """Keep `protected` apart from one existing person ("someone from my past").
 
-    `other_key` is the skeleton of the pseudonym that was named. When it matched
-    nobody, `other_id` stays empty and is bound if that pseudonym ever appears, so
-    the answer to the filer never reveals whether the pseudonym exists.
+    It always names an account: a separation never waits for a name to appear,
+    so renaming can neither add nor remove one. `other_name` is the name as the
+    protected person (or their lead) knew it, shown only to them.
     """
 
     __tablename__ = "separations"
     __table_args__ = (
         Index("ix_separations_protected", "protected_id", "other_id"),
         Index("ix_separations_other", "other_id", "protected_id"),
-        Index("ix_separations_key", "other_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,12 +88,63 @@ class Separation(db.Model):
     protected_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE")
     )
-    other_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE")
-    )
-    other_key: Mapped[str] = mapped_column(String(160))
-    other_name: Mapped[str] = mapped_column(String(40))  # as the filer typed it
+    other_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    other_name: Mapped[str] = mapped_column(String(40))
     filed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )
+    # Set when a lead of another organization attached a confidential request.
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("separation_requests.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RequestStatus(enum.StrEnum):
+    """Where a confidential separation request stands."""
+
+    ASKED = "asked"  # a member asked their own leads; nobody else sees it
+    OPEN = "open"  # a lead shared it with the leads of the other organizations
+    ATTACHED = "attached"  # a lead attached it to one of their own members
+    WITHDRAWN = "withdrawn"  # by the protected member or the filing lead
+    DECLINED = "declined"  # the member's own lead did not file it
+
+
+class SeparationRequest(db.Model):
+    """A confidential request to keep a member apart from someone not found.
+
+    Only leads of other organizations see an open request, without the protected
+    person or their organization; nothing changes until one of them attaches it
+    to a member of their own, which creates a Separation.
+    """
+
+    __tablename__ = "separation_requests"
+    __table_args__ = (
+        Index("ix_separation_requests_status", "status", "organization_id"),
+        Index("ix_separation_requests_protected", "protected_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, default=new_public_id
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    protected_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(40))
+    name_key: Mapped[str] = mapped_column(String(160))
+    note: Mapped[str] = mapped_column(String(500), default="")  # to own leads only
+    details: Mapped[str] = mapped_column(String(500), default="")  # to other leads
+    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.ASKED)
+    filed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    attached_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

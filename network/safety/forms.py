@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
-class SeparationForm(FlaskForm):
-    """Name the person to be kept apart from, by pseudonym."""
+class AskLeadForm(FlaskForm):
+    """A member asks their leads to file a confidential request by name."""
 
     pseudonym = StringField(
-        "Their pseudonym",
+        "The name you know them by",
         validators=[
-            DataRequired(message="Enter the pseudonym of the person."),
-            Length(max=32, message="Pseudonyms are at most 32 characters."),
+            DataRequired(message="Enter the name of the person."),
+            Length(max=32, message="Names are at most 32 characters."),
         ],
+    )
+    note = TextAreaField(
+        "A note for your lead (optional)",
+        validators=[Length(max=500, message="Notes are at most 500 characters.")],
     )
 
 
-class LeadSeparationForm(SeparationForm):
-    """A lead files for one of their own members."""
+class LeadRequestForm(FlaskForm):
+    """A lead files a confidential request on behalf of one of their members."""
 
     member = SelectField("Member to protect", validate_choice=False)
+    pseudonym = AskLeadForm.pseudonym
+    details = TextAreaField(
+        "Details that help other leads recognise the person (optional)",
+        validators=[Length(max=500, message="Details are at most 500 characters.")],
+    )
+
+
+class ShareForm(FlaskForm):
+    """A lead files a member's ask for the leads of other organizations."""
+
+    details = LeadRequestForm.details
+
+
+class AttachForm(FlaskForm):
+    """Another organization's lead attaches a request to one of their members."""
+
+    member = SelectField("Your member", validate_choice=False)
 
 
 class EmptyForm(FlaskForm):

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from network import policy
 from network.accounts.services import InputError
 from network.errors import NotFound
-from network.extensions import db
-from network.guards import lead_required, member_required
-from network.models import Membership, Profile, Separation, Status
-from network.safety import services
-from network.safety.forms import EmptyForm, LeadSeparationForm, SeparationForm
+from network.guards import member_required
+from network.safety import requests, services, views
+from network.safety.forms import AskLeadForm, EmptyForm
 
 bp = Blueprint("safety", __name__)
 
 SEPARATION_SAVED = (
     "Saved. From now on you and this person will not see each other here. "
     "They are not told."
+)
+ASKED = (
+    "Your request went to your organization's leads. Only they see it. "
+    "You can follow it below."
 )
 
 
@@ -61,19 +62,31 @@ def unblock(block_id: str):
 @bp.route("/account/safety", methods=["GET", "POST"])
 @member_required
 def separations():
-    """Ask to be kept apart from someone, and see or withdraw one's separations."""
-    form = SeparationForm()
+    """Keep apart from a profile one can see, or ask one's leads about a name."""
+    form = AskLeadForm()
     if form.validate_on_submit():
+        if policy.active_membership(current_user) is None:
+            raise NotFound()  # the admin has no lead to ask
         try:
-            services.file_separation(
-                current_user, form.pseudonym.data, actor=current_user
-            )
+            requests.ask_lead(current_user, form.pseudonym.data, form.note.data)
         except InputError as error:
             form.pseudonym.errors = [error.message]
         else:
-            flash(SEPARATION_SAVED)
+            flash(ASKED)
             return redirect(url_for("safety.separations"))
-    return _separations_page("safety/separations.html", form, protected_only=True)
+    query = request.args.get("q", "")[:40]
+    if query and not form.is_submitted():
+        form.pseudonym.data = query
+    return render_template(
+        "safety/separations.html",
+        form=form,
+        query=query,
+        matches=views.matching_profiles(current_user, query),
+        rows=views.own_separations(current_user),
+        requests=views.own_requests(current_user),
+        status_text=views.STATUS_TEXT,
+        withdraw=EmptyForm(),
+    ), (400 if form.is_submitted() else 200)
 
 
 @bp.post("/profiles/<public_id>/separate")
@@ -84,7 +97,7 @@ def separate_from_profile(public_id: str):
     if not EmptyForm().validate_on_submit():
         raise NotFound()
     try:
-        services.file_separation(current_user, profile.pseudonym, actor=current_user)
+        services.file_separation(current_user, profile.account, actor=current_user)
     except InputError as error:
         return render_template("safety/refused.html", message=error.message), 400
     flash(SEPARATION_SAVED)
@@ -101,68 +114,19 @@ def withdraw(public_id: str):
         flash("The separation is withdrawn.")
     if row.protected_id == current_user.id:
         return redirect(url_for("safety.separations"))
-    return redirect(url_for("safety.lead_separations"))
+    return redirect(url_for("lead_safety.lead_separations"))
 
 
-@bp.route("/org/safety", methods=["GET", "POST"])
-@lead_required
-def lead_separations():
-    """A lead files a separation on behalf of a member of their organization."""
-    form = LeadSeparationForm()
-    org = policy.require_lead(current_user)
-    members = list(
-        db.session.execute(
-            select(Profile.public_id, Profile.pseudonym)
-            .join(Membership, Membership.account_id == Profile.account_id)
-            .where(
-                Membership.organization_id == org.id,
-                Membership.status == Status.APPROVED,
-                Membership.account_id != current_user.id,
-            )
-            .order_by(Profile.pseudonym_key)
-        ).all()
-    )
-    form.member.choices = [("", "Choose a member")] + [
-        (public_id, name) for public_id, name in members
-    ]
-    if form.validate_on_submit():
-        try:
-            membership = policy.access_own_member_for_separation(
-                current_user, form.member.data or ""
-            )
-        except NotFound:
-            form.member.errors = ["Choose a member of your organization."]
-        else:
-            try:
-                services.file_separation(
-                    membership.account, form.pseudonym.data, actor=current_user
-                )
-            except InputError as error:
-                form.pseudonym.errors = [error.message]
-            else:
-                flash(
-                    "Saved. The two will not see each other here. "
-                    "The other person is not told."
-                )
-                return redirect(url_for("safety.lead_separations"))
-    return _separations_page("safety/lead_separations.html", form, protected_only=False)
-
-
-def _separations_page(template: str, form, *, protected_only: bool):
-    stmt = policy.visible_separations(select(Separation), current_user)
-    if protected_only:
-        stmt = stmt.where(Separation.protected_id == current_user.id)
-    else:
-        stmt = stmt.where(Separation.protected_id != current_user.id)
-    rows = list(db.session.scalars(stmt.order_by(Separation.id.desc())))
-    names = dict(
-        db.session.execute(
-            select(Profile.account_id, Profile.pseudonym).where(
-                Profile.account_id.in_([row.protected_id for row in rows])
-            )
-        ).all()
-    )
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        template, form=form, rows=rows, names=names, withdraw=EmptyForm()
-    ), status
+@bp.post("/safety/requests/<public_id>/withdraw")
+@member_required
+def withdraw_request(public_id: str):
+    """Withdraw a confidential request (its protected member, or the filing lead)."""
+    row = policy.access_separation_request(current_user, public_id)
+    if EmptyForm().validate_on_submit():
+        if not policy.can_withdraw_separation_request(current_user, row):
+            raise NotFound()
+        requests.withdraw_request(row, actor=current_user)
+        flash("The request is withdrawn.")
+    if row.protected_id == current_user.id:
+        return redirect(url_for("safety.separations"))
+    return redirect(url_for("lead_safety.lead_separations"))

@@ -9,10 +9,17 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from network import audit
-from network.accounts import pseudonyms
 from network.accounts.services import InputError
 from network.extensions import db
-from network.models import Account, Block, Profile, Separation
+from network.models import (
+    Account,
+    Block,
+    Profile,
+    RequestStatus,
+    Separation,
+    SeparationRequest,
+    utcnow,
+)
 
 
 def block(actor: Account, other_id: int) -> Block:
@@ -47,33 +54,26 @@ def blocks_of(actor: Account) -> list[tuple[Block, str]]:
 
 
 def file_separation(
-    protected: Account, pseudonym: str, *, actor: Account
+    protected: Account, other: Account, *, actor: Account
 ) -> Separation:
-    """Keep `protected` apart from whoever has (or later takes) this pseudonym.
+    """Keep `protected` apart from one existing person; repeating it changes nothing.
 
-    The answer is the same whether or not the pseudonym exists.
+    The caller has checked that the filer may see `other` (a profile they can see,
+    or a lead attaching a request to a member of their own organization).
     """
-    name = pseudonyms.clean(pseudonym)
-    key = pseudonyms.skeleton(name)
-    if not key:
-        raise InputError("pseudonym", "Enter the pseudonym of the person.")
-    if key == protected.profile.pseudonym_key:
-        raise InputError("pseudonym", "That is the pseudonym of the person protected.")
+    if other.id == protected.id:
+        raise InputError("pseudonym", "You cannot be kept apart from yourself.")
     existing = db.session.scalar(
         select(Separation).where(
-            Separation.protected_id == protected.id, Separation.other_key == key
+            Separation.protected_id == protected.id, Separation.other_id == other.id
         )
     )
     if existing is not None:
         return existing
-    other_id = db.session.scalar(
-        select(Profile.account_id).where(Profile.pseudonym_key == key)
-    )
     row = Separation(
         protected_id=protected.id,
-        other_id=other_id,
-        other_key=key,
-        other_name=name,
+        other_id=other.id,
+        other_name=other.profile.pseudonym,
         filed_by_id=actor.id,
     )
     db.session.add(row)
@@ -93,5 +93,8 @@ def withdraw_separation(row: Separation, *, actor: Account) -> None:
     audit.record(
         "separation.withdrawn", actor=actor, target=protected, separation=row.public_id
     )
+    if row.request_id is not None:
+        request = db.session.get(SeparationRequest, row.request_id)
+        request.status, request.closed_at = RequestStatus.WITHDRAWN, utcnow()
     db.session.delete(row)
     db.session.commit()

@@ -1,5 +1,6 @@
-"""In Chromium: a safety separation inside one organization. The other person
-loses sight of the protected person without any sign that something changed."""
+"""In Chromium: safety separation. A member keeps apart from a profile they can
+see; for a name, a lead files a confidential request that another
+organization's lead attaches. The other person never sees any sign of it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ pytestmark = pytest.mark.e2e
 PROTECTED, PROTECTED_PSEUDONYM = "harbour.ana", "Sea Glass"
 OTHER, OTHER_PSEUDONYM = "harbour.sam", "Driftwood"
 NOBODY_PSEUDONYM = "Nobody By This Name"
+PHONE = {"viewport": {"width": 390, "height": 844}}
+ASKED = (
+    "Your request went to your organization's leads. Only they see it. "
+    "You can follow it below."
+)
 SAVED = (
     "Saved. From now on you and this person will not see each other here. "
     "They are not told."
@@ -28,7 +34,7 @@ def _expect():
 
 
 def _signed_in_page(new_context, base: str, login_name: str, pseudonym: str):
-    page = new_context().new_page()
+    page = new_context(**PHONE).new_page()
     browser_login(page, base, login_name)
     _expect()(page.locator("h1")).to_have_text(f"Hello, {pseudonym}")
     return page
@@ -42,16 +48,35 @@ def _search(page, base: str, query: str):
     return page.locator("ul.directory > li")
 
 
-def _file_separation(page, base: str, pseudonym: str) -> str:
-    """File through /account/safety; returns the flash message shown."""
-    page.goto(base + "/account/safety")
-    page.fill("input[name=pseudonym]", pseudonym)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Keep us apart").click()
-    _expect()(page).to_have_url(base + "/account/safety")
+def _flash(page) -> str:
     flashes = page.locator(".flashes")
     _expect()(flashes).to_have_count(1)
     return flashes.inner_text().strip()
+
+
+def _keep_apart_by_lookup(page, base: str, pseudonym: str) -> str:
+    """Look the name up among visible profiles and keep apart from the match."""
+    page.goto(base + "/account/safety")
+    page.fill("#q", pseudonym)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Look").click()
+    match = page.locator("#matches > li", has_text=pseudonym)
+    with page.expect_navigation():
+        match.get_by_role("button", name="Keep me apart from this person").click()
+    _expect()(page).to_have_url(base + "/account/safety")
+    return _flash(page)
+
+
+def _ask_lead(page, base: str, name: str) -> str:
+    page.goto(base + f"/account/safety?q={name}")
+    _expect()(page.locator("#matches > li")).to_have_text(
+        ["Nobody you can see has a pseudonym like that."]
+    )
+    with page.expect_navigation():
+        page.get_by_role(
+            "button", name="Ask my lead to file a confidential request"
+        ).click()
+    return _flash(page)
 
 
 def test_separation_hides_the_protected_person(live_server, new_context):
@@ -70,17 +95,19 @@ def test_separation_hides_the_protected_person(live_server, new_context):
     assert profile_url.startswith(base + "/profiles/"), profile_url
     expect(other.locator("h1")).to_have_text(PROTECTED_PSEUDONYM)
 
-    # The protected person files a separation by pseudonym.
-    message = _file_separation(protected, base, OTHER_PSEUDONYM)
-    assert message == SAVED
+    # The protected person finds the profile among those they see, keeps apart.
+    assert _keep_apart_by_lookup(protected, base, OTHER_PSEUDONYM) == SAVED
     entries = protected.locator("#separations > li")
     expect(entries).to_have_count(1)
     expect(entries.first).to_contain_text(f"Kept apart from {OTHER_PSEUDONYM}")
     expect(entries.first.get_by_role("button", name="Withdraw")).to_have_count(1)
 
-    # A pseudonym nobody has gets exactly the same answer.
-    assert _file_separation(protected, base, NOBODY_PSEUDONYM) == message
-    expect(entries).to_have_count(2)
+    # A name nobody has: nothing separates; the ask goes to her own lead.
+    assert _ask_lead(protected, base, NOBODY_PSEUDONYM) == ASKED
+    expect(entries).to_have_count(1)
+    expect(protected.locator("#requests > li")).to_contain_text(
+        [f"{NOBODY_PSEUDONYM} waiting for your lead"]
+    )
 
     # The other person no longer finds the protected one.
     results = _search(other, base, PROTECTED_PSEUDONYM)
@@ -106,3 +133,51 @@ def test_separation_hides_the_protected_person(live_server, new_context):
     # Nothing on the other person's side mentions a separation.
     other.goto(base + "/account/safety")
     expect(other.locator("#separations > li")).to_have_text(["None."])
+
+
+def test_confidential_request_attached_by_another_lead(live_server, new_context):
+    """Harbour's lead files for Sea Glass by name; Prairie's lead attaches it."""
+    expect = _expect()
+    base = live_server.base_url
+    protected = _signed_in_page(new_context, base, PROTECTED, PROTECTED_PSEUDONYM)
+    other = _signed_in_page(new_context, base, "prairie.jo", "Kestrel")
+    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
+    expect(_search(protected, base, "Kestrel")).to_have_count(1)
+
+    lead = _signed_in_page(new_context, base, "harbour.lead", "Tidewater")
+    lead.goto(base + "/org/safety")
+    lead.select_option("#member", label=PROTECTED_PSEUDONYM)
+    lead.fill("#pseudonym", "Kestrel")
+    lead.fill("#details", "Knew them in Winnipeg, 2019.")
+    with lead.expect_navigation():
+        lead.get_by_role("button", name="File the request").click()
+    assert "Filed." in _flash(lead)
+    expect(lead.locator("#requests > li").first).to_contain_text("Kestrel")
+    lead.goto(base + "/org/safety/requests")
+    expect(lead.locator("#open-requests")).not_to_contain_text("Kestrel")
+
+    # Nothing changed yet for either of them.
+    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
+
+    prairie = _signed_in_page(new_context, base, "prairie.lead", "Wheatfield")
+    prairie.goto(base + "/org/safety/requests")
+    card = prairie.locator("#open-requests > li", has_text="Kestrel")
+    expect(card).to_contain_text("Knew them in Winnipeg")
+    expect(card).to_contain_text("Your members with a pseudonym like this: Kestrel")
+    expect(prairie.locator("main")).not_to_contain_text(PROTECTED_PSEUDONYM)
+    expect(prairie.locator("main")).not_to_contain_text("Harbour")
+    card.locator("select").select_option(label="Kestrel")
+    with prairie.expect_navigation():
+        card.get_by_role("button", name="Attach to this member").click()
+    assert "Attached." in _flash(prairie)
+    expect(prairie.locator("#open-requests")).not_to_contain_text("Kestrel")
+
+    # Now the two no longer see each other; the protected side sees the status.
+    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(0)
+    expect(_search(protected, base, "Kestrel")).to_have_count(0)
+    protected.goto(base + "/account/safety")
+    status = protected.locator("#requests > li", has_text="Kestrel")
+    expect(status).to_contain_text("attached")
+    expect(status).not_to_contain_text("Prairie")
+    other.goto(base + "/account/safety")
+    expect(other.locator("main")).not_to_contain_text(PROTECTED_PSEUDONYM)

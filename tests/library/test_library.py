@@ -64,7 +64,7 @@ def test_visible_resources_agrees_with_can_see_resource(app, lib):
             "https://example.org/b",
         )
     )
-    safety.file_separation(lib.member_a, "Lib Author", actor=lib.member_a)
+    safety.file_separation(lib.member_a, lib.author, actor=lib.member_a)
     people = [
         lib.lead_a,
         lib.author,

@@ -27,7 +27,6 @@ def keep_apart(protected, other) -> None:
         Separation(
             protected_id=protected.id,
             other_id=other.id,
-            other_key=other.pseudonym.lower(),
             other_name=other.pseudonym,
             filed_by_id=protected.id,
         )

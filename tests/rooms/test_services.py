@@ -169,7 +169,7 @@ def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_
         '<details class="cw"><summary>Content warning: <span class="cw-text">grief'
         in html
     )
-    safety.file_separation(world.alice, "Amir A", actor=world.alice)
+    safety.file_separation(world.alice, world.amir, actor=world.alice)
     html = (
         login_as(world.alice)
         .get(f"/rooms/{world.room.public_id}")

@@ -215,7 +215,7 @@ def test_typing_is_throttled_and_never_stored(app, world, connect, frozen_clock)
 
 
 def test_separation_hides_messages_presence_typing_both_ways(app, world, connect):
-    safety.file_separation(world.alice, "Amir A", actor=world.alice)
+    safety.file_separation(world.alice, world.amir, actor=world.alice)
     alice, amir = connect(world.alice), connect(world.amir)
     bystander = connect(world.lead_a)
     join(alice, world.room)

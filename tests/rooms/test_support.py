@@ -16,7 +16,7 @@ def test_help_request_reaches_host_managers_only(app, world, login_as, connect):
         world.org_a, role=Role.MODERATOR, pseudonym="Mod Maple"
     )
     partner_lead = factories.make_member(world.org_b, role=Role.LEAD)
-    safety.file_separation(world.alice, "Amir A", actor=world.alice)
+    safety.file_separation(world.alice, world.amir, actor=world.alice)
     mod_sock, amir_sock = connect(moderator), connect(world.amir)
     alice = login_as(world.alice)
     url = f"/rooms/{world.room.public_id}"

@@ -13,8 +13,10 @@ from network.models import (
     Block,
     Membership,
     Profile,
+    RequestStatus,
     Role,
     Separation,
+    SeparationRequest,
     TrustLevel,
 )
 from network.safety import services
@@ -52,7 +54,7 @@ def _views(client, profile_id: str) -> list[tuple[int, bytes]]:
 def test_other_persons_view_is_byte_identical_to_absence(app, people, login_as):
     org, protected, other, bystander = people
     profile_id = protected.profile.public_id
-    services.file_separation(protected, "Other Oak", actor=protected)
+    services.file_separation(protected, other, actor=protected)
     other_client = login_as(other)
     separated_view = _views(other_client, profile_id)
     assert separated_view[0][0] == 404
@@ -68,7 +70,7 @@ def test_other_persons_view_is_byte_identical_to_absence(app, people, login_as):
 
 def test_separation_hides_both_ways_and_only_protected_sees_it(app, people, login_as):
     org, protected, other, bystander = people
-    row = services.file_separation(protected, " other  OAK ", actor=protected)
+    row = services.file_separation(protected, other, actor=protected)
     assert row.other_id == other.id
     assert policy.separated(protected, other) and policy.separated(other, protected)
     protected_client, other_client = login_as(protected), login_as(other)
@@ -77,7 +79,7 @@ def test_separation_hides_both_ways_and_only_protected_sees_it(app, people, logi
     )
     assert "Other Oak" not in protected_client.get("/directory").get_data(as_text=True)
     assert "Protected Pine" not in other_client.get("/directory").get_data(as_text=True)
-    assert "other OAK" in protected_client.get("/account/safety").get_data(as_text=True)
+    assert "Other Oak" in protected_client.get("/account/safety").get_data(as_text=True)
     # Nobody else can see or withdraw it.
     for client in (
         other_client,
@@ -99,52 +101,60 @@ def test_separation_hides_both_ways_and_only_protected_sees_it(app, people, logi
 
 def test_notice_helper_tells_only_the_protected(app, people):
     org, protected, other, bystander = people
-    services.file_separation(protected, "Other Oak", actor=protected)
+    services.file_separation(protected, other, actor=protected)
     assert policy.protected_from_any(protected, [bystander.id, other.id])
     assert not policy.protected_from_any(other, [bystander.id, protected.id])
     assert not policy.protected_from_any(bystander, [protected.id, other.id])
 
 
-def test_unknown_pseudonym_gets_same_answer_and_binds_later(app, people, login_as):
+def test_asking_about_a_name_reads_the_same_and_separates_nobody(app, people, login_as):
     org, protected, other, bystander = people
+    hidden_elsewhere = factories.make_member(factories.make_org(), pseudonym="Far Fern")
     client = login_as(protected)
-    known = post_form(
-        client,
-        "/account/safety",
-        {"pseudonym": "Bystander Birch"},
-        token_from="/account/safety",
-        follow_redirects=True,
-    )
-    unknown = post_form(
-        client,
-        "/account/safety",
-        {"pseudonym": "Nobody Yet"},
-        token_from="/account/safety",
-        follow_redirects=True,
-    )
-    assert known.status_code == unknown.status_code == 200
-    flash = "They are not told."
-    assert flash in known.get_data(as_text=True) and flash in unknown.get_data(
-        as_text=True
-    )
-    pending = db.session.scalar(
-        select(Separation).where(Separation.other_name == "Nobody Yet")
-    )
-    assert pending.other_id is None
-    newcomer = factories.make_member(org, pseudonym="Placeholder Name")
-    accounts.update_profile(newcomer, pseudonym="N0body Yet")
-    db.session.refresh(pending)
-    assert pending.other_id == newcomer.id
-    assert not policy.can_see_profile(newcomer, protected.profile)
+    pages = []
+    for name in ("Bystander Birch", "Far Fern", "Nobody Yet"):
+        response = post_form(
+            client,
+            "/account/safety",
+            {"pseudonym": name, "note": "from before"},
+            token_from="/account/safety",
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        pages.append(response.get_data(as_text=True).replace(name, "NAME"))
+    assert "went to your organization&#39;s leads" in pages[0]
+    assert db.session.scalar(select(func.count(Separation.id))) == 0
+    asked = list(db.session.scalars(select(SeparationRequest)))
+    assert {row.status for row in asked} == {RequestStatus.ASKED}
+    assert {row.organization_id for row in asked} == {org.id}
+    assert not policy.separated(protected, bystander)
+    assert not policy.separated(protected, hidden_elsewhere)
+
+
+def test_looking_up_a_name_only_searches_profiles_one_can_see(app, people, login_as):
+    org, protected, other, bystander = people
+    factories.make_member(factories.make_org(), pseudonym="Birch Far Away")
+    services.file_separation(protected, other, actor=protected)
+    client = login_as(protected)
+
+    def matches(query: str) -> str:
+        html = client.get(f"/account/safety?q={query}").get_data(as_text=True)
+        return html.split('id="matches"')[1].split("</ul>")[0]
+
+    assert "Bystander Birch" in matches("birch")
+    assert "Birch Far Away" not in matches("birch")
+    assert "Other Oak" not in matches("oak")
+    assert matches("oak") == matches("nobody").replace("nobody", "oak")
 
 
 def test_separation_bad_input_changes_nothing(app, people, login_as):
     org, protected, other, bystander = people
     client = login_as(protected)
     for data, message in [
-        ({"pseudonym": ""}, "Enter the pseudonym"),
+        ({"pseudonym": ""}, "Enter the name"),
         ({"pseudonym": "protected pine"}, "person protected"),
         ({"pseudonym": "x" * 60}, "at most 32"),
+        ({"pseudonym": "Someone", "note": "x" * 600}, "at most 500"),
     ]:
         response = post_form(
             client, "/account/safety", data, token_from="/account/safety"
@@ -152,37 +162,29 @@ def test_separation_bad_input_changes_nothing(app, people, login_as):
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Separation.id))) == 0
+    assert db.session.scalar(select(func.count(SeparationRequest.id))) == 0
 
 
-def test_lead_files_for_member_and_withdrawal_hides_other_identity(
+def test_separation_audit_names_nobody_else_and_stays_out_of_org_logs(
     app, people, login_as
 ):
     org, protected, other, bystander = people
-    lead = factories.make_member(org, role=Role.LEAD, pseudonym="Lead Linden")
     other_lead = factories.make_member(org, role=Role.LEAD, pseudonym="Lead Larch")
-    client = login_as(lead)
-    response = post_form(
+    client = login_as(protected)
+    post_form(
         client,
-        "/org/safety",
-        {"member": protected.profile.public_id, "pseudonym": "Other Oak"},
-        token_from="/org/safety",
+        f"/profiles/{other.profile.public_id}/separate",
+        {},
+        token_from="/logout",
     )
-    assert response.status_code == 302
     row = db.session.scalar(select(Separation))
     assert (row.protected_id, row.other_id, row.filed_by_id) == (
         protected.id,
         other.id,
-        lead.id,
+        protected.id,
     )
-
-    def listed(c) -> str:
-        return c.get("/org/safety").get_data(as_text=True).split('id="separations"')[1]
-
-    assert "Other Oak" in listed(client)
-    assert "Other Oak" not in listed(login_as(other_lead))
-    assert "Other Oak" in login_as(protected).get("/account/safety").get_data(
-        as_text=True
-    )
+    listed = login_as(other_lead).get("/org/safety").get_data(as_text=True)
+    assert "Other Oak" not in listed.split('id="requests"')[1]
     post_form(client, f"/safety/{row.public_id}/withdraw", {}, token_from="/logout")
     assert db.session.scalar(select(func.count(Separation.id))) == 0
     events = list(
@@ -213,6 +215,7 @@ def test_lead_cannot_file_for_another_orgs_member(app, people, login_as):
     assert response.status_code == 400
     assert "Choose a member of your organization." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Separation.id))) == 0
+    assert db.session.scalar(select(func.count(SeparationRequest.id))) == 0
 
 
 def test_block_is_two_way_silent_and_private(app, people, login_as):
@@ -294,8 +297,8 @@ def _rich_world():
     orgs[3].suspended_at = utcnow()
     services.block(people[0], people[1].id)
     services.block(people[7], people[0].id)
-    services.file_separation(people[2], people[6].profile.pseudonym, actor=people[2])
-    services.file_separation(people[8], people[1].profile.pseudonym, actor=people[8])
+    services.file_separation(people[2], people[6], actor=people[2])
+    services.file_separation(people[8], people[1], actor=people[8])
     people.append(factories.make_admin())
     db.session.commit()
     return people
