@@ -6,6 +6,8 @@ different organizations whose effective trust is below `collaborate`.
 
 from __future__ import annotations
 
+import pytest
+
 from network.safety import services as safety
 from tests.rooms.apart import join, make_circle, names, post, send, separate
 from tests.rooms.conftest import events
@@ -84,3 +86,139 @@ def test_manage_page_hides_member_kept_apart_from_moderator(app, connect, login_
     body = login_as(c.lantern).get(f"/rooms/{c.room.public_id}/manage").text
     assert "Driftwood" in body  # the page lists members
     assert "Sea Glass" not in body
+
+
+# --- every broadcast x every kept-apart listener ------------------------------------
+
+RELATIONS = {
+    "listener_protected": lambda c: separate(c.driftwood, c.sea_glass),
+    "person_protected": lambda c: separate(c.sea_glass, c.driftwood),
+    "listener_blocked_person": lambda c: safety.block(c.driftwood, c.sea_glass.id),
+    "person_blocked_listener": lambda c: safety.block(c.sea_glass, c.driftwood.id),
+    "trust_none_partner": lambda c: None,
+}
+BROADCASTS = [
+    "presence:joined",
+    "typing",
+    "message:created",
+    "message:updated",
+    "message:deleted",
+    "room:pinned",
+    "presence:left",
+]
+
+
+def _people(c, relation: str):
+    """(listener, person): the trust-none pair is Kestrel and Pebble."""
+    if relation == "trust_none_partner":
+        return c.kestrel, c.pebble
+    return c.driftwood, c.sea_glass
+
+
+def _act(broadcast: str, c, person, person_sock, lead_sock, message) -> None:
+    rid = c.room.public_id
+    if broadcast != "presence:joined":
+        join(person_sock, c.room)
+    if broadcast == "typing":
+        person_sock.emit("typing", {"room_id": rid}, callback=True)
+    elif broadcast == "message:created":
+        send(person_sock, c.room, "person live words")
+    elif broadcast == "message:updated":
+        person_sock.emit(
+            "message:edit",
+            {"room_id": rid, "id": message.id, "body": "person edited words"},
+            callback=True,
+        )
+    elif broadcast == "message:deleted":
+        person_sock.emit(
+            "message:delete", {"room_id": rid, "id": message.id}, callback=True
+        )
+    elif broadcast == "room:pinned":
+        lead_sock.emit("message:pin", {"room_id": rid, "id": message.id}, callback=True)
+    elif broadcast == "presence:left":
+        person_sock.emit("room:leave", {"room_id": rid}, callback=True)
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("broadcast", BROADCASTS)
+def test_broadcast_never_reaches_a_kept_apart_listener(
+    app, connect, broadcast, relation
+):
+    c = make_circle()
+    RELATIONS[relation](c)
+    listener, person = _people(c, relation)
+    message = post(c.room, person, "person old words")
+    lead_sock, listener_sock = connect(c.lead), connect(listener)
+    join(lead_sock, c.room)
+    join(listener_sock, c.room)
+    person_sock = connect(person)
+    if broadcast == "presence:joined":
+        join(person_sock, c.room)
+    _act(broadcast, c, person, person_sock, lead_sock, message)
+    send(lead_sock, c.room, "positive marker")
+    received = listener_sock.get_received()
+    assert "positive marker" in str(received)
+    about = [
+        e
+        for e in received
+        if e["name"] == broadcast and "positive marker" not in str(e)
+    ]
+    if broadcast == "room:pinned":
+        assert about and all(e["args"][0]["message"] is None for e in about)
+    else:
+        assert about == []
+    text = str(received)
+    for trace in (person.pseudonym, person.profile.public_id, "person "):
+        assert trace not in text
+    # The host, who may see both, did get the broadcast (the action happened).
+    assert broadcast in [e["name"] for e in lead_sock.get_received()]
+
+
+# --- the hot path stays cheap --------------------------------------------------------
+
+
+def _statements_per_send(connect, c, sock, listeners: int) -> int:
+    from sqlalchemy import event
+
+    from network.extensions import db
+    from network.models import RoomPresence
+    from tests import factories
+
+    for n in range(listeners):
+        org = (c.harbour, c.northern, c.prairie)[n % 3]
+        person = factories.make_member(org)
+        if n % 4 == 0:
+            safety.block(person, c.pebble.id)
+        db.session.add(
+            RoomPresence(
+                sid=f"ghost-{listeners}-{n}", room_id=c.room.id, account_id=person.id
+            )
+        )
+    db.session.commit()
+    statements: list[int] = []
+
+    def count(*args) -> None:
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert send(sock, c.room, f"counted {listeners}")["ok"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_message_send_statement_count_does_not_grow_with_listeners(app, connect):
+    """One skip-list query per broadcast, whoever listens (trust and blocks are
+    resolved inside it, never per recipient)."""
+    c = make_circle()
+    sock = connect(c.pebble)
+    join(sock, c.room)
+    send(sock, c.room, "warm up")
+    few = _statements_per_send(connect, c, sock, 3)
+    many = _statements_per_send(connect, c, sock, 30)
+    assert few == many, (few, many)
+    assert many <= SEND_STATEMENTS, many
+
+
+SEND_STATEMENTS = 31  # measured on this branch; a new per-send query must be deliberate
