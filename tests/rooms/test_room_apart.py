@@ -222,3 +222,49 @@ def test_message_send_statement_count_does_not_grow_with_listeners(app, connect)
 
 
 SEND_STATEMENTS = 31  # measured on this branch; a new per-send query must be deliberate
+
+
+# --- the host is told, without naming the pair; a trust drop takes effect live ------
+
+NOTICE = "do not work together at collaborate"
+
+
+def test_manage_page_tells_host_that_partners_are_apart(app, login_as):
+    from network.models import TrustLevel
+    from tests import factories
+
+    c = make_circle()
+    for viewer in (c.lead, c.lantern):
+        body = login_as(viewer).get(f"/rooms/{c.room.public_id}/manage").text
+        assert NOTICE in body
+        body = body.replace(c.room.name, "")  # the room's own name says "Prairie"
+        assert "Northern Lights" not in body and "Prairie" not in body
+    factories.set_trust(c.northern, c.prairie, TrustLevel.COLLABORATE)
+    body = login_as(c.lead).get(f"/rooms/{c.room.public_id}/manage").text
+    assert NOTICE not in body
+
+
+def test_trust_drop_stops_live_events_between_partners_at_once(app, connect):
+    from network.models import Role, TrustLevel
+    from network.trust import services as trust
+    from tests import factories
+
+    c = make_circle(TrustLevel.COLLABORATE)
+    kestrel, pebble = connect(c.kestrel), connect(c.pebble)
+    join(kestrel, c.room)
+    assert "Kestrel" in names(join(pebble, c.room)["presence"])
+    northern_lead = factories.make_member(c.northern, role=Role.LEAD)
+    trust.set_trust(c.northern, c.prairie, TrustLevel.SEE, actor=northern_lead)
+    assert not pebble.is_connected() and not kestrel.is_connected()
+    kestrel, pebble = connect(c.kestrel), connect(c.pebble)
+    join(kestrel, c.room)
+    kestrel.get_received()
+    ack = join(pebble, c.room)
+    assert "Kestrel" not in names(ack["presence"])
+    send(pebble, c.room, "after the drop")
+    lead = connect(c.lead)
+    join(lead, c.room)
+    send(lead, c.room, "host marker")
+    received = str(kestrel.get_received())
+    assert "host marker" in received and "Pebble" not in received
+    assert "after the drop" not in received
