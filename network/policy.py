@@ -633,6 +633,93 @@ def kept_apart_ids(account_id: int) -> Select:
     return union(*blocked_ids(account_id).selects, *separated_ids(account_id).selects)
 
 
+def room_apart_ids(account_id: int) -> Select:
+    """Everyone kept apart from this account wherever people meet in a room:
+    blocked or separated either way, and members of other organizations whose
+    effective trust with the account's organization is below `collaborate`."""
+    org_id = (
+        select(Membership.organization_id)
+        .where(Membership.account_id == account_id)
+        .scalar_subquery()
+    )
+    distrusted = select(Membership.account_id).where(
+        Membership.organization_id != org_id,
+        Membership.organization_id.not_in(
+            trusted_org_ids(org_id, TrustLevel.COLLABORATE)
+        ),
+    )
+    return union(*kept_apart_ids(account_id).selects, distrusted)
+
+
+def apart_in_rooms(a, b) -> bool:
+    """The yes/no twin of room_apart_ids: the two never see each other in a room."""
+    if _id(a) == _id(b):
+        return False
+    if kept_apart(a, b):
+        return True
+    first = db.session.get(Account, _id(a))
+    second = db.session.get(Account, _id(b))
+    mine = first.membership if first is not None else None
+    theirs = second.membership if second is not None else None
+    if mine is None or theirs is None:
+        return False
+    if mine.organization_id == theirs.organization_id:
+        return False
+    if not theirs.organization.is_active:
+        return True
+    return not can_collaborate(mine.organization_id, theirs.organization_id)
+
+
+def can_meet_in_room(actor, account_id: int) -> bool:
+    """Whether the actor may see this person in a room (themselves always)."""
+    account = _account(actor)
+    if account is None:
+        return False
+    return account.id == account_id or not apart_in_rooms(account, account_id)
+
+
+def visible_room_people(stmt: Select, actor, account_column) -> Select:
+    """Filter any list of people shown in or about a room (presence, members,
+    invitations, check-ins) to those the actor may meet: twin of can_meet_in_room."""
+    account = _account(actor)
+    if account is None:
+        return stmt.where(account_column.is_(None))
+    return stmt.where(
+        (account_column == account.id)
+        | account_column.not_in(room_apart_ids(account.id))
+    )
+
+
+def partners_apart(room: Room) -> bool:
+    """True when two organizations admitted to a partner room work together below
+    `collaborate`, so their members do not see each other there. Which pair is not
+    said: trust between two other organizations is not the host's to know."""
+    if room.visibility != "partners" or room.private:
+        return False
+    admitted = set(
+        db.session.scalars(trusted_org_ids(room.host_org_id, TrustLevel.COLLABORATE))
+    )
+    if room.partner_org_ids:
+        admitted &= room.partner_org_ids
+    if len(admitted) < 2:
+        return False
+    given = set(
+        db.session.execute(
+            select(OrgTrust.from_org_id, OrgTrust.to_org_id).where(
+                OrgTrust.from_org_id.in_(admitted),
+                OrgTrust.to_org_id.in_(admitted),
+                OrgTrust.level >= int(TrustLevel.COLLABORATE),
+            )
+        ).tuples()
+    )
+    return any(
+        (a, b) not in given or (b, a) not in given
+        for a in admitted
+        for b in admitted
+        if a < b
+    )
+
+
 def room_manager_org(actor) -> Organization | None:
     """The organization whose rooms the actor may create and edit (lead, moderator)."""
     membership = active_membership(actor)
@@ -909,16 +996,16 @@ def can_see_message(actor, message: Message) -> bool:
     room = db.session.get(Room, message.room_id)
     if room is None or not can_join_room(actor, room):
         return False
-    return message.author_id == actor.id or not kept_apart(actor, message.author_id)
+    return can_meet_in_room(actor, message.author_id)
 
 
 def visible_messages(stmt: Select, actor) -> Select:
-    """Hide messages of people kept apart from the viewer (the room is checked
-    by the caller with access_room)."""
+    """Hide messages of people kept apart from the viewer in rooms (the room is
+    checked by the caller with access_room)."""
     account = _account(actor)
     if account is None:
         return stmt.where(Message.id.is_(None))
-    return stmt.where(Message.author_id.not_in(kept_apart_ids(account.id)))
+    return visible_room_people(stmt, account, Message.author_id)
 
 
 def _message_by_public_id(room: Room, public_id) -> Select:
@@ -984,7 +1071,7 @@ def access_room_member(actor, room: Room, profile_public_id: str) -> RoomMember:
         .join(Profile, Profile.account_id == RoomMember.account_id)
         .where(RoomMember.room_id == room.id, Profile.public_id == profile_public_id)
     )
-    if row is None:
+    if row is None or not can_meet_in_room(actor, row.account_id):
         raise NotFound()
     return row
 

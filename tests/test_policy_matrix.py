@@ -899,3 +899,113 @@ def test_separation_request_access_at_every_trust_level(app, world, login_as, le
     for name, page in pages.items():
         if name != "lead_b":
             assert "Far Name" not in page.get_data(as_text=True), name
+
+
+# --- every list of people x kept apart (both directions) ----------------------------
+
+PEOPLE_RELATIONS = {
+    "viewer_protected": lambda viewer, person: _separate(viewer, person),
+    "person_protected": lambda viewer, person: _separate(person, viewer),
+    "viewer_blocked": lambda viewer, person: safety_services.block(viewer, person.id),
+    "person_blocked": lambda viewer, person: safety_services.block(person, viewer.id),
+}
+PEOPLE_LISTS = [
+    "manage members",
+    "invite list",
+    "facilitator choices",
+    "shared check-ins",
+    "room presence",
+]
+
+
+def _separate(protected, other) -> None:
+    db.session.add(
+        Separation(
+            protected_id=protected.id,
+            other_id=other.id,
+            other_key=other.profile.pseudonym_key,
+            other_name=other.pseudonym,
+            filed_by_id=protected.id,
+        )
+    )
+    db.session.commit()
+
+
+def _people_list_room(kind: str, lead, person, bystander):
+    """A room where `person` and `bystander` both appear in the named list."""
+    from datetime import timedelta
+
+    from network.models import RoomPresence, SupervisionSession, utcnow
+
+    org = db.session.get(Organization, lead.membership.organization_id)
+    room = room_services.create_room(
+        org, actor=lead, name="Listing room", kind="supervision"
+    )
+    for sid, account in (("p-sid", person), ("b-sid", bystander)):
+        if kind == "manage members":
+            room_services.ensure_member(room, account)
+        elif kind == "facilitator choices":
+            row = room_services.ensure_member(room, account)
+            row.role, row.status = "facilitator", "active"
+        elif kind == "room presence":
+            row = room_services.ensure_member(room, account)
+            row.status = "active"
+            db.session.add(
+                RoomPresence(sid=sid, room_id=room.id, account_id=account.id)
+            )
+    if kind == "shared check-ins":
+        now = utcnow()
+        session = SupervisionSession(
+            room_id=room.id,
+            starts_at=now - timedelta(minutes=5),
+            ends_at=now + timedelta(hours=1),
+            facilitator_id=lead.id,
+        )
+        db.session.add(session)
+        db.session.commit()
+        for account in (person, bystander):
+            room_services.ensure_member(room, account)
+            supervision_services.check_in(session, account, 3, "", True)
+    db.session.commit()
+    return room
+
+
+@pytest.mark.parametrize("relation", PEOPLE_RELATIONS)
+@pytest.mark.parametrize("kind", PEOPLE_LISTS)
+def test_people_lists_leave_out_kept_apart(app, login_as, kind, relation):
+    """Lantern (a moderator) never sees Sea Glass in a list when they are kept
+    apart, either way; Driftwood, in the same list, shows the list is drawn."""
+    org = factories.make_org("Harbour")
+    lead = factories.make_member(org, role=Role.LEAD)
+    lantern = factories.make_member(org, role=Role.MODERATOR, pseudonym="Lantern")
+    sea_glass = factories.make_member(org, pseudonym="Sea Glass")
+    driftwood = factories.make_member(org, pseudonym="Driftwood")
+    PEOPLE_RELATIONS[relation](lantern, sea_glass)
+    room = _people_list_room(kind, lead, sea_glass, driftwood)
+    url = f"/rooms/{room.public_id}"
+    if kind != "room presence":
+        url += "/manage"
+    client = login_as(lantern)
+    body = client.get(url).get_data(as_text=True)
+    assert "Driftwood" in body
+    assert "Sea Glass" not in body
+    assert sea_glass.profile.public_id not in body
+    if kind == "shared check-ins":
+        assert body.count("3/5") == 1  # Driftwood's check-in only
+    # Acting on her through the page answers like a member who does not exist.
+    if kind != "room presence":
+        token = csrf_token(client, f"/rooms/{room.public_id}/manage")
+        answers = [
+            client.post(
+                f"/rooms/{room.public_id}/manage",
+                data={
+                    "m-csrf_token": token,
+                    "m-member": who,
+                    "action": "remove",
+                    "m-reason": "matrix",
+                    "m-minutes": "5",
+                },
+            )
+            for who in (sea_glass.profile.public_id, MISSING["target"])
+        ]
+        assert answers[0].status_code == answers[1].status_code == 404

@@ -118,7 +118,11 @@ def manage(room_id: str):
         plain=plain,
         error=error,
         sessions=supervision.upcoming(room, limit=20),
-        check_ins=supervision.shared_check_ins(running) if running else [],
+        check_ins=supervision.shared_check_ins(running, current_user)
+        if running
+        else [],
+        partners_apart=policy.is_host_manager(current_user, room)
+        and policy.partners_apart(room),
         can_name=policy.can_name_facilitators(current_user, room),
         host_public_id=db.session.get(Organization, room.host_org_id).public_id,
     ), (400 if request.method == "POST" else 200)
@@ -193,19 +197,19 @@ def _schedule(room, form) -> bool:
 
 
 def _members(room) -> list[tuple[RoomMember, Profile]]:
-    return list(
-        db.session.execute(
-            select(RoomMember, Profile)
-            .join(Profile, Profile.account_id == RoomMember.account_id)
-            .where(RoomMember.room_id == room.id)
-            .order_by(RoomMember.status, Profile.pseudonym_key)
-        ).all()
+    stmt = (
+        select(RoomMember, Profile)
+        .join(Profile, Profile.account_id == RoomMember.account_id)
+        .where(RoomMember.room_id == room.id)
+        .order_by(RoomMember.status, Profile.pseudonym_key)
     )
+    stmt = policy.visible_room_people(stmt, current_user, RoomMember.account_id)
+    return list(db.session.execute(stmt).all())
 
 
 def _invitable(room) -> list[tuple[str, str]]:
     existing = select(RoomMember.account_id).where(RoomMember.room_id == room.id)
-    rows = db.session.execute(
+    stmt = (
         select(Profile.public_id, Profile.pseudonym)
         .join(Membership, Membership.account_id == Profile.account_id)
         .where(
@@ -215,14 +219,20 @@ def _invitable(room) -> list[tuple[str, str]]:
         )
         .order_by(Profile.pseudonym_key)
     )
+    rows = db.session.execute(
+        policy.visible_room_people(stmt, current_user, Profile.account_id)
+    )
     return [("", "Choose a member")] + [(pid, name) for pid, name in rows]
 
 
 def _facilitators(room) -> list[tuple[str, str]]:
-    rows = db.session.execute(
+    stmt = (
         select(Profile.public_id, Profile.pseudonym)
         .where(Profile.account_id.in_(policy.facilitator_ids(room)))
         .order_by(Profile.pseudonym_key)
+    )
+    rows = db.session.execute(
+        policy.visible_room_people(stmt, current_user, Profile.account_id)
     )
     return [(pid, name) for pid, name in rows]
 

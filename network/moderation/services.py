@@ -81,15 +81,24 @@ def pin_message(room: Room, message: Message | None, *, actor: Account) -> None:
         room=room,
         message=message.public_id if message else None,
     )
-    pinned = None
-    if message is not None:
+    cleared = {"room_id": room.public_id, "message": None}
+    if message is None:
+        realtime.emit_after_commit(
+            "room:pinned", cleared, to=realtime.room_key(room.id)
+        )
+    else:
+        # Those kept apart from the author see what their page would show: no pin.
         author = db.session.get(Account, message.author_id)
-        pinned = rooms.message_payload(room, message, author)
-    realtime.emit_after_commit(
-        "room:pinned",
-        {"room_id": room.public_id, "message": pinned},
-        to=realtime.room_key(room.id),
-    )
+        rooms.emit_about(
+            room,
+            "room:pinned",
+            {
+                "room_id": room.public_id,
+                "message": rooms.message_payload(room, message, author),
+            },
+            person_id=author.id,
+            instead=cleared,
+        )
     db.session.commit()
 
 

@@ -15,6 +15,11 @@ from network.rooms.forms import RoomForm
 
 bp = Blueprint("rooms", __name__)
 
+PARTNERS_APART = (
+    "Some partner organizations in this room do not work together at collaborate;"
+    " their members do not see each other here."
+)
+
 
 @bp.get("/rooms")
 @member_required
@@ -120,6 +125,8 @@ def edit(room_id: str):
     if request.form.get("action") != "archive" and form.validate_on_submit():
         services.update_room(shown, actor=current_user, **_fields(form))
         flash("The room is saved.")
+        if policy.partners_apart(shown):
+            flash(PARTNERS_APART)
         return redirect(url_for("rooms.room", room_id=shown.public_id))
     return render_template("rooms/edit.html", form=form, room=shown, archive=archive), (
         400 if request.method == "POST" else 200

@@ -164,7 +164,7 @@ def room_list(actor: Account) -> list[tuple[Room, int]]:
                 Message.deleted_at.is_(None),
                 Message.author_id != actor.id,
                 Message.id > func.coalesce(read.c.last_read_id, 0),
-                Message.author_id.not_in(policy.kept_apart_ids(actor.id)),
+                Message.author_id.not_in(policy.room_apart_ids(actor.id)),
             )
             .group_by(Message.room_id)
         ).all()
@@ -215,15 +215,39 @@ def mark_read(room: Room, account: Account, message_id: int) -> None:
 
 
 def kept_apart_sids(room: Room, account_id: int) -> list[str]:
-    """Sockets in the room of people kept apart from this account (for skip_sid)."""
+    """Sockets in the room of people kept apart from this account (for skip_sid):
+    one query per broadcast, whoever listens."""
     return list(
         db.session.scalars(
             select(RoomPresence.sid).where(
                 RoomPresence.room_id == room.id,
-                RoomPresence.account_id.in_(policy.kept_apart_ids(account_id)),
+                RoomPresence.account_id.in_(policy.room_apart_ids(account_id)),
             )
         )
     )
+
+
+def emit_about(
+    room: Room,
+    event_name: str,
+    data: dict,
+    *,
+    person_id: int,
+    instead: dict | None = None,
+    also_skip=(),
+) -> None:
+    """Queue a room broadcast that carries a person or their words: it skips
+    everyone kept apart from that person (one query), who get `instead` if given."""
+    apart = kept_apart_sids(room, person_id)
+    realtime.emit_after_commit(
+        event_name,
+        data,
+        to=realtime.room_key(room.id),
+        skip_sid=apart + list(also_skip),
+    )
+    if instead is not None:
+        for sid in apart:
+            realtime.emit_after_commit(event_name, instead, to=sid)
 
 
 def enter(room: Room, account: Account, sid: str) -> None:
@@ -236,11 +260,12 @@ def enter(room: Room, account: Account, sid: str) -> None:
     db.session.merge(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
-        realtime.emit_after_commit(
+        emit_about(
+            room,
             "presence:joined",
             {"room_id": room.public_id, "member": person_payload(room, account)},
-            to=realtime.room_key(room.id),
-            skip_sid=kept_apart_sids(room, account.id) + [sid],
+            person_id=account.id,
+            also_skip=[sid],
         )
     db.session.commit()
 
@@ -261,11 +286,12 @@ def leave(room: Room, account_id: int, sid: str) -> None:
     if not remaining:
         _queue_state(room, account_id)
     if not remaining and account is not None and not account.profile.appear_offline:
-        realtime.emit_after_commit(
+        emit_about(
+            room,
             "presence:left",
             {"room_id": room.public_id, "member": account.profile.public_id},
-            to=realtime.room_key(room.id),
-            skip_sid=kept_apart_sids(room, account_id) + [sid],
+            person_id=account_id,
+            also_skip=[sid],
         )
     db.session.commit()
 
@@ -297,16 +323,18 @@ def socket_closed(sid: str) -> None:
 
 def presence(room: Room, viewer: Account) -> list[dict]:
     """Who is in the room now, as this viewer may see it."""
-    rows = db.session.execute(
+    stmt = (
         select(Account)
         .join(RoomPresence, RoomPresence.account_id == Account.id)
         .join(Profile, Profile.account_id == Account.id)
         .where(
             RoomPresence.room_id == room.id,
             Profile.appear_offline.is_(False) | (Account.id == viewer.id),
-            Account.id.not_in(policy.kept_apart_ids(viewer.id)),
         )
         .distinct()
+    )
+    rows = db.session.execute(
+        policy.visible_room_people(stmt, viewer, Account.id)
     ).scalars()
     people = [person_payload(room, account) for account in rows]
     return sorted(people, key=lambda person: person["pseudonym"].casefold())
@@ -401,11 +429,11 @@ def send_message(
     except IntegrityError:  # the same retry raced us from another socket
         db.session.rollback()
         return _by_client_id(author, client_msg_id), False
-    realtime.emit_after_commit(
+    emit_about(
+        room,
         "message:created",
         message_payload(room, message, author),
-        to=realtime.room_key(room.id),
-        skip_sid=kept_apart_sids(room, author.id),
+        person_id=author.id,
     )
     db.session.commit()
     return message, True
@@ -431,11 +459,11 @@ def edit_message(room: Room, message: Message, body: str, content_warning: str) 
     message.content_warning = content_warning
     message.edited_at = utcnow()
     author = db.session.get(Account, message.author_id)
-    realtime.emit_after_commit(
+    emit_about(
+        room,
         "message:updated",
         message_payload(room, message, author),
-        to=realtime.room_key(room.id),
-        skip_sid=kept_apart_sids(room, author.id),
+        person_id=author.id,
     )
     db.session.commit()
 
@@ -445,11 +473,11 @@ def delete_message(room: Room, message: Message) -> None:
     message.deleted_at = utcnow()
     message.body = ""
     message.html = ""
-    realtime.emit_after_commit(
+    emit_about(
+        room,
         "message:deleted",
         {"room_id": room.public_id, "id": message.public_id},
-        to=realtime.room_key(room.id),
-        skip_sid=kept_apart_sids(room, message.author_id),
+        person_id=message.author_id,
     )
     db.session.commit()
 
@@ -621,7 +649,7 @@ def pinned(room: Room, viewer: Account) -> dict | None:
     message = db.session.get(Message, room.pinned_message_id)
     if message is None or message.hidden_at or message.deleted_at:
         return None
-    if message.author_id != viewer.id and policy.kept_apart(viewer, message.author_id):
+    if not policy.can_meet_in_room(viewer, message.author_id):
         return None
     author = db.session.get(Account, message.author_id)
     return message_payload(room, message, author, viewer.id)

@@ -282,15 +282,21 @@ def my_check_in(session: SupervisionSession, account: Account) -> CheckIn | None
     )
 
 
-def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
-    """Check-ins members chose to share with the facilitators."""
+def shared_check_ins(
+    session: SupervisionSession, viewer: Account
+) -> list[tuple[CheckIn, str]]:
+    """Check-ins members chose to share with the facilitators, leaving out anyone
+    kept apart from the viewer."""
     from network.models import Profile
 
-    rows = db.session.execute(
+    stmt = (
         select(CheckIn, Profile.pseudonym)
         .join(Profile, Profile.account_id == CheckIn.account_id)
         .where(CheckIn.session_id == session.id, CheckIn.shared.is_(True))
         .order_by(CheckIn.id)
+    )
+    rows = db.session.execute(
+        policy.visible_room_people(stmt, viewer, CheckIn.account_id)
     )
     return [(row, name) for row, name in rows]
 

@@ -143,3 +143,70 @@ def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, k
     )
     leaked = [e for e in sock.get_received() if "fresh news" in str(e)]
     assert bool(leaked) is allowed
+
+
+# --- a third organization's partner room at every pair of trust levels -------------
+
+LEVELS = [TrustLevel.NONE, TrustLevel.SEE, TrustLevel.COLLABORATE, TrustLevel.MESSAGE]
+
+
+def _third_org_room(a_gives, b_gives):
+    host, org_a, org_b = (factories.make_org(n) for n in ("Host", "Org A", "Org B"))
+    factories.set_trust(host, org_a, TrustLevel.COLLABORATE)
+    factories.set_trust(host, org_b, TrustLevel.COLLABORATE)
+    factories.set_trust(org_a, org_b, a_gives, b_gives)
+    room = factories.make_room(host, visibility="partners", partners=[org_a, org_b])
+    lead = factories.make_member(host, role=Role.LEAD, pseudonym="Host Lead")
+    member_a = factories.make_member(org_a, pseudonym="Aster Alpha")
+    member_b = factories.make_member(org_b, pseudonym="Basil Beta")
+    return room, lead, member_a, member_b
+
+
+def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
+    """Every room surface, from B's side, for what A does; proved live by a marker."""
+    rid = room.public_id
+    old, _ = services.send_message(room, member_a, "aster history", "", "old-000001")
+    host, sock_a, sock_b = connect(lead), connect(member_a), connect(member_b)
+    host.emit("room:join", {"room_id": rid}, callback=True)
+    sock_b.emit("room:join", {"room_id": rid}, callback=True)
+    sock_b.get_received()
+    joined_a = sock_a.emit("room:join", {"room_id": rid}, callback=True)
+    sock_a.emit("typing", {"room_id": rid}, callback=True)
+    sock_a.emit(
+        "message:send",
+        {"room_id": rid, "body": "aster live", "client_msg_id": "live-000001"},
+        callback=True,
+    )
+    host.emit("message:pin", {"room_id": rid, "id": old.id}, callback=True)
+    host.emit(
+        "message:send",
+        {"room_id": rid, "body": "marker", "client_msg_id": "mark-000001"},
+        callback=True,
+    )
+    live = sock_b.get_received()
+    assert "marker" in str(live)  # the stream reached B after everything A did
+    names = {e["name"]: e["args"][0] for e in live}
+    history = sock_b.emit(
+        "message:history", {"room_id": rid, "after_id": 0}, callback=True
+    )
+    rejoin = sock_b.emit("room:join", {"room_id": rid}, callback=True)
+    return {
+        "presence_live": "Aster Alpha" in str(names.get("presence:joined", "")),
+        "presence_list": "Aster Alpha" in str(rejoin["presence"]),
+        "typing": "typing" in names,
+        "message_live": "aster live" in str(live),
+        "history": "aster history" in str(history),
+        "pinned": bool(
+            [e for e in live if e["name"] == "room:pinned" and e["args"][0]["message"]]
+        ),
+        "a_sees_b": "Basil Beta" in str(joined_a["presence"]),
+    }
+
+
+@pytest.mark.parametrize("b_gives", LEVELS, ids=lambda level: f"b{level.label}")
+@pytest.mark.parametrize("a_gives", LEVELS, ids=lambda level: f"a{level.label}")
+def test_third_org_partner_room_at_every_trust_pair(app, connect, a_gives, b_gives):
+    room, lead, member_a, member_b = _third_org_room(a_gives, b_gives)
+    seen = _what_b_sees_of_a(connect, room, lead, member_a, member_b)
+    expected = min(a_gives, b_gives) >= TrustLevel.COLLABORATE
+    assert seen == dict.fromkeys(seen, expected)
