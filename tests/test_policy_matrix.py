@@ -923,7 +923,6 @@ def _separate(protected, other) -> None:
         Separation(
             protected_id=protected.id,
             other_id=other.id,
-            other_key=other.profile.pseudonym_key,
             other_name=other.pseudonym,
             filed_by_id=protected.id,
         )

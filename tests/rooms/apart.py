@@ -65,7 +65,6 @@ def separate(protected, other) -> Separation:
     row = Separation(
         protected_id=protected.id,
         other_id=other.id,
-        other_key=other.profile.pseudonym_key,
         other_name=other.pseudonym,
         filed_by_id=protected.id,
     )

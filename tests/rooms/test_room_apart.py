@@ -42,10 +42,10 @@ def test_trust_none_partners_do_not_meet_in_third_org_room(app, connect):
     seen_by_lead = str(lead.get_received())
     assert "pebble live" in seen_by_lead and "kestrel live" in seen_by_lead
     catch_up = kestrel.emit(
-        "message:history", {"room_id": c.room.public_id, "after_id": 0}, callback=True
+        "message:history", {"room_id": c.room.public_id}, callback=True
     )
     assert "pebble" not in str(catch_up).lower()
-    assert old.id not in [m["id"] for m in catch_up["messages"]]
+    assert old.public_id not in [m["id"] for m in catch_up["messages"]]
 
 
 def test_room_pinned_skips_separated_and_blocked(app, connect):
@@ -60,7 +60,7 @@ def test_room_pinned_skips_separated_and_blocked(app, connect):
         join(sock, c.room)
         sock.get_received()
     ack = lead.emit(
-        "message:pin", {"room_id": c.room.public_id, "id": message.id}, callback=True
+        "message:pin", {"room_id": c.room.public_id, "id": message.public_id}, callback=True
     )
     assert ack["ok"]
     send(lead, c.room, "marker after the pin")
@@ -126,15 +126,15 @@ def _act(broadcast: str, c, person, person_sock, lead_sock, message) -> None:
     elif broadcast == "message:updated":
         person_sock.emit(
             "message:edit",
-            {"room_id": rid, "id": message.id, "body": "person edited words"},
+            {"room_id": rid, "id": message.public_id, "body": "person edited words"},
             callback=True,
         )
     elif broadcast == "message:deleted":
         person_sock.emit(
-            "message:delete", {"room_id": rid, "id": message.id}, callback=True
+            "message:delete", {"room_id": rid, "id": message.public_id}, callback=True
         )
     elif broadcast == "room:pinned":
-        lead_sock.emit("message:pin", {"room_id": rid, "id": message.id}, callback=True)
+        lead_sock.emit("message:pin", {"room_id": rid, "id": message.public_id}, callback=True)
     elif broadcast == "presence:left":
         person_sock.emit("room:leave", {"room_id": rid}, callback=True)
 

@@ -177,7 +177,7 @@ def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
         {"room_id": rid, "body": "aster live", "client_msg_id": "live-000001"},
         callback=True,
     )
-    host.emit("message:pin", {"room_id": rid, "id": old.id}, callback=True)
+    host.emit("message:pin", {"room_id": rid, "id": old.public_id}, callback=True)
     host.emit(
         "message:send",
         {"room_id": rid, "body": "marker", "client_msg_id": "mark-000001"},
@@ -187,7 +187,7 @@ def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
     assert "marker" in str(live)  # the stream reached B after everything A did
     names = {e["name"]: e["args"][0] for e in live}
     history = sock_b.emit(
-        "message:history", {"room_id": rid, "after_id": 0}, callback=True
+        "message:history", {"room_id": rid}, callback=True
     )
     rejoin = sock_b.emit("room:join", {"room_id": rid}, callback=True)
     return {
