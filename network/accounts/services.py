@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import url_for
 from sqlalchemy import func, select, update
 
-from network import audit
+from network import audit, policy
 from network.accounts import pseudonyms
 from network.errors import InputError
 from network.extensions import db
@@ -24,6 +24,7 @@ from network.models import (
     Role,
     Separation,
     Status,
+    new_tag,
     utcnow,
 )
 from network.timezones import ZONES
@@ -59,28 +60,56 @@ def login_key(login_name: str) -> str:
     return login_name.strip().casefold()
 
 
-def pseudonym_taken(pseudonym: str, *, except_account_id: int | None = None) -> bool:
-    """True if the pseudonym, or a look-alike of it, is already someone's."""
-    stmt = select(Profile.account_id).where(
-        Profile.pseudonym_key == pseudonyms.skeleton(pseudonym)
+LOGIN_SUFFIX_DIGITS = 4
+
+
+def pseudonym_taken(pseudonym: str, *, actor: Account) -> bool:
+    """True if the pseudonym looks like that of someone the actor can see.
+
+    Only profiles visible to the actor count, so the answer never reveals a person
+    hidden from them (kept apart, blocked, another organization); the tag shown
+    after every pseudonym tells apart two people who share a name.
+    """
+    stmt = select(Profile.id).where(
+        Profile.pseudonym_key == pseudonyms.skeleton(pseudonym),
+        Profile.account_id != actor.id,
     )
-    owner = db.session.scalar(stmt)
-    return owner is not None and owner != except_account_id
+    return db.session.scalar(policy.visible_profiles(stmt, actor).limit(1)) is not None
 
 
 def check_new_account(data: NewAccount) -> None:
-    """Raise InputError for a taken login name or pseudonym."""
+    """Raise InputError for a taken login name. Only for the admin's command line:
+    a public sign-up never asks, its login names get a random suffix instead."""
     key = login_key(data.login_name)
     if db.session.scalar(select(Account.id).where(Account.login_key == key)):
         raise InputError("login_name", "That login name is taken. Choose another.")
-    if pseudonym_taken(data.pseudonym):
-        raise InputError(
-            "pseudonym",
-            "That pseudonym, or one that looks like it, is taken. Choose another.",
+
+
+def _unused(column, make, key=lambda value: value) -> str:
+    """A fresh random value from `make` whose key no row holds in `column`."""
+    while True:
+        value = make()
+        if db.session.scalar(select(column).where(column == key(value))) is None:
+            return value
+
+
+def assigned_login_name(stem: str) -> str:
+    """The chosen stem plus a random 4-digit suffix, unique network-wide.
+
+    The answer never depends on who else is on the network, so sign-up is no
+    directory of login names."""
+
+    def make() -> str:
+        digits = "".join(
+            secrets.choice("0123456789") for _ in range(LOGIN_SUFFIX_DIGITS)
         )
+        return f"{stem.strip()}-{digits}"
+
+    return _unused(Account.login_key, make, key=login_key)
 
 
 def _create_account(data: NewAccount) -> Account:
+    """An account with exactly this login name (demo and admin command line)."""
     name = pseudonyms.clean(data.pseudonym)
     account = Account(
         login_name=data.login_name.strip(),
@@ -91,6 +120,7 @@ def _create_account(data: NewAccount) -> Account:
     account.profile = Profile(
         pseudonym=name,
         pseudonym_key=pseudonyms.skeleton(name),
+        tag=_unused(Profile.tag, new_tag),
         pronouns=data.pronouns.strip(),
         region=data.region,
         languages=",".join(data.languages),
@@ -99,6 +129,13 @@ def _create_account(data: NewAccount) -> Account:
     db.session.flush()
     bind_separations(account)
     return account
+
+
+def _sign_up(data: NewAccount) -> Account:
+    """A public sign-up: the login name gets its suffix; no name is checked."""
+    return _create_account(
+        replace(data, login_name=assigned_login_name(data.login_name))
+    )
 
 
 def bind_separations(account: Account) -> None:
@@ -139,7 +176,6 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
         raise InputError(
             "code", "That invitation code is not valid. It may be used up or expired."
         )
-    check_new_account(data)
     # Claim one use atomically, so two people cannot share the last use.
     claimed = db.session.execute(
         update(Invitation)
@@ -151,7 +187,7 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
         raise InputError(
             "code", "That invitation code is not valid. It may be used up or expired."
         )
-    account = _create_account(data)
+    account = _sign_up(data)
     db.session.flush()
     appoint = invitation.role == Role.LEAD
     membership = Membership(
@@ -178,8 +214,7 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
 
 def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Account:
     """Create an account with a pending request to join the chosen organization."""
-    check_new_account(data)
-    account = _create_account(data)
+    account = _sign_up(data)
     db.session.flush()
     db.session.add(
         Membership(
@@ -242,7 +277,7 @@ def update_profile(account: Account, **fields: object) -> None:
     profile = account.profile
     name = pseudonyms.clean(str(fields.pop("pseudonym", profile.pseudonym)))
     if name != profile.pseudonym:
-        if pseudonym_taken(name, except_account_id=account.id):
+        if pseudonym_taken(name, actor=account):
             raise InputError(
                 "pseudonym",
                 "That pseudonym, or one that looks like it, is taken. Choose another.",

@@ -41,7 +41,7 @@ from network.models.rooms import (
     SupportRequest,
 )
 from network.models.trust import Block, OrgTrust, Separation, TrustLevel
-from network.models.types import new_public_id, utcnow
+from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 __all__ = [
     "RESOURCE_LANGUAGES",
@@ -83,6 +83,8 @@ __all__ = [
     "TrustLevel",
     "VettingAttestation",
     "VettingItem",
+    "TAG_ALPHABET",
     "new_public_id",
+    "new_tag",
     "utcnow",
 ]
