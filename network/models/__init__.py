@@ -10,6 +10,7 @@ from network.models.accounts import (
     PasswordReset,
     Profile,
     ServerProcess,
+    display_name,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.library import (
@@ -84,6 +85,7 @@ __all__ = [
     "VettingAttestation",
     "VettingItem",
     "TAG_ALPHABET",
+    "display_name",
     "new_public_id",
     "new_tag",
     "utcnow",

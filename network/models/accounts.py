@@ -62,6 +62,11 @@ EXPERIENCE_TAGS = {
 }
 
 
+def display_name(pseudonym: str, tag: str) -> str:
+    """A person named in plain text: "Willow · K7QX" (templates use person())."""
+    return f"{pseudonym} · {tag}" if tag else pseudonym
+
+
 class Account(UserMixin, db.Model):
     """A login. Its name and email are private to the holder, always."""
 
@@ -97,6 +102,11 @@ class Account(UserMixin, db.Model):
     def tag(self) -> str:
         """The profile's server-assigned tag, shown after the pseudonym."""
         return self.profile.tag if self.profile else ""
+
+    @property
+    def display_name(self) -> str:
+        """Pseudonym and tag, for plain text (flash messages, room names)."""
+        return display_name(self.pseudonym, self.tag)
 
 
 class Profile(db.Model):

@@ -286,15 +286,15 @@ def my_check_in(session: SupervisionSession, account: Account) -> CheckIn | None
 
 def shared_check_ins(session: SupervisionSession) -> list[tuple[CheckIn, str]]:
     """Check-ins members chose to share with the facilitators."""
-    from network.models import Profile
+    from network.models import Profile, display_name
 
     rows = db.session.execute(
-        select(CheckIn, Profile.pseudonym)
+        select(CheckIn, Profile.pseudonym, Profile.tag)
         .join(Profile, Profile.account_id == CheckIn.account_id)
         .where(CheckIn.session_id == session.id, CheckIn.shared.is_(True))
         .order_by(CheckIn.id)
     )
-    return [(row, name) for row, name in rows]
+    return [(row, display_name(name, tag)) for row, name, tag in rows]
 
 
 # --- "I need support" ----------------------------------------------------------------
@@ -335,6 +335,7 @@ def support_alert(room: Room, account: Account) -> tuple[SupportRequest, list[in
         "room": room.name,
         "room_id": room.public_id,
         "from": account.pseudonym,
+        "from_tag": account.tag,
     }
     for account_id in recipients:
         realtime.emit_after_commit(
@@ -355,7 +356,7 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
         kind="supervision",
         visibility="org",
         private=True,
-        name=f"One-to-one: {requester.pseudonym}",
+        name=f"One-to-one: {requester.display_name}",
         topic="A private space with a facilitator.",
         ground_rules=parent.ground_rules if parent else DEFAULT_GROUND_RULES,
         retention_days=parent.retention_days if parent else 30,

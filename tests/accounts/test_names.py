@@ -120,7 +120,9 @@ def test_refused_signup_page_does_not_depend_on_taken_names(app):
     assert unused[0] == 400
     assert taken[:2] == unused[:2]
     shown = taken[2].replace("willow.login", "NAME").replace("Willow", "PSEUDONYM")
-    assert shown == unused[2].replace("fresh.name", "NAME").replace("Nightjar", "PSEUDONYM")
+    assert shown == unused[2].replace("fresh.name", "NAME").replace(
+        "Nightjar", "PSEUDONYM"
+    )
 
 
 def test_signup_adds_a_random_suffix_and_the_holder_sees_it(app):
@@ -136,9 +138,7 @@ def test_signup_adds_a_random_suffix_and_the_holder_sees_it(app):
     }
     response = post_form(client, "/join/request", data, token_from="/join/request")
     assert response.status_code == 302
-    account = db.session.scalar(
-        select(Account).order_by(Account.id.desc()).limit(1)
-    )
+    account = db.session.scalar(select(Account).order_by(Account.id.desc()).limit(1))
     assert re.fullmatch(r"Mara-\d{4}", account.login_name), account.login_name
     assert account.login_key == account.login_name.casefold()
     page = client.get("/waiting").get_data(as_text=True)
