@@ -149,7 +149,9 @@ def test_supervision_session_journey(live_server, new_context):
     now = datetime.now(zone)
     lantern.fill("#session-starts_at", _local_field(now - timedelta(minutes=5)))
     lantern.fill("#session-ends_at", _local_field(now + timedelta(minutes=55)))
-    lantern.select_option("#session-facilitator", label=LANTERN_PSEUDONYM)
+    # Options name people as "Lantern · K7QX": pick the one with this pseudonym.
+    option = lantern.locator("#session-facilitator option", has_text=LANTERN_PSEUDONYM)
+    lantern.select_option("#session-facilitator", label=option.inner_text().strip())
     lantern.fill("#session-topic", TOPIC)
     with lantern.expect_navigation():
         lantern.get_by_role("button", name="Schedule", exact=True).click()
