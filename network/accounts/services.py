@@ -9,8 +9,9 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import func, select, update
 
-from network import audit, policy
-from network.accounts import pseudonyms
+from network import audit
+from network.accounts import names, pseudonyms
+from network.accounts.names import login_key
 from network.errors import InputError
 from network.extensions import db
 from network.mail import send_mail
@@ -24,7 +25,6 @@ from network.models import (
     Role,
     Separation,
     Status,
-    new_tag,
     utcnow,
 )
 from network.timezones import ZONES
@@ -55,57 +55,12 @@ class NewAccount:
     languages: tuple[str, ...] = ()
 
 
-def login_key(login_name: str) -> str:
-    """Login names compare case-insensitively and trimmed."""
-    return login_name.strip().casefold()
-
-
-LOGIN_SUFFIX_DIGITS = 4
-
-
-def pseudonym_taken(pseudonym: str, *, actor: Account) -> bool:
-    """True if the pseudonym looks like that of someone the actor can see.
-
-    Only profiles visible to the actor count, so the answer never reveals a person
-    hidden from them (kept apart, blocked, another organization); the tag shown
-    after every pseudonym tells apart two people who share a name.
-    """
-    stmt = select(Profile.id).where(
-        Profile.pseudonym_key == pseudonyms.skeleton(pseudonym),
-        Profile.account_id != actor.id,
-    )
-    return db.session.scalar(policy.visible_profiles(stmt, actor).limit(1)) is not None
-
-
 def check_new_account(data: NewAccount) -> None:
     """Raise InputError for a taken login name. Only for the admin's command line:
     a public sign-up never asks, its login names get a random suffix instead."""
     key = login_key(data.login_name)
     if db.session.scalar(select(Account.id).where(Account.login_key == key)):
         raise InputError("login_name", "That login name is taken. Choose another.")
-
-
-def _unused(column, make, key=lambda value: value) -> str:
-    """A fresh random value from `make` whose key no row holds in `column`."""
-    while True:
-        value = make()
-        if db.session.scalar(select(column).where(column == key(value))) is None:
-            return value
-
-
-def assigned_login_name(stem: str) -> str:
-    """The chosen stem plus a random 4-digit suffix, unique network-wide.
-
-    The answer never depends on who else is on the network, so sign-up is no
-    directory of login names."""
-
-    def make() -> str:
-        digits = "".join(
-            secrets.choice("0123456789") for _ in range(LOGIN_SUFFIX_DIGITS)
-        )
-        return f"{stem.strip()}-{digits}"
-
-    return _unused(Account.login_key, make, key=login_key)
 
 
 def _create_account(data: NewAccount) -> Account:
@@ -120,7 +75,7 @@ def _create_account(data: NewAccount) -> Account:
     account.profile = Profile(
         pseudonym=name,
         pseudonym_key=pseudonyms.skeleton(name),
-        tag=_unused(Profile.tag, new_tag),
+        tag=names.new_profile_tag(),
         pronouns=data.pronouns.strip(),
         region=data.region,
         languages=",".join(data.languages),
@@ -134,7 +89,7 @@ def _create_account(data: NewAccount) -> Account:
 def _sign_up(data: NewAccount) -> Account:
     """A public sign-up: the login name gets its suffix; no name is checked."""
     return _create_account(
-        replace(data, login_name=assigned_login_name(data.login_name))
+        replace(data, login_name=names.assigned_login_name(data.login_name))
     )
 
 
@@ -277,7 +232,7 @@ def update_profile(account: Account, **fields: object) -> None:
     profile = account.profile
     name = pseudonyms.clean(str(fields.pop("pseudonym", profile.pseudonym)))
     if name != profile.pseudonym:
-        if pseudonym_taken(name, actor=account):
+        if names.pseudonym_taken(name, actor=account):
             raise InputError(
                 "pseudonym",
                 "That pseudonym, or one that looks like it, is taken. Choose another.",
