@@ -193,5 +193,4 @@ def test_names_with_tags_fit_a_phone(live_server, member_context):
         assert scroll_width <= 390, (path, scroll_width)
     box = page.locator(".sign-in-name").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390, box
-    page.screenshot(path="/tmp/wt-tags-account-390.png", full_page=False)
     assert _csp_errors(problems) == [], problems
