@@ -1008,3 +1008,89 @@ def test_people_lists_leave_out_kept_apart(app, login_as, kind, relation):
             for who in (sea_glass.profile.public_id, MISSING["target"])
         ]
         assert answers[0].status_code == answers[1].status_code == 404
+
+
+# --- name availability per viewer relation --------------------------------------------
+# Whether a pseudonym is free must reveal nobody the viewer cannot see: for a holder
+# hidden from the viewer the answer equals the answer for a name nobody has.
+NAME_RELATIONS = {
+    "own org": True,
+    "own org, kept apart": False,
+    "own org, viewer blocked holder": False,
+    "own org, holder blocked viewer": False,
+    "own org, holder pending": False,
+    "other org, trust none": False,
+    "other org, trust see": True,
+    "other org, trust collaborate": True,
+    "other org, trust message": True,
+    "other org, trust message, holder hidden": False,
+    "other org, one-way message (effective none)": False,
+}
+
+
+def _name_world(relation: str):
+    from network.models import TrustLevel
+
+    org_a, org_b = factories.make_org(), factories.make_org()
+    viewer = factories.make_member(org_a, pseudonym="Kestrel")
+    own = relation.startswith("own org")
+    status = Status.PENDING if "pending" in relation else Status.APPROVED
+    holder = factories.make_member(
+        org_a if own else org_b, status=status, pseudonym="Willow"
+    )
+    levels = {
+        "none": TrustLevel.NONE,
+        "see": TrustLevel.SEE,
+        "collaborate": TrustLevel.COLLABORATE,
+        "message": TrustLevel.MESSAGE,
+    }
+    for word, level in levels.items():
+        if f"trust {word}" in relation:
+            factories.set_trust(org_a, org_b, level)
+    if "one-way" in relation:
+        factories.set_trust(org_a, org_b, TrustLevel.MESSAGE, TrustLevel.NONE)
+    if "holder hidden" in relation:
+        holder.profile.hidden_from_other_orgs = True
+    if "kept apart" in relation:
+        db.session.add(
+            Separation(
+                protected_id=holder.id,
+                other_id=viewer.id,
+                other_key=viewer.profile.pseudonym_key,
+                other_name=viewer.profile.pseudonym,
+                filed_by_id=holder.id,
+            )
+        )
+    if "viewer blocked" in relation:
+        safety_services.block(viewer, holder.id)
+    if "holder blocked" in relation:
+        safety_services.block(holder, viewer.id)
+    db.session.commit()
+    return viewer, holder
+
+
+@pytest.mark.parametrize("relation", list(NAME_RELATIONS))
+def test_name_availability_reveals_nobody_hidden(app, login_as, relation):
+    from network import policy
+
+    viewer, holder = _name_world(relation)
+    visible = NAME_RELATIONS[relation]
+    assert policy.can_see_profile(viewer, holder.profile) is visible
+    client = login_as(viewer)
+
+    def rename(name: str):
+        token = csrf_token(client, "/account")
+        response = client.post(
+            "/account", data={"csrf_token": token, "pseudonym": name, "region": ""}
+        )
+        body = _mask_csrf(response.get_data()).replace(name.encode(), b"NAME")
+        return response.status_code, response.headers.get("Location"), body
+
+    unused = rename("Nightjar")
+    for name in ("Willow", "willow", "W1llow"):
+        answer = rename(name)
+        if visible:
+            assert answer[0] == 400, name
+            assert b"looks like it, is taken" in answer[2], name
+        else:
+            assert answer == unused, name

@@ -67,7 +67,7 @@ class LoginForm(FlaskForm):
     """Login name and password; "remember me" is off unless ticked."""
 
     login_name = StringField(
-        "Login name", validators=[_required("your login name"), Length(max=64)]
+        "Sign-in name", validators=[_required("your login name"), Length(max=64)]
     )
     password = PasswordField(
         "Password", validators=[_required("your password"), Length(max=PASSWORD_MAX)]
@@ -102,7 +102,7 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
     """The fields every new account needs, whichever way the person joins."""
 
     login_name = StringField(
-        "Login name (private: only you ever see it)",
+        "Login name (private: only you ever see it; four digits are added)",
         validators=[
             _required("a login name"),
             Length(min=3, max=32, message="Use between 3 and 32 characters."),
@@ -209,7 +209,7 @@ class ResetRequestForm(FlaskForm):
     """Ask for an emailed reset link."""
 
     login_or_email = StringField(
-        "Login name or email",
+        "Sign-in name or email",
         validators=[_required("your login name or email"), Length(max=254)],
     )
 
@@ -218,7 +218,7 @@ class ResetCodeForm(NewPasswordMixin, FlaskForm):
     """Reset with a code from the lead."""
 
     login_name = StringField(
-        "Login name", validators=[_required("your login name"), Length(max=64)]
+        "Sign-in name", validators=[_required("your login name"), Length(max=64)]
     )
     code = StringField(
         "Reset code from your lead", validators=[_required("the code"), Length(max=40)]

@@ -157,7 +157,7 @@ def join_with_invitation():
         except services.InputError as error:
             _apply_input_error(form, error)
         else:
-            start_session(account)
+            _signed_up(account)
             return redirect(url_for("home.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/join_invitation.html", form=form), status
@@ -179,10 +179,20 @@ def join_with_request():
             except services.InputError as error:
                 _apply_input_error(form, error)
             else:
-                start_session(account)
+                _signed_up(account)
                 return redirect(url_for("accounts.waiting"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/join_request.html", form=form), status
+
+
+def _signed_up(account) -> None:
+    """Sign the new person in; their pages then show the sign-in name given."""
+    start_session(account)
+    # The name itself stays out of the flash (a cookie); the page shows it.
+    flash(
+        "Your account is ready. The network added four digits to your login name: "
+        "your sign-in name is on your account page. Write it down."
+    )
 
 
 def _chosen_org(form) -> Organization | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
 from network import audit
-from network.accounts import pseudonyms
+from network.accounts import names, pseudonyms
+from network.accounts.names import login_key
 from network.errors import InputError
 from network.extensions import db, socketio
 from network.mail import send_mail
@@ -54,33 +55,16 @@ class NewAccount:
     languages: tuple[str, ...] = ()
 
 
-def login_key(login_name: str) -> str:
-    """Login names compare case-insensitively and trimmed."""
-    return login_name.strip().casefold()
-
-
-def pseudonym_taken(pseudonym: str, *, except_account_id: int | None = None) -> bool:
-    """True if the pseudonym, or a look-alike of it, is already someone's."""
-    stmt = select(Profile.account_id).where(
-        Profile.pseudonym_key == pseudonyms.skeleton(pseudonym)
-    )
-    owner = db.session.scalar(stmt)
-    return owner is not None and owner != except_account_id
-
-
 def check_new_account(data: NewAccount) -> None:
-    """Raise InputError for a taken login name or pseudonym."""
+    """Raise InputError for a taken login name. Only for the admin's command line:
+    a public sign-up never asks, its login names get a random suffix instead."""
     key = login_key(data.login_name)
     if db.session.scalar(select(Account.id).where(Account.login_key == key)):
         raise InputError("login_name", "That login name is taken. Choose another.")
-    if pseudonym_taken(data.pseudonym):
-        raise InputError(
-            "pseudonym",
-            "That pseudonym, or one that looks like it, is taken. Choose another.",
-        )
 
 
 def _create_account(data: NewAccount) -> Account:
+    """An account with exactly this login name (demo and admin command line)."""
     name = pseudonyms.clean(data.pseudonym)
     account = Account(
         login_name=data.login_name.strip(),
@@ -91,6 +75,7 @@ def _create_account(data: NewAccount) -> Account:
     account.profile = Profile(
         pseudonym=name,
         pseudonym_key=pseudonyms.skeleton(name),
+        tag=names.new_profile_tag(),
         pronouns=data.pronouns.strip(),
         region=data.region,
         languages=",".join(data.languages),
@@ -98,6 +83,13 @@ def _create_account(data: NewAccount) -> Account:
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def _sign_up(data: NewAccount) -> Account:
+    """A public sign-up: the login name gets its suffix; no name is checked."""
+    return _create_account(
+        replace(data, login_name=names.assigned_login_name(data.login_name))
+    )
 
 
 def find_usable_invitation(code: str) -> Invitation | None:
@@ -125,7 +117,6 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
         raise InputError(
             "code", "That invitation code is not valid. It may be used up or expired."
         )
-    check_new_account(data)
     # Claim one use atomically, so two people cannot share the last use.
     claimed = db.session.execute(
         update(Invitation)
@@ -137,7 +128,7 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
         raise InputError(
             "code", "That invitation code is not valid. It may be used up or expired."
         )
-    account = _create_account(data)
+    account = _sign_up(data)
     db.session.flush()
     appoint = invitation.role == Role.LEAD
     membership = Membership(
@@ -164,8 +155,7 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
 
 def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Account:
     """Create an account with a pending request to join the chosen organization."""
-    check_new_account(data)
-    account = _create_account(data)
+    account = _sign_up(data)
     db.session.flush()
     db.session.add(
         Membership(
@@ -228,7 +218,7 @@ def update_profile(account: Account, **fields: object) -> None:
     profile = account.profile
     name = pseudonyms.clean(str(fields.pop("pseudonym", profile.pseudonym)))
     if name != profile.pseudonym:
-        if pseudonym_taken(name, except_account_id=account.id):
+        if names.pseudonym_taken(name, actor=account):
             raise InputError(
                 "pseudonym",
                 "That pseudonym, or one that looks like it, is taken. Choose another.",

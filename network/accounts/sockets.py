@@ -38,4 +38,4 @@ def on_session_check(data=None):
     if current_auth_session() is None or not policy.can_connect_socket(current_user):
         disconnect()
         return {"ok": False, "error": "unauthorized"}
-    return {"ok": True, "pseudonym": current_user.pseudonym}
+    return {"ok": True, "pseudonym": current_user.pseudonym, "tag": current_user.tag}

@@ -10,6 +10,7 @@ from network.models.accounts import (
     PasswordReset,
     Profile,
     ServerProcess,
+    display_name,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.library import (
@@ -49,7 +50,7 @@ from network.models.trust import (
     SeparationRequest,
     TrustLevel,
 )
-from network.models.types import new_public_id, utcnow
+from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 __all__ = [
     "RESOURCE_LANGUAGES",
@@ -94,6 +95,9 @@ __all__ = [
     "TrustLevel",
     "VettingAttestation",
     "VettingItem",
+    "TAG_ALPHABET",
+    "display_name",
     "new_public_id",
+    "new_tag",
     "utcnow",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.extensions import db
-from network.models.types import UTCDateTime, new_public_id, utcnow
+from network.models.types import UTCDateTime, new_public_id, new_tag, utcnow
 
 if TYPE_CHECKING:
     from network.models.orgs import Membership
@@ -62,6 +62,11 @@ EXPERIENCE_TAGS = {
 }
 
 
+def display_name(pseudonym: str, tag: str) -> str:
+    """A person named in plain text: "Willow · K7QX" (templates use person())."""
+    return f"{pseudonym} · {tag}" if tag else pseudonym
+
+
 class Account(UserMixin, db.Model):
     """A login. Its name and email are private to the holder, always."""
 
@@ -93,6 +98,16 @@ class Account(UserMixin, db.Model):
         """The only name anyone else ever sees."""
         return self.profile.pseudonym if self.profile else "—"
 
+    @property
+    def tag(self) -> str:
+        """The profile's server-assigned tag, shown after the pseudonym."""
+        return self.profile.tag if self.profile else ""
+
+    @property
+    def display_name(self) -> str:
+        """Pseudonym and tag, for plain text (flash messages, room names)."""
+        return display_name(self.pseudonym, self.tag)
+
 
 class Profile(db.Model):
     """What others may see of a person: a pseudonym and what they chose to share."""
@@ -107,7 +122,9 @@ class Profile(db.Model):
         String(24), unique=True, default=new_public_id
     )
     pseudonym: Mapped[str] = mapped_column(String(40))
-    pseudonym_key: Mapped[str] = mapped_column(String(160), unique=True)
+    # Not unique: names may repeat; the tag tells people apart (docs/security.md).
+    pseudonym_key: Mapped[str] = mapped_column(String(160), index=True)
+    tag: Mapped[str] = mapped_column(String(4), unique=True, default=new_tag)
     pronouns: Mapped[str] = mapped_column(String(40), default="")
     languages: Mapped[str] = mapped_column(String(120), default="")
     region: Mapped[str] = mapped_column(String(2), default="")

@@ -19,6 +19,16 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+# Crockford base32 without I, L, O and U: no two characters look alike.
+TAG_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TAG_LENGTH = 4
+
+
+def new_tag() -> str:
+    """A short random tag shown after a pseudonym, so names need not be unique."""
+    return "".join(secrets.choice(TAG_ALPHABET) for _ in range(TAG_LENGTH))
+
+
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC on every backend and always returns aware UTC datetimes."""
 

@@ -17,6 +17,7 @@ from network.models import (
     Membership,
     Organization,
     Profile,
+    display_name,
     Report,
     RoomMember,
     Status,
@@ -210,7 +211,7 @@ def _members(room) -> list[tuple[RoomMember, Profile]]:
 def _invitable(room) -> list[tuple[str, str]]:
     existing = select(RoomMember.account_id).where(RoomMember.room_id == room.id)
     stmt = (
-        select(Profile.public_id, Profile.pseudonym)
+        select(Profile.public_id, Profile.pseudonym, Profile.tag)
         .join(Membership, Membership.account_id == Profile.account_id)
         .where(
             Membership.organization_id == room.host_org_id,
@@ -222,19 +223,21 @@ def _invitable(room) -> list[tuple[str, str]]:
     rows = db.session.execute(
         policy.visible_room_people(stmt, current_user, Profile.account_id)
     )
-    return [("", "Choose a member")] + [(pid, name) for pid, name in rows]
+    return [("", "Choose a member")] + [
+        (pid, display_name(name, tag)) for pid, name, tag in rows
+    ]
 
 
 def _facilitators(room) -> list[tuple[str, str]]:
     stmt = (
-        select(Profile.public_id, Profile.pseudonym)
+        select(Profile.public_id, Profile.pseudonym, Profile.tag)
         .where(Profile.account_id.in_(policy.facilitator_ids(room)))
         .order_by(Profile.pseudonym_key)
     )
     rows = db.session.execute(
         policy.visible_room_people(stmt, current_user, Profile.account_id)
     )
-    return [(pid, name) for pid, name in rows]
+    return [(pid, display_name(name, tag)) for pid, name, tag in rows]
 
 
 # --- reports --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from network.models import (
     Membership,
     Organization,
     Profile,
+    display_name,
     Role,
     Room,
     Status,
@@ -67,7 +68,7 @@ def request_detail(public_id: str):
         except services.OrgInputError as error:
             approve.items.errors = [error.message]
         else:
-            flash(f"{membership.account.pseudonym} is approved.")
+            flash(f"{membership.account.display_name} is approved.")
             return redirect(url_for("orgs.requests"))
     elif action == "reject" and reject.validate_on_submit():
         services.reject_membership(membership, reject.reason.data, actor=current_user)
@@ -126,11 +127,11 @@ def member_detail(public_id: str):
             services.suspend_membership(
                 membership, suspend.reason.data, actor=current_user
             )
-            flash(f"{membership.account.pseudonym} is suspended.")
+            flash(f"{membership.account.display_name} is suspended.")
             return redirect(url_for("orgs.member_detail", public_id=public_id))
         if action == "reinstate" and plain.validate_on_submit():
             services.reinstate_membership(membership, actor=current_user)
-            flash(f"{membership.account.pseudonym} is reinstated.")
+            flash(f"{membership.account.display_name} is reinstated.")
             return redirect(url_for("orgs.member_detail", public_id=public_id))
         if action == "role" and role.validate_on_submit():
             if policy.can_set_role(current_user, membership, role.role.data):
@@ -336,9 +337,11 @@ def _pseudonyms(account_ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(Profile.account_id, Profile.pseudonym).where(Profile.account_id.in_(ids))
+        select(Profile.account_id, Profile.pseudonym, Profile.tag).where(
+            Profile.account_id.in_(ids)
+        )
     )
-    names = {account_id: name for account_id, name in rows}
+    names = {account_id: display_name(name, tag) for account_id, name, tag in rows}
     admins = db.session.scalars(
         select(Account.id).where(Account.id.in_(ids), Account.is_platform_admin)
     )

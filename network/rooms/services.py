@@ -30,6 +30,7 @@ from network.models import (
     SupportRequest,
     TrustLevel,
     utcnow,
+    display_name,
 )
 
 HISTORY_PAGE = 50
@@ -341,11 +342,12 @@ def presence(room: Room, viewer: Account) -> list[dict]:
 
 
 def person_payload(room: Room, account: Account) -> dict:
-    """What a room shows of a person: pseudonym, profile id, organization alias."""
+    """What a room shows of a person: pseudonym and tag, profile id, org alias."""
     org_id = account.membership.organization_id if account.membership else 0
     return {
         "id": account.profile.public_id,
         "pseudonym": account.pseudonym,
+        "tag": account.tag,
         "org": org_alias(room.id, org_id),
     }
 
@@ -613,7 +615,7 @@ def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest
     for account_id in recipients:
         realtime.emit_after_commit(
             "support:requested",
-            {"room": room.name, "from": account.pseudonym},
+            {"room": room.name, "from": account.pseudonym, "from_tag": account.tag},
             to=realtime.user_key(account_id),
         )
     db.session.commit()
@@ -621,15 +623,15 @@ def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest
 
 
 def open_requests(stmt) -> list[tuple[SupportRequest, str, str]]:
-    """Open requests with the requester's pseudonym and the room's name."""
+    """Open requests with the requester's name and tag, and the room's name."""
     rows = db.session.execute(
-        stmt.add_columns(Profile.pseudonym, Room.name)
+        stmt.add_columns(Profile.pseudonym, Profile.tag, Room.name)
         .join(Profile, Profile.account_id == SupportRequest.requester_id)
         .join(Room, Room.id == SupportRequest.room_id)
         .where(SupportRequest.handled_at.is_(None))
         .order_by(SupportRequest.id)
     )
-    return [(row, pseudonym, room) for row, pseudonym, room in rows]
+    return [(row, display_name(name, tag), room) for row, name, tag, room in rows]
 
 
 def mark_handled(row: SupportRequest, *, actor: Account) -> None:

@@ -8,7 +8,7 @@ from network import policy
 from network.accounts import pseudonyms
 from network.extensions import db
 from network.models import Account, Membership, Profile, Separation, SeparationRequest
-from network.models import RequestStatus, Status
+from network.models import RequestStatus, Status, display_name
 
 MATCH_LIMIT = 10
 
@@ -92,7 +92,7 @@ def own_members(
     with name_key, only those whose pseudonym looks like it (a lead's convenience:
     their own organization, whom they see anyway)."""
     stmt = (
-        select(Profile.public_id, Profile.pseudonym)
+        select(Profile.public_id, Profile.pseudonym, Profile.tag)
         .join(Membership, Membership.account_id == Profile.account_id)
         .where(
             Membership.organization_id == org_id,
@@ -104,7 +104,8 @@ def own_members(
         stmt = stmt.where(Membership.account_id != except_id)
     if name_key is not None:
         stmt = stmt.where(Profile.pseudonym_key == name_key)
-    return [(public_id, name) for public_id, name in db.session.execute(stmt)]
+    rows = db.session.execute(stmt)
+    return [(public_id, display_name(name, tag)) for public_id, name, tag in rows]
 
 
 STATUS_TEXT = {

@@ -287,10 +287,10 @@ def shared_check_ins(
 ) -> list[tuple[CheckIn, str]]:
     """Check-ins members chose to share with the facilitators, leaving out anyone
     kept apart from the viewer."""
-    from network.models import Profile
+    from network.models import Profile, display_name
 
     stmt = (
-        select(CheckIn, Profile.pseudonym)
+        select(CheckIn, Profile.pseudonym, Profile.tag)
         .join(Profile, Profile.account_id == CheckIn.account_id)
         .where(CheckIn.session_id == session.id, CheckIn.shared.is_(True))
         .order_by(CheckIn.id)
@@ -298,7 +298,7 @@ def shared_check_ins(
     rows = db.session.execute(
         policy.visible_room_people(stmt, viewer, CheckIn.account_id)
     )
-    return [(row, name) for row, name in rows]
+    return [(row, display_name(name, tag)) for row, name, tag in rows]
 
 
 # --- "I need support" ----------------------------------------------------------------
@@ -318,6 +318,7 @@ def support_alert(
         "room": room.name,
         "room_id": room.public_id,
         "from": account.pseudonym,
+        "from_tag": account.tag,
     }
     for account_id in recipients:
         realtime.emit_after_commit(
@@ -340,7 +341,7 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
         kind="supervision",
         visibility="org",
         private=True,
-        name=f"One-to-one: {requester.pseudonym}",
+        name=f"One-to-one: {requester.display_name}",
         topic="A private space with a facilitator.",
         ground_rules=parent.ground_rules if parent else DEFAULT_GROUND_RULES,
         retention_days=parent.retention_days if parent else 30,

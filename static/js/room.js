@@ -54,6 +54,21 @@
     return node;
   }
 
+  // A person as the server's person() macro draws them: pseudonym, then the tag
+  // that tells apart two people who share a name.
+  function displayName(p) { return p.pseudonym + (p.tag ? " · " + p.tag : ""); }
+  function personNode(tag, className, p) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    var name = text("span", "person", p.pseudonym);
+    if (p.tag) {
+      name.appendChild(document.createTextNode(" "));
+      name.appendChild(text("span", "tag", "· " + p.tag));
+    }
+    node.appendChild(name);
+    return node;
+  }
+
   function build(m) {
     var item = document.createElement("li");
     item.className = "message" + (m.deleted ? " deleted" : "");
@@ -61,7 +76,7 @@
     item.setAttribute("data-author", m.author.id);
     var meta = document.createElement("div");
     meta.className = "meta";
-    meta.appendChild(text("span", "author", m.author.pseudonym));
+    meta.appendChild(personNode("span", "author", m.author));
     meta.appendChild(text("span", "org muted", labels[m.author.org] || "partner organization"));
     var time = text("time", "muted", (m.created_at || "").slice(11, 16));
     time.setAttribute("datetime", m.created_at);
@@ -203,7 +218,7 @@
   function setPresence(people) {
     presenceList.textContent = "";
     people.forEach(function (person) {
-      var item = text("li", "", person.pseudonym);
+      var item = personNode("li", "", person);
       item.setAttribute("data-id", person.id);
       presenceList.appendChild(item);
     });
@@ -294,7 +309,7 @@
   socket.on("presence:joined", function (event) {
     if (event.room_id !== roomId) { return; }
     if (!presenceList.querySelector('li[data-id="' + event.member.id + '"]')) {
-      var item = text("li", "", event.member.pseudonym);
+      var item = personNode("li", "", event.member);
       item.setAttribute("data-id", event.member.id);
       presenceList.appendChild(item);
     }
@@ -313,7 +328,7 @@
     if (event.room_id !== roomId) { return; }
     var id = event.member.id;
     if (typers[id]) { clearTimeout(typers[id].timer); }
-    typers[id] = { name: event.member.pseudonym, timer: setTimeout(function () { delete typers[id]; showTyping(); }, 4000) };
+    typers[id] = { name: displayName(event.member), timer: setTimeout(function () { delete typers[id]; showTyping(); }, 4000) };
     showTyping();
   });
 
@@ -484,7 +499,7 @@
     var box = document.createElement("div");
     box.className = "notice private support-alert";
     box.setAttribute("role", "alert");
-    box.appendChild(text("p", "", event.from + " needs support in “" + event.room + "”. Only facilitators see this."));
+    box.appendChild(text("p", "", displayName({ pseudonym: event.from, tag: event.from_tag }) + " needs support in “" + event.room + "”. Only facilitators see this."));
     var open = document.createElement("form");
     open.method = "post";
     open.action = "/support/" + encodeURIComponent(event.request_id) + "/one-to-one";

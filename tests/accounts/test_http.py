@@ -36,7 +36,9 @@ def test_signup_with_invitation_leaves_membership_pending(app, client):
     response = _signup(client, "/join/invitation", code=code.lower().replace("-", " "))
 
     assert response.status_code == 302
-    account = db.session.scalar(select(Account).where(Account.login_key == "newperson"))
+    account = db.session.scalar(
+        select(Account).where(Account.login_key.like("newperson-____"))
+    )
     assert account.membership.status == Status.PENDING
     assert account.membership.organization_id == org.id
     assert invitation.uses == 1
@@ -69,7 +71,6 @@ def _count_accounts() -> int:
 
 def test_bad_signup_input_gets_field_messages_and_changes_nothing(app, client):
     org = factories.make_org()
-    factories.make_member(org, pseudonym="River Song")
     _, code = factories.make_invitation(org)
     _, used_code = factories.make_invitation(org, uses=1, max_uses=1)
     _, expired_code = factories.make_invitation(org, days=-1)
@@ -79,8 +80,6 @@ def test_bad_signup_input_gets_field_messages_and_changes_nothing(app, client):
         ({"login_name": "x" * 40}, "Use between 3 and 32 characters."),
         ({"pseudonym": ""}, "Enter a pseudonym."),
         ({"pseudonym": "p" * 60}, "Use between 2 and 32 characters."),
-        ({"pseudonym": "RIVER SONG"}, "looks like it, is taken"),
-        ({"pseudonym": "R1ver  song"}, "looks like it, is taken"),
         ({"password": "short", "confirm": "short"}, "Use between 10 and 128"),
         ({"confirm": "something else entirely"}, "The two passwords do not match."),
         ({"email": "not-an-email"}, "Enter a valid email."),

@@ -72,6 +72,17 @@ SCRUBBED_ENV = (
 )
 
 
+TAG_PATTERN = r"\s*·\s*[0-9A-Z]{4}"
+
+
+def tagged(pseudonym: str, before: str = "", after: str = "") -> re.Pattern:
+    """A person as pages name them: the pseudonym, then " · " and the tag."""
+    return re.compile(
+        rf"^\s*{re.escape(before)}{re.escape(pseudonym)}{TAG_PATTERN}"
+        rf"{re.escape(after)}\s*$"
+    )
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -3,13 +3,15 @@ security headers; the phone layout."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import browser_login
 
 pytestmark = pytest.mark.e2e
 
-NEWCOMER_LOGIN = "tern.e2e"
+NEWCOMER_LOGIN = "tern.e2e"  # the stem: the network adds four digits
 NEWCOMER_PSEUDONYM = "Morning Tern"
 NEWCOMER_PASSWORD = "a long enough passphrase"
 
@@ -53,6 +55,10 @@ def test_join_approve_sign_in(live_server, new_context):
     expect(newcomer).to_have_url(base + "/waiting")
     expect(newcomer.locator("h1")).to_have_text("Waiting for approval")
     expect(newcomer.locator("main")).to_contain_text("Harbour Light Peer Collective")
+    # The page shows the sign-in name the network gave; the person writes it down.
+    sign_in_name = newcomer.locator("#sign-in-name").inner_text()
+    assert re.fullmatch(re.escape(NEWCOMER_LOGIN) + r"-\d{4}", sign_in_name)
+    expect(newcomer.locator(".sign-in-name")).to_be_in_viewport()
 
     # 2. The lead, in another browser context, approves against the checklist.
     lead = new_context().new_page()
@@ -66,7 +72,8 @@ def test_join_approve_sign_in(live_server, new_context):
     expect(lead.locator("h1")).to_have_text("Join requests")
     with lead.expect_navigation():
         lead.get_by_role("link", name=NEWCOMER_PSEUDONYM).click()
-    expect(lead.locator("h1")).to_have_text(NEWCOMER_PSEUDONYM)
+    expect(lead.locator("h1 .person")).to_contain_text(NEWCOMER_PSEUDONYM)
+    expect(lead.locator("h1 .tag")).to_have_text(re.compile(r"^· [0-9A-Z]{4}$"))
     expect(lead.locator("main")).to_contain_text("invitation code")
     boxes = lead.locator("form:has(input[value=approve]) input[type=checkbox]")
     assert boxes.count() == 3  # the default checklist
@@ -75,14 +82,16 @@ def test_join_approve_sign_in(live_server, new_context):
     with lead.expect_navigation():
         lead.get_by_role("button", name="Approve").click()
     expect(lead).to_have_url(base + "/org/requests")
-    expect(lead.locator(".flashes")).to_have_text(f"{NEWCOMER_PSEUDONYM} is approved.")
+    expect(lead.locator(".flashes")).to_have_text(
+        re.compile(re.escape(NEWCOMER_PSEUDONYM) + r" · [0-9A-Z]{4} is approved\.")
+    )
     expect(lead.get_by_role("link", name=NEWCOMER_PSEUDONYM)).to_have_count(0)
 
     # 3. The newcomer signs in afresh and reaches the home page.
     home = new_context().new_page()
     problems += _watch_console(home)
     home.goto(base + "/login")
-    home.fill("#login_name", NEWCOMER_LOGIN)
+    home.fill("#login_name", sign_in_name)
     home.fill("#password", NEWCOMER_PASSWORD)
     with home.expect_navigation():
         home.click("main button[type=submit]")
@@ -169,3 +178,19 @@ def test_phone_viewport_shows_quick_exit(live_server, member_context):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375, scroll_width
     assert page.title() == "Notes"
+
+
+def test_names_with_tags_fit_a_phone(live_server, member_context):
+    expect = _expect()
+    context = member_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    problems = _watch_console(page)
+    for path in ("/directory", "/account"):
+        page.goto(live_server.base_url + path)
+        expect(page.locator(".tag").first).to_be_visible()
+        expect(page.locator(".tag").first).to_have_text(re.compile(r"^· [0-9A-Z]{4}$"))
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 390, (path, scroll_width)
+    box = page.locator(".sign-in-name").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    assert _csp_errors(problems) == [], problems

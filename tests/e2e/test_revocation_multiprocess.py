@@ -34,7 +34,7 @@ OTHER_LEAD = "prairie.lead"
 OTHER_ORG = "Prairie Bridges Survivor Network"
 LOGOUT_MEMBER = "harbour.ana"
 
-MEMBER_LINK_RE = r'<a href="/org/members/([^"]+)">\s*{name}\s*</a>'
+MEMBER_LINK_RE = r'<a href="/org/members/([^"]+)">\s*<span class="person">{name}[ <]'
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.conftest import (
     browser_login,
+    tagged,
     close_sockets,
     connect_socket,
     cookie_header,
@@ -36,7 +37,6 @@ SAM, SAM_PSEUDONYM = "harbour.sam", "Driftwood"
 JO, JO_PSEUDONYM = "prairie.jo", "Kestrel"
 HARBOUR_ORG = "Harbour Light Peer Collective"
 OUTSIDER = "fleuve.marie"
-TYPING = "{} is typing…"
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +72,7 @@ def _enter_room(page, base: str, room_name: str, pseudonym: str) -> None:
 
 
 def _presence(page, pseudonym: str):
-    return page.locator("#presence li").filter(
-        has_text=re.compile(rf"^\s*{re.escape(pseudonym)}\s*$")
-    )
+    return page.locator("#presence li").filter(has_text=tagged(pseudonym))
 
 
 def _message(page, text: str):
@@ -116,13 +114,15 @@ def test_partner_chat_live(live_server, new_context):
 
     # Sam types: Jo sees the typing line; Enter sends; Jo sees the message live.
     sam.fill("#body", "Hello circle, this is live")
-    expect(jo.locator("#typing")).to_have_text(TYPING.format(SAM_PSEUDONYM))
+    expect(jo.locator("#typing")).to_have_text(
+        tagged(SAM_PSEUDONYM, after=" is typing…")
+    )
     expect(sam.locator("#typing")).to_have_text("")  # not told about oneself
     sam.press("#body", "Enter")
     expect(sam.locator("#body")).to_have_value("")
     from_sam = _message(jo, "Hello circle, this is live")
     expect(from_sam).to_have_count(1)
-    expect(from_sam.locator(".author")).to_have_text(SAM_PSEUDONYM)
+    expect(from_sam.locator(".author")).to_have_text(tagged(SAM_PSEUDONYM))
     expect(from_sam.locator(".org")).to_have_text(HARBOUR_ORG)
     expect(jo.locator("#typing")).to_have_text("")  # cleared by the message
     sam_message_id = from_sam.get_attribute("data-id")
@@ -130,7 +130,9 @@ def test_partner_chat_live(live_server, new_context):
     # Jo: Shift+Enter makes a second line, Enter sends; Sam sees a <br>.
     jo.click("#body")
     jo.keyboard.type("First line from Jo")
-    expect(sam.locator("#typing")).to_have_text(TYPING.format(JO_PSEUDONYM))
+    expect(sam.locator("#typing")).to_have_text(
+        tagged(JO_PSEUDONYM, after=" is typing…")
+    )
     jo.keyboard.press("Shift+Enter")
     jo.keyboard.type("second line from Jo")
     expect(jo.locator("#body")).to_have_value("First line from Jo\nsecond line from Jo")
@@ -138,7 +140,7 @@ def test_partner_chat_live(live_server, new_context):
     expect(jo.locator("#body")).to_have_value("")
     from_jo = _message(sam, "second line from Jo")
     expect(from_jo).to_have_count(1)
-    expect(from_jo.locator(".author")).to_have_text(JO_PSEUDONYM)
+    expect(from_jo.locator(".author")).to_have_text(tagged(JO_PSEUDONYM))
     assert re.search(
         r"First line from Jo<br\s*/?>\s*second line from Jo",
         from_jo.locator(".body").inner_html(),

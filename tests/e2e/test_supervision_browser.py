@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import browser_login
+from tests.e2e.conftest import TAG_PATTERN, browser_login, tagged
 
 pytestmark = pytest.mark.e2e
 
@@ -65,9 +65,7 @@ def _watch(page):
 
 
 def _presence(page, pseudonym: str):
-    return page.locator("#presence li").filter(
-        has_text=re.compile(rf"^\s*{re.escape(pseudonym)}\s*$")
-    )
+    return page.locator("#presence li").filter(has_text=tagged(pseudonym))
 
 
 def _message(page, text: str):
@@ -151,7 +149,9 @@ def test_supervision_session_journey(live_server, new_context):
     now = datetime.now(zone)
     lantern.fill("#session-starts_at", _local_field(now - timedelta(minutes=5)))
     lantern.fill("#session-ends_at", _local_field(now + timedelta(minutes=55)))
-    lantern.select_option("#session-facilitator", label=LANTERN_PSEUDONYM)
+    # Options name people as "Lantern · K7QX": pick the one with this pseudonym.
+    option = lantern.locator("#session-facilitator option", has_text=LANTERN_PSEUDONYM)
+    lantern.select_option("#session-facilitator", label=option.inner_text().strip())
     lantern.fill("#session-topic", TOPIC)
     with lantern.expect_navigation():
         lantern.get_by_role("button", name="Schedule", exact=True).click()
@@ -217,7 +217,7 @@ def test_supervision_session_journey(live_server, new_context):
         "xpath=following-sibling::ul[1]"
     )
     expect(shared_list.locator("li")).to_have_text(
-        [f"{SAM_PSEUDONYM}: 4/5 · {sam_word}"]
+        [tagged(SAM_PSEUDONYM, after=f": 4/5 · {sam_word}")]
     )
     expect(manage.locator("body")).not_to_contain_text(ana_word)
     manage.close()
@@ -230,7 +230,11 @@ def test_supervision_session_journey(live_server, new_context):
     )
     alert = lantern.locator("#support-alerts .support-alert")
     expect(alert).to_have_count(1, timeout=5_000)
-    expect(alert).to_contain_text(f"{ANA_PSEUDONYM} needs support in “{CIRCLE}”")
+    expect(alert).to_contain_text(
+        re.compile(
+            re.escape(ANA_PSEUDONYM) + TAG_PATTERN + f" needs support in “{CIRCLE}”"
+        )
+    )
     time.sleep(2)  # give a wrongly routed alert time to arrive
     expect(sam.locator("#support-alerts")).to_be_empty()
     expect(sam.locator("#support-alerts > *")).to_have_count(0)
@@ -241,12 +245,16 @@ def test_supervision_session_journey(live_server, new_context):
         alert.get_by_role("button", name="Open a one-to-one space").click()
     private_url = lantern.url
     assert private_url.startswith(base + "/rooms/") and private_url != room_url
-    expect(lantern.locator("h1")).to_have_text(f"One-to-one: {ANA_PSEUDONYM}")
+    expect(lantern.locator("h1")).to_have_text(tagged(ANA_PSEUDONYM, "One-to-one: "))
     expect(_presence(lantern, LANTERN_PSEUDONYM)).to_have_count(1)
     link = ana.locator("#support-alerts a")
     expect(link).to_have_count(1)
     expect(link).to_contain_text(
-        f"A facilitator opened a private space for you: One-to-one: {ANA_PSEUDONYM}"
+        re.compile(
+            "A facilitator opened a private space for you: One-to-one: "
+            + re.escape(ANA_PSEUDONYM)
+            + TAG_PATTERN
+        )
     )
     assert base + link.get_attribute("href") == private_url
     expect(sam.locator("#support-alerts > *")).to_have_count(0)
@@ -257,7 +265,7 @@ def test_supervision_session_journey(live_server, new_context):
         link.click(modifiers=["Control"])
     private = _watch(opened.value)
     private.wait_for_load_state()
-    expect(private.locator("h1")).to_have_text(f"One-to-one: {ANA_PSEUDONYM}")
+    expect(private.locator("h1")).to_have_text(tagged(ANA_PSEUDONYM, "One-to-one: "))
     expect(_presence(lantern, ANA_PSEUDONYM)).to_have_count(1)
     private.close()
     expect(_presence(lantern, ANA_PSEUDONYM)).to_have_count(0)

@@ -31,7 +31,13 @@ def test_help_request_reaches_host_managers_only(app, world, login_as, connect):
         {
             "name": "support:requested",
             "namespace": "/",
-            "args": [{"room": "Host only", "from": "Alice A"}],
+            "args": [
+                {
+                    "room": "Host only",
+                    "from": "Alice A",
+                    "from_tag": world.alice.tag,
+                }
+            ],
         }
     ]
     assert amir_sock.get_received() == []

@@ -201,7 +201,7 @@ def test_check_in_is_private_unless_shared(app, world, sup, login_as):
     )
     assert "steady" in manage and "tired" not in manage
     shared = supervision.shared_check_ins(session, fern)
-    assert [(c.feeling, name) for c, name in shared] == [(4, "Amir A")]
+    assert [(c.feeling, name) for c, name in shared] == [(4, world.amir.display_name)]
     alice_view = (
         login_as(world.alice).get(f"/rooms/{room.public_id}").get_data(as_text=True)
     )
