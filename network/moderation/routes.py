@@ -339,7 +339,8 @@ def review(report_id: str):
             flash("The report is resolved.")
             return redirect(url_for("moderation.queue"))
     can_forward = policy.can_forward_report(current_user, report)
-    if request.form.get("action") == "forward" and claim.validate_on_submit():
+    forward = FlaskForm(prefix="forward")
+    if request.form.get("action") == "forward" and forward.validate_on_submit():
         if can_forward:
             reports.forward(report, actor=current_user)
             flash("Forwarded to the other organization's leads.")
@@ -349,6 +350,7 @@ def review(report_id: str):
         report=report,
         form=form,
         claim=claim,
+        forward=forward,
         error=error,
         names=_report_names(report),
         shows_reporter=policy.shows_reporter(report),
@@ -378,7 +380,8 @@ def _report_names(report: Report) -> dict[int, str]:
 @bp.route("/reports/<report_id>/separate", methods=["GET", "POST"])
 @member_required
 def offer_separation(report_id: str):
-    """After "Someone from my past": keep apart from that person in one step."""
+    """After "Someone from my past": keep apart from that person in one step. The
+    page never shows the person's current name (they may be hidden by now)."""
     report = policy.access_own_report(current_user, report_id)
     profile = db.session.scalar(
         select(Profile).where(Profile.account_id == report.target_account_id)
@@ -392,9 +395,7 @@ def offer_separation(report_id: str):
         else:
             flash("Saved. You and this person are now kept apart.")
             return redirect(url_for("safety.separations"))
-    return render_template(
-        "moderation/offer_separation.html", report=report, profile=profile, form=form
-    )
+    return render_template("moderation/offer_separation.html", report=report, form=form)
 
 
 @bp.route("/moderation/preferences", methods=["GET", "POST"])
