@@ -650,7 +650,16 @@ def _mask_csrf(body: bytes) -> bytes:
 
 # --- reports: who reviews which row, and what it shows ------------------------------
 
-REPORT_ROLES = ["r_lead", "r_mod", "subject", "h_lead", "h_mod", "admin"]
+REPORT_ROLES = [
+    "r_lead",
+    "r_mod",
+    "r_apart",  # a moderator of R kept apart from the reporter
+    "h_apart",  # a lead of H kept apart from the subject
+    "subject",
+    "h_lead",
+    "h_mod",
+    "admin",
+]
 # report row -> (who may review it, whether it names the reporter)
 REPORT_ROWS = {
     "message": ({"r_lead", "r_mod"}, True),
@@ -678,8 +687,12 @@ def report_world(app) -> World:
         "h_lead": factories.make_member(org_h, role=Role.LEAD),
         "h_mod": factories.make_member(org_h, role=Role.MODERATOR),
         "admin": factories.make_admin(),
+        "r_apart": factories.make_member(org_r, role=Role.MODERATOR),
+        "h_apart": factories.make_member(org_h, role=Role.LEAD),
     }
     reporter = factories.make_member(org_r, pseudonym="Reporter Rae")
+    safety_services.block(reporter, actors["r_apart"].id)
+    safety_services.block(actors["h_apart"], actors["subject"].id)
     room = factories.make_room(org_h, visibility="partners", partners=[org_r])
     for person in (actors["subject"], reporter):
         room_services.ensure_member(room, person)
@@ -730,3 +743,17 @@ def test_report_review_matrix(app, report_world, login_as, actor):
             assert page.get_data() == missing.get_data(), key
     if actor == "subject":
         assert "Reporter Rae" not in queue
+
+
+@pytest.mark.parametrize("actor", REPORT_ROLES)
+def test_visible_reports_agrees_with_can_review_report(app, report_world, actor):
+    from network import policy
+
+    account = report_world.actors[actor]
+    listed = set(db.session.scalars(policy.visible_reports(select(Report.id), account)))
+    allowed = {
+        row.id
+        for row in db.session.scalars(select(Report))
+        if policy.can_review_report(account, row)
+    }
+    assert listed == allowed
