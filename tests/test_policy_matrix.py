@@ -534,14 +534,14 @@ ACTIONS = [
         "review report",
         "GET",
         "/moderation/reports/{report}",
-        allowed=frozenset({"lead_a"}),
+        allowed=frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
         "resolve report",
         "POST",
         "/moderation/reports/{report}",
         {"action": "resolve", "outcome": "no_action"},
-        frozenset({"lead_a"}),
+        frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
         "review preferences",
@@ -1094,3 +1094,114 @@ def test_name_availability_reveals_nobody_hidden(app, login_as, relation):
             assert b"looks like it, is taken" in answer[2], name
         else:
             assert answer == unused, name
+
+
+# --- reports: who reviews which row, and what it shows ------------------------------
+
+REPORT_ROLES = [
+    "r_lead",
+    "r_mod",
+    "r_apart",  # a moderator of R kept apart from the reporter
+    "h_apart",  # a lead of H kept apart from the subject
+    "subject",
+    "h_lead",
+    "h_mod",
+    "admin",
+]
+# report row -> (who may review it, whether it names the reporter)
+REPORT_ROWS = {
+    "message": ({"r_lead", "r_mod"}, True),
+    "message_host_copy": ({"h_lead", "h_mod"}, False),
+    "profile": ({"r_lead", "r_mod"}, True),
+    "profile_forwarded": ({"h_lead"}, False),
+    "past": ({"r_lead", "admin"}, True),
+}
+
+
+@pytest.fixture
+def report_world(app) -> World:
+    """Reporter Rae (org R) reports Subject Sol, a moderator of org H, for a message
+    in H's partner room, for the profile (forwarded by R's lead), and as "past"."""
+    from network.models import TrustLevel
+
+    org_r, org_h = factories.make_org("Agency Rho"), factories.make_org("Agency Eta")
+    factories.set_trust(org_r, org_h, TrustLevel.COLLABORATE)
+    actors = {
+        "r_lead": factories.make_member(org_r, role=Role.LEAD),
+        "r_mod": factories.make_member(org_r, role=Role.MODERATOR),
+        "subject": factories.make_member(
+            org_h, role=Role.MODERATOR, pseudonym="Subject Sol"
+        ),
+        "h_lead": factories.make_member(org_h, role=Role.LEAD),
+        "h_mod": factories.make_member(org_h, role=Role.MODERATOR),
+        "admin": factories.make_admin(),
+        "r_apart": factories.make_member(org_r, role=Role.MODERATOR),
+        "h_apart": factories.make_member(org_h, role=Role.LEAD),
+    }
+    reporter = factories.make_member(org_r, pseudonym="Reporter Rae")
+    safety_services.block(reporter, actors["r_apart"].id)
+    safety_services.block(actors["h_apart"], actors["subject"].id)
+    room = factories.make_room(org_h, visibility="partners", partners=[org_r])
+    for person in (actors["subject"], reporter):
+        room_services.ensure_member(room, person)
+    message, _ = room_services.send_message(
+        room, actors["subject"], "reported words", "", "matrix-report-1"
+    )
+    by_message = report_services.report_message(
+        reporter, message, "harassment", "note-one"
+    )
+    profile = actors["subject"].profile
+    by_profile = report_services.report_profile(reporter, profile, "spam", "note-two")
+    forwarded = report_services.forward(by_profile, actor=actors["r_lead"])
+    past = report_services.report_profile(reporter, profile, "past", "note-three")
+    host_copy = db.session.scalar(
+        select(Report).where(Report.copy_of_id == by_message.id)
+    )
+    rows = {
+        "message": by_message,
+        "message_host_copy": host_copy,
+        "profile": by_profile,
+        "profile_forwarded": forwarded,
+        "past": past,
+    }
+    return World(actors, {key: row.public_id for key, row in rows.items()})
+
+
+@pytest.mark.parametrize("actor", REPORT_ROLES)
+def test_report_review_matrix(app, report_world, login_as, actor):
+    client = login_as(report_world.actors[actor])
+    queue = "".join(
+        client.get(f"/moderation/reports?status={s}").get_data(as_text=True)
+        for s in ("open", "in_review", "resolved")
+    )
+    missing = client.get("/moderation/reports/missingMissingA")
+    assert missing.status_code == 404
+    for key, (reviewers, named) in REPORT_ROWS.items():
+        public_id = report_world.refs[key]
+        page = client.get(f"/moderation/reports/{public_id}")
+        allowed = actor in reviewers
+        assert (public_id in queue) is allowed, key
+        if allowed:
+            body = page.get_data(as_text=True)
+            assert page.status_code == 200, key
+            assert ("Reporter Rae" in body) is named, key
+            assert ("note-" in body) is named, key
+        else:
+            assert page.status_code == 404, key
+            assert page.get_data() == missing.get_data(), key
+    if actor == "subject":
+        assert "Reporter Rae" not in queue
+
+
+@pytest.mark.parametrize("actor", REPORT_ROLES)
+def test_visible_reports_agrees_with_can_review_report(app, report_world, actor):
+    from network import policy
+
+    account = report_world.actors[actor]
+    listed = set(db.session.scalars(policy.visible_reports(select(Report.id), account)))
+    allowed = {
+        row.id
+        for row in db.session.scalars(select(Report))
+        if policy.can_review_report(account, row)
+    }
+    assert listed == allowed

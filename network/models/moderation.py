@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.extensions import db
@@ -20,8 +20,15 @@ REPORT_CATEGORIES = {
 }
 
 
+# Who reviews a report row: the reporter's own organization (the original), the
+# organization hosting the reported content, or the subject's organization after
+# the reporter's lead forwarded it. Copies are separate rows with their own status.
+REPORT_AUDIENCES = ("reporter", "host", "forwarded")
+
+
 class Report(db.Model):
-    """A member's report about a message or a profile, routed to one organization."""
+    """A member's report about a message, profile or resource, routed to one
+    organization (a copy for another organization is its own row)."""
 
     __tablename__ = "reports"
     __table_args__ = (Index("ix_reports_org_status", "routed_org_id", "status"),)
@@ -59,6 +66,19 @@ class Report(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    copy_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[str] = mapped_column(String(16), default="reporter")
+    # Decided at filing: no eligible reviewer in the reporter's organization, or
+    # "Someone from my past" (which always reaches the platform admins).
+    admin_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The reporter agreed that a forwarded copy may carry their name and note.
+    reporter_consents: Mapped[bool] = mapped_column(Boolean, default=False)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    forwarded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
 
 
 class ReviewOptOut(db.Model):

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from network.accounts.forms import MultiCheckboxField
@@ -13,7 +19,7 @@ CATEGORY_CHOICES = list(REPORT_CATEGORIES.items())
 
 
 class ReportForm(FlaskForm):
-    """Report a message or a profile."""
+    """Report a message, a profile or a resource."""
 
     category = RadioField(
         "What is wrong?",
@@ -30,6 +36,10 @@ class ReportForm(FlaskForm):
             Optional(),
             Length(max=1000, message="Keep it under 1,000 characters."),
         ],
+    )
+    # Off by default: a forwarded profile report is de-identified unless ticked.
+    share = BooleanField(
+        "My organization may share my name and note with the other organization"
     )
 
 

@@ -1,16 +1,15 @@
-"""Reports: filing, routing to the right organization, and the review queue."""
+"""Reports: filing, routing to the reporter's organization, copies, the queue."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from network import audit
+from network import audit, policy
 from network.extensions import db
 from network.models import (
     REPORT_CATEGORIES,
     Account,
     Message,
-    Organization,
     Profile,
     Report,
     Resource,
@@ -36,74 +35,139 @@ def _check(category: str, note: str) -> str:
 def report_message(
     reporter: Account, message: Message, category: str, note: str
 ) -> Report:
-    """A message report goes to the moderators of the room's host organization."""
-    note = _check(category, note)
+    """A message report; a de-identified copy goes to a host that is not the
+    reporter's own organization."""
     room = db.session.get(Room, message.room_id)
-    report = Report(
-        reporter_id=reporter.id,
+    report = _new(
+        reporter,
+        category,
+        note,
         target_type="message",
         message_id=message.id,
         target_account_id=message.author_id,
         room_id=room.id,
-        routed_org_id=room.host_org_id,
-        category=category,
-        note=note,
         snapshot=message.body[:4000],
     )
-    return _file(report, reporter)
+    return _file(report, content_org_id=room.host_org_id)
 
 
 def report_profile(
-    reporter: Account, profile: Profile, category: str, note: str
+    reporter: Account,
+    profile: Profile,
+    category: str,
+    note: str,
+    *,
+    share: bool = False,
 ) -> Report:
-    """A profile report goes to the leads of the reported member's organization."""
-    note = _check(category, note)
-    target = db.session.get(Account, profile.account_id)
-    report = Report(
-        reporter_id=reporter.id,
+    """A profile report stays with the reporter's organization until its lead
+    forwards it; `share` is the reporter's consent to be named then."""
+    report = _new(
+        reporter,
+        category,
+        note,
         target_type="profile",
         target_account_id=profile.account_id,
-        routed_org_id=target.membership.organization_id,
-        category=category,
-        note=note,
         snapshot=f"{profile.pseudonym}\n{profile.pronouns}\n{profile.bio}",
     )
-    return _file(report, reporter)
+    report.reporter_consents = bool(share)
+    return _file(report, content_org_id=None)
 
 
 def report_resource(
     reporter: Account, resource: Resource, category: str, note: str
 ) -> Report:
-    """A resource report goes to the owner organization's moderators."""
-    note = _check(category, note)
-    report = Report(
-        reporter_id=reporter.id,
+    """A resource report; a de-identified copy goes to another owner organization."""
+    report = _new(
+        reporter,
+        category,
+        note,
         target_type="resource",
         resource_id=resource.id,
         target_account_id=resource.author_id,
-        routed_org_id=resource.owner_org_id,
-        category=category,
-        note=note,
         snapshot=f"{resource.title}\n{resource.url}\n{resource.description}"[:4000],
     )
-    return _file(report, reporter)
+    return _file(report, content_org_id=resource.owner_org_id)
 
 
-def _file(report: Report, reporter: Account) -> Report:
+def _new(reporter: Account, category: str, note: str, **fields: object) -> Report:
+    """The original report, routed to the reporter's own organization."""
+    note = _check(category, note)
+    membership = policy.active_membership(reporter)
+    return Report(
+        reporter_id=reporter.id,
+        routed_org_id=membership.organization_id,
+        audience="reporter",
+        category=category,
+        note=note,
+        **fields,
+    )
+
+
+def _file(report: Report, content_org_id: int | None) -> Report:
     db.session.add(report)
+    # "Someone from my past" always reaches the admins; so does a report no one
+    # of the reporter's organization may review (the subject is every reviewer).
+    report.admin_review = report.category == "past" or not policy.has_reviewer(report)
     db.session.flush()
-    org = db.session.get(Organization, report.routed_org_id)
-    # The reporter is not named in the organization's audit log.
+    _audit_filed(report)
+    if content_org_id not in (None, report.routed_org_id) and report.category != "past":
+        _copy(report, content_org_id, "host")
+    db.session.commit()
+    return report
+
+
+def _copy(report: Report, org_id: int, audience: str) -> Report:
+    """A copy for another organization, with its own status; without the note
+    unless it may show the reporter."""
+    copy = Report(
+        reporter_id=report.reporter_id,
+        target_type=report.target_type,
+        resource_id=report.resource_id,
+        message_id=report.message_id,
+        target_account_id=report.target_account_id,
+        room_id=report.room_id,
+        routed_org_id=org_id,
+        category=report.category,
+        snapshot=report.snapshot,
+        copy_of_id=report.id,
+        audience=audience,
+        reporter_consents=report.reporter_consents,
+        created_at=report.created_at,
+    )
+    copy.note = report.note if policy.shows_reporter(copy) else ""
+    db.session.add(copy)
+    db.session.flush()
+    _audit_filed(copy)
+    return copy
+
+
+def _audit_filed(report: Report) -> None:
+    # The reporter is never named in an audit entry, and an entry never lands in
+    # a log the subject can read.
     audit.record(
         "report.filed",
         actor=None,
-        organization=org,
+        organization=policy.report_audit_org(report),
         report=report.public_id,
         category=report.category,
         kind=report.target_type,
     )
+
+
+def forward(report: Report, *, actor: Account) -> Report:
+    """The reporter's lead forwards a profile report to the subject's organization."""
+    report.forwarded_at = utcnow()
+    report.forwarded_by_id = actor.id
+    copy = _copy(report, policy.subject_org_id(report), "forwarded")
+    audit.record(
+        "report.forwarded",
+        actor=actor,
+        organization=policy.report_audit_org(report),
+        report=report.public_id,
+        named=report.reporter_consents,
+    )
     db.session.commit()
-    return report
+    return copy
 
 
 def claim(report: Report, *, actor: Account) -> None:
@@ -115,7 +179,7 @@ def claim(report: Report, *, actor: Account) -> None:
         audit.record(
             "report.in_review",
             actor=actor,
-            organization=db.session.get(Organization, report.routed_org_id),
+            organization=policy.report_audit_org(report),
             report=report.public_id,
         )
         db.session.commit()
@@ -135,7 +199,7 @@ def resolve(report: Report, outcome: str, *, actor: Account) -> None:
     audit.record(
         "report.resolved",
         actor=actor,
-        organization=db.session.get(Organization, report.routed_org_id),
+        organization=policy.report_audit_org(report),
         report=report.public_id,
         outcome=outcome,
     )

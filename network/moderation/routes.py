@@ -19,11 +19,13 @@ from network.models import (
     Profile,
     display_name,
     Report,
+    Room,
     RoomMember,
     Status,
     SupervisionSession,
 )
 from network.moderation import forms, reports, services
+from network.safety import services as safety
 from network.supervision import forms as supervision_forms
 from network.supervision import services as supervision
 from network.timezones import format_local, parse_local
@@ -263,23 +265,24 @@ def new_report():
         target = None
     form = forms.ReportForm()
     if form.validate_on_submit():
+        category, note = form.category.data, form.note.data or ""
         try:
             if resource is not None:
-                reports.report_resource(
-                    current_user, resource, form.category.data, form.note.data or ""
-                )
+                report = reports.report_resource(current_user, resource, category, note)
             elif target is not None:
-                reports.report_message(
-                    current_user, target, form.category.data, form.note.data or ""
-                )
+                report = reports.report_message(current_user, target, category, note)
             else:
-                reports.report_profile(
-                    current_user, shown, form.category.data, form.note.data or ""
+                report = reports.report_profile(
+                    current_user, shown, category, note, share=form.share.data
                 )
         except services.ModerationInputError as exc:
             getattr(form, exc.field).errors = [exc.message]
         else:
             flash("Thank you. Your report was sent; you can follow its status here.")
+            if category == "past":
+                return redirect(
+                    url_for("moderation.offer_separation", report_id=report.public_id)
+                )
             return redirect(url_for("moderation.my_reports"))
     return render_template(
         "moderation/new_report.html",
@@ -296,7 +299,7 @@ def my_reports():
     """The reporter's own reports: status only, never who reviewed them."""
     rows = db.session.scalars(
         select(Report)
-        .where(Report.reporter_id == current_user.id)
+        .where(Report.reporter_id == current_user.id, Report.copy_of_id.is_(None))
         .order_by(Report.id.desc())
         .limit(100)
     )
@@ -348,27 +351,64 @@ def review(report_id: str):
         else:
             flash("The report is resolved.")
             return redirect(url_for("moderation.queue"))
-    names = dict(
-        db.session.execute(
-            select(Profile.account_id, Profile.pseudonym).where(
-                Profile.account_id.in_(
-                    [report.reporter_id, report.target_account_id or 0]
-                )
-            )
-        ).all()
-    )
+    can_forward = policy.can_forward_report(current_user, report)
+    forward = FlaskForm(prefix="forward")
+    if request.form.get("action") == "forward" and forward.validate_on_submit():
+        if can_forward:
+            reports.forward(report, actor=current_user)
+            flash("Forwarded to the other organization's leads.")
+        return redirect(url_for("moderation.review", report_id=report.public_id))
     return render_template(
         "moderation/review.html",
         report=report,
         form=form,
         claim=claim,
+        forward=forward,
         error=error,
-        names=names,
+        names=_report_names(report),
+        shows_reporter=policy.shows_reporter(report),
+        can_forward=can_forward,
+        room=db.session.get(Room, report.room_id) if report.room_id else None,
         labels=reports.STATUS_LABELS,
         categories=REPORT_CATEGORIES,
         ttr=reports.time_to_resolution(report),
         created=format_local(report.created_at, current_user.profile.timezone),
     ), (400 if request.method == "POST" else 200)
+
+
+def _report_names(report: Report) -> dict[int, str]:
+    """Pseudonyms for the review page: the reporter only where they may be shown."""
+    people = [report.target_account_id or 0]
+    if policy.shows_reporter(report):
+        people.append(report.reporter_id)
+    return dict(
+        db.session.execute(
+            select(Profile.account_id, Profile.pseudonym).where(
+                Profile.account_id.in_(people)
+            )
+        ).all()
+    )
+
+
+@bp.route("/reports/<report_id>/separate", methods=["GET", "POST"])
+@member_required
+def offer_separation(report_id: str):
+    """After "Someone from my past": keep apart from that person in one step. The
+    page never shows the person's current name (they may be hidden by now)."""
+    report = policy.access_own_report(current_user, report_id)
+    other = db.session.get(Account, report.target_account_id or 0)
+    if other is None:
+        raise NotFound()
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            safety.file_separation(current_user, other, actor=current_user)
+        except safety.InputError as exc:
+            flash(exc.message)
+        else:
+            flash("Saved. You and this person are now kept apart.")
+            return redirect(url_for("safety.separations"))
+    return render_template("moderation/offer_separation.html", report=report, form=form)
 
 
 @bp.route("/moderation/preferences", methods=["GET", "POST"])

@@ -328,7 +328,7 @@ def test_description_is_sanitized(app, lib):
     assert "href" not in resource.description_html  # the javascript: link is text
 
 
-def test_report_goes_to_owner_moderators(app, lib, login_as):
+def test_report_goes_to_reporters_org_and_a_copy_to_the_owner(app, lib, login_as):
     resource = _link(lib, "Shared", "partners")
     url = f"/reports/new?resource={resource.public_id}"
     assert (
@@ -337,11 +337,14 @@ def test_report_goes_to_owner_moderators(app, lib, login_as):
         ).status_code
         == 302
     )
-    report = db.session.scalar(select(Report))
-    assert (report.target_type, report.routed_org_id) == ("resource", lib.org_a.id)
-    assert policy.can_review_report(lib.lead_a, report)
+    report = db.session.scalar(select(Report).where(Report.copy_of_id.is_(None)))
+    assert (report.target_type, report.routed_org_id) == ("resource", lib.org_b.id)
     lead_b = factories.make_member(lib.org_b, role="lead")
-    assert not policy.can_review_report(lead_b, report)
+    assert policy.can_review_report(lead_b, report)
+    assert not policy.can_review_report(lib.lead_a, report)
+    copy = db.session.scalar(select(Report).where(Report.copy_of_id == report.id))
+    assert copy.routed_org_id == lib.org_a.id and not policy.shows_reporter(copy)
+    assert policy.can_review_report(lib.lead_a, copy)
     hidden = _link(lib, "Org only")
     denied = post_form(
         login_as(lib.bea),

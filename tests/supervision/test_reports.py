@@ -19,7 +19,7 @@ def _message(world, room, author, body="a message"):
     return message
 
 
-def test_message_report_goes_to_host_moderators_only(app, world, login_as):
+def test_message_report_goes_to_the_reporters_org_only(app, world, login_as):
     message = _message(world, world.partner_room, world.bea, "recruiting you")
     mod_a = factories.make_member(world.org_a, role=Role.MODERATOR, pseudonym="Mod A")
     mod_b = factories.make_member(world.org_b, role=Role.MODERATOR, pseudonym="Mod B")
@@ -56,19 +56,20 @@ def test_message_report_goes_to_host_moderators_only(app, world, login_as):
     assert not policy.can_review_report(admin, report)
 
 
-def test_profile_report_goes_to_the_members_org_leads(app, world, login_as):
+def test_profile_report_stays_with_the_reporters_org(app, world, login_as):
     from network.models import TrustLevel
 
     factories.set_trust(world.org_a, world.org_b, TrustLevel.SEE)
     lead_b = factories.make_member(world.org_b, role=Role.LEAD)
-    mod_b = factories.make_member(world.org_b, role=Role.MODERATOR)
+    mod_a = factories.make_member(world.org_a, role=Role.MODERATOR)
     url = f"/reports/new?profile={world.bea.profile.public_id}"
-    post_form(login_as(world.alice), url, {"category": "past"}, token_from=url)
+    post_form(login_as(world.alice), url, {"category": "harassment"}, token_from=url)
     report = db.session.scalar(select(Report))
-    assert report.routed_org_id == world.org_b.id
-    assert policy.can_review_report(lead_b, report)
-    assert not policy.can_review_report(mod_b, report)
-    assert not policy.can_review_report(world.lead_a, report)
+    assert report.routed_org_id == world.org_a.id
+    assert policy.can_review_report(world.lead_a, report)
+    assert policy.can_review_report(mod_a, report)
+    assert not policy.can_review_report(lead_b, report)
+    assert not policy.can_review_report(world.bea, report)
 
 
 def test_cannot_report_what_one_cannot_see(app, world, login_as):
