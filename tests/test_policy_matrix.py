@@ -1056,7 +1056,6 @@ def _name_world(relation: str):
             Separation(
                 protected_id=holder.id,
                 other_id=viewer.id,
-                other_key=viewer.profile.pseudonym_key,
                 other_name=viewer.profile.pseudonym,
                 filed_by_id=holder.id,
             )

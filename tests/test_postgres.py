@@ -25,6 +25,7 @@ def test_join_approve_and_sign_in_on_postgres(pg_url):
         org = factories.make_org("Postgres Peers")
         lead = factories.make_member(org, role=Role.LEAD)
         _, code = factories.make_invitation(org, lead)
+        _, second_code = factories.make_invitation(org, lead)
         client = app.test_client()
         response = post_form(
             client,
@@ -43,7 +44,7 @@ def test_join_approve_and_sign_in_on_postgres(pg_url):
             app.test_client(),
             "/join/invitation",
             {
-                "code": code,
+                "code": second_code,
                 "login_name": "other",
                 "pseudonym": "PG PERSON",
                 "password": "a long password",

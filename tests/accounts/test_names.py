@@ -21,7 +21,6 @@ def _keep_apart(protected: Account, other: Account) -> None:
         Separation(
             protected_id=protected.id,
             other_id=other.id,
-            other_key=other.profile.pseudonym_key,
             other_name=other.profile.pseudonym,
             filed_by_id=protected.id,
         )

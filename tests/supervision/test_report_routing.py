@@ -95,7 +95,7 @@ def test_a_reviewer_kept_apart_from_the_reporter_sees_nothing(app, world, login_
     lantern = factories.make_member(
         world.org_a, role=Role.MODERATOR, pseudonym="Lantern"
     )
-    safety.file_separation(world.alice, "Lantern", actor=world.alice)
+    safety.file_separation(world.alice, lantern, actor=world.alice)
     message = _message(world.room, world.amir, "words")
     report = reports.report_message(world.alice, message, "harassment", "note")
     assert not policy.can_review_report(lantern, report)
