@@ -167,12 +167,25 @@
   }
 
   // Replace a message already shown; a live new one goes last.
+  function sentAt(node) {
+    var time = node.querySelector("time[datetime]");
+    return time ? Date.parse(time.getAttribute("datetime")) || 0 : 0;
+  }
+
+  // A live message goes after the last one sent no later than it. Returns true
+  // when it had to go before a message already shown (it raced another process).
   function place(m) {
     var existing = shown(m.id);
     var node = build(m);
-    if (existing) { list.replaceChild(node, existing); return node; }
-    list.appendChild(node);
-    return node;
+    if (existing) { list.replaceChild(node, existing); return false; }
+    var at = Date.parse(m.created_at) || 0;
+    var after = list.lastElementChild;
+    while (after && after.matches("li.message") && sentAt(after) > at) {
+      after = after.previousElementSibling;
+    }
+    if (after === list.lastElementChild) { list.appendChild(node); return false; }
+    if (after) { after.insertAdjacentElement("afterend", node); } else { list.insertBefore(node, list.firstChild); }
+    return true;
   }
 
   // A batch in server order (catch-up or history) is authoritative: each message
@@ -267,8 +280,8 @@
   socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
   socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
 
-  // Across server processes, live messages can arrive slightly out of order;
-  // a quiet catch-up after a burst puts them back in the server's order.
+  // Across server processes, a live message can arrive before one sent just
+  // earlier. Only then (rare) a quiet catch-up restores the server's exact order.
   var resync = null;
   function scheduleResync() {
     if (resync) { clearTimeout(resync); }
@@ -282,8 +295,7 @@
 
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
-    place(m);
-    scheduleResync();
+    if (place(m)) { scheduleResync(); }
     delete typers[m.author.id];
     showTyping();
     markRead();
