@@ -3,13 +3,14 @@ or PDF, and when. A document that cannot be cleaned is refused."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pikepdf
 from lxml import etree
 
-from network.library import archives
+from network.library import archives, images
 
 CANNOT_CLEAN = (
     "That document's details (such as who wrote it) could not be cleaned, so it was "
@@ -24,6 +25,8 @@ DROPPED = {"date", "dateUtc", "userId", "providerId"}
 DROPPED_ELEMENTS = {"presenceInfo", "rsids", "attachedTemplate"}
 TRIGGERS = (b"author", b"initials", b"rsid", b"date", b"presenceInfo", b"Template")
 PERSONAL_PROPERTIES = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+PHOTOS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg"}
+PIXEL_BUDGET = 100_000_000  # all pictures of one document, decoded one by one
 
 
 class CleanError(ValueError):
@@ -112,39 +115,71 @@ def odf_without_authors(_name: str, data: bytes) -> bytes:
     return _serialize(tree)
 
 
-def _docx_cleaner(name: str) -> archives.Cleaner | None:
-    if name in PERSONAL_PROPERTIES:
-        return emptied
-    if name.endswith((".xml", ".rels")):
-        return without_authors
-    return None
+class _Photos:
+    """Re-encodes a document's PNG/JPEG pictures (no EXIF, no GPS) within a budget."""
 
+    def __init__(self, max_pixels: int) -> None:
+        self.max_pixels = max_pixels
+        self.left = PIXEL_BUDGET
 
-def _odt_cleaner(name: str) -> archives.Cleaner | None:
-    if name == "meta.xml" or name.endswith("/meta.xml"):
-        return odf_meta
-    if name.endswith(".xml"):
-        return odf_without_authors
-    return None
-
-
-def clean_office(path: Path, kind: str) -> None:
-    """Rewrite a DOCX or ODT without its personal metadata."""
-    if kind == "odt":
-        with archives.zipfile.ZipFile(path) as archive:
-            manifest = (
-                archives.read_bounded(
-                    archive, "META-INF/manifest.xml", archives.ZIP_MAX_PART
-                )
-                if "META-INF/manifest.xml" in archive.namelist()
-                else b""
-            )
-        if manifest is None or b"encryption-data" in manifest:
+    def __call__(self, name: str, data: bytes) -> bytes:
+        kind = PHOTOS[os.path.splitext(name)[1].lower()]
+        clean = images.reencode(io.BytesIO(data), kind, self.max_pixels)
+        with images.Image.open(io.BytesIO(clean)) as image:
+            self.left -= image.width * image.height
+        if self.left < 0:
             raise CleanError(
-                "That document is protected by a password, so its details could not "
-                "be cleaned. Remove the password and upload it again."
+                "That document's pictures are too large in all to clean. Make them "
+                "smaller (or save the document as PDF) and upload it again."
             )
-    archives.rebuild(path, _odt_cleaner if kind == "odt" else _docx_cleaner)
+        return clean
+
+
+def _docx_cleaner(photos: _Photos):
+    def pick(name: str) -> archives.Cleaner | None:
+        if name in PERSONAL_PROPERTIES:
+            return emptied
+        if name.endswith((".xml", ".rels")):
+            return without_authors
+        return photos if os.path.splitext(name)[1].lower() in PHOTOS else None
+
+    return pick
+
+
+def _odt_cleaner(photos: _Photos):
+    def pick(name: str) -> archives.Cleaner | None:
+        if name == "meta.xml" or name.endswith("/meta.xml"):
+            return odf_meta
+        if name.endswith(".xml"):
+            return odf_without_authors
+        return photos if os.path.splitext(name)[1].lower() in PHOTOS else None
+
+    return pick
+
+
+def _odt_encrypted(path: Path) -> bool:
+    with archives.zipfile.ZipFile(path) as archive:
+        if "META-INF/manifest.xml" not in archive.namelist():
+            return False
+        manifest = archives.read_bounded(
+            archive, "META-INF/manifest.xml", archives.ZIP_MAX_PART
+        )
+    return manifest is None or b"encryption-data" in manifest
+
+
+def clean_office(path: Path, kind: str, max_pixels: int = images.MAX_PIXELS) -> None:
+    """Rewrite a DOCX or ODT without its personal metadata."""
+    if kind == "odt" and _odt_encrypted(path):
+        raise CleanError(
+            "That document is protected by a password, so its details could not "
+            "be cleaned. Remove the password and upload it again."
+        )
+    photos = _Photos(max_pixels)
+    pick = _odt_cleaner(photos) if kind == "odt" else _docx_cleaner(photos)
+    try:
+        archives.rebuild(path, pick)
+    except images.ImageError as error:
+        raise CleanError(f"A picture inside: {error}") from None
 
 
 def clean_pdf(path: Path) -> None:

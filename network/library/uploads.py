@@ -3,21 +3,18 @@ a refused file leaves nothing on disk."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import secrets
 import unicodedata
-import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.utils import secure_filename
 
-from network.library import archives, scrub
+from network.library import archives, images, scrub
 
 TYPES = {
     "pdf": ("application/pdf", ".pdf", "PDF"),
@@ -44,7 +41,7 @@ ALLOWED_TEXT = "PDF, DOCX, ODT, TXT, PNG or JPEG"
 CHUNK = 64 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 MIMETYPE_MAX = 100  # the ODF `mimetype` entry is one short line
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = images.MAX_PIXELS
 
 
 class UploadError(ValueError):
@@ -113,46 +110,9 @@ def _office_type(path: Path) -> str | None:
     return None
 
 
-def _too_large(pixels: int, limit: int) -> UploadError:
-    return UploadError(
-        f"That image has {pixels // 1_000_000} megapixels; the largest allowed is "
-        f"{limit // 1_000_000} megapixels. Make it smaller (for example, send it "
-        f"from your phone at a smaller size) and upload it again."
-    )
-
-
-def _bomb_guard(limit: int) -> None:
-    # Pillow warns past MAX_IMAGE_PIXELS and raises only past twice that: make
-    # its limit ours, and its warning an error, so a bomb never gets decoded.
-    Image.MAX_IMAGE_PIXELS = limit
-    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
-
-
-def _strip_image(path: Path, kind: str, max_pixels: int = MAX_PIXELS) -> None:
+def _strip_image(path: Path, kind: str, max_pixels: int) -> None:
     """Re-encode the pixels only: EXIF, GPS and every other chunk are dropped."""
-    _bomb_guard(max_pixels)
-    try:
-        with Image.open(path) as image:  # reads the header only
-            if image.width * image.height > max_pixels:
-                raise _too_large(image.width * image.height, max_pixels)
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode not in {"RGB", "RGBA", "L", "LA"}:
-                alpha = "transparency" in upright.info or "A" in upright.mode
-                upright = upright.convert("RGBA" if alpha else "RGB")
-            clean = Image.new(upright.mode, upright.size)  # no info, no EXIF
-            clean.paste(upright)
-            del upright
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        pixels = re.search(r"\((\d+) pixels\)", str(error))
-        raise _too_large(int(pixels.group(1)) if pixels else 0, max_pixels) from None
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise UploadError("That image could not be read.") from None
-    if kind == "jpg" and clean.mode not in {"RGB", "L"}:
-        clean = clean.convert("RGB")
-    buffer = io.BytesIO()
-    clean.save(buffer, "JPEG" if kind == "jpg" else "PNG", quality=90)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(images.reencode(path, kind, max_pixels))
 
 
 def inspect(path: Path, claimed: str, max_pixels: int = MAX_PIXELS) -> str:
@@ -170,8 +130,8 @@ def inspect(path: Path, claimed: str, max_pixels: int = MAX_PIXELS) -> str:
         elif kind == "pdf":
             scrub.clean_pdf(path)
         elif kind in {"docx", "odt"}:
-            scrub.clean_office(path, kind)
-    except (scrub.CleanError, archives.ArchiveError) as error:
+            scrub.clean_office(path, kind, max_pixels)
+    except (scrub.CleanError, archives.ArchiveError, images.ImageError) as error:
         raise UploadError(str(error)) from None
     return kind
 

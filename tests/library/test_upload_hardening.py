@@ -328,3 +328,25 @@ def test_documents_that_cannot_be_cleaned_are_refused(app, lib, login_as):
     _refused(app, _upload(client, "a.docx", broken), before, "could not be cleaned")
     locked = pdf_with_author(encryption=pikepdf.Encryption(owner="o", user="u"))
     _refused(app, _upload(client, "a.pdf", locked), before, "password")
+
+
+def test_photos_inside_documents_lose_their_gps(app, lib, login_as):
+    from tests.library.conftest import jpeg_with_gps
+
+    buffer = io.BytesIO(docx_with_author())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("word/media/image1.jpeg", jpeg_with_gps())
+    response = _upload(login_as(lib.author), "photo.docx", buffer.getvalue())
+    assert response.status_code == 302, response.get_data(as_text=True)[-800:]
+    photo = _zip_texts(_stored(app))["word/media/image1.jpeg"]
+    assert photo.startswith(b"\xff\xd8\xff")
+    assert b"PhoneMaker" not in photo and b"Exif" not in photo
+
+
+def test_huge_image_inside_a_document_is_refused(app, lib, login_as):
+    buffer = io.BytesIO(odt_with_author())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("Pictures/big.png", png_header_only(9000, 9000))
+    before = _files(app)
+    response = _upload(login_as(lib.author), "big.odt", buffer.getvalue())
+    _refused(app, response, before, "megapixels")
