@@ -91,6 +91,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance_path / "uploads"))
         self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
+        # 40 MP covers any phone photo; a larger image is refused before decoding.
+        self.UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))
         # Room for the form fields around the largest allowed file.
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 256 * 1024
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the server-side session instead

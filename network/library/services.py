@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, literal, select, text
 from sqlalchemy.sql import column
 
-from network import audit, markup, policy
+from network import audit, markup, offload, policy
 from network.errors import InputError
 from network.extensions import db
 from network.library import uploads
@@ -100,7 +100,12 @@ def create_file(
     _apply(resource, fields)  # validate the fields before touching the disk
     try:
         stored = uploads.store(
-            stream, original_name, upload_dir(), current_app.config["UPLOAD_MAX_BYTES"]
+            stream,
+            original_name,
+            upload_dir(),
+            current_app.config["UPLOAD_MAX_BYTES"],
+            max_pixels=current_app.config["UPLOAD_MAX_PIXELS"],
+            run=offload.run_blocking,
         )
     except uploads.UploadError as error:
         raise LibraryInputError("file", str(error)) from None

@@ -3,17 +3,18 @@ a refused file leaves nothing on disk."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.utils import secure_filename
+
+from network.library import archives, images, scrub
 
 TYPES = {
     "pdf": ("application/pdf", ".pdf", "PDF"),
@@ -38,6 +39,9 @@ EXTENSIONS = {
 }
 ALLOWED_TEXT = "PDF, DOCX, ODT, TXT, PNG or JPEG"
 CHUNK = 64 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+MIMETYPE_MAX = 100  # the ODF `mimetype` entry is one short line
+MAX_PIXELS = images.MAX_PIXELS
 
 
 class UploadError(ValueError):
@@ -90,63 +94,88 @@ def sniff(path: Path) -> str | None:
 
 def _office_type(path: Path) -> str | None:
     try:
+        archives.check_limits(path)  # from the directory: nothing inflated yet
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if names and names[0] == "mimetype":
-                mimetype = archive.read("mimetype").strip()
-                if mimetype == b"application/vnd.oasis.opendocument.text":
+                head = archives.read_bounded(archive, "mimetype", MIMETYPE_MAX)
+                if head is not None and head.strip() == ODT_MIMETYPE:
                     return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except archives.ArchiveError as error:
+        raise UploadError(str(error)) from None
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
         return None
     return None
 
 
-def _strip_image(path: Path, kind: str) -> None:
+def _strip_image(path: Path, kind: str, max_pixels: int) -> None:
     """Re-encode the pixels only: EXIF, GPS and every other chunk are dropped."""
+    path.write_bytes(images.reencode(path, kind, max_pixels))
+
+
+def inspect(path: Path, claimed: str, max_pixels: int = MAX_PIXELS) -> str:
+    """Check the content matches the claimed type and clean it; CPU-heavy."""
+    kind = sniff(path)
+    if kind is None:
+        raise UploadError(f"That file is not a {ALLOWED_TEXT} file.")
+    if kind != claimed:
+        raise UploadError(
+            f"That file's content is not {TYPES[claimed][2]}, whatever its name."
+        )
     try:
-        with Image.open(path) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise UploadError("That image could not be read.") from None
-    if kind == "jpg" and clean.mode not in {"RGB", "L"}:
-        clean = clean.convert("RGB")
-    buffer = io.BytesIO()
-    clean.save(buffer, "JPEG" if kind == "jpg" else "PNG", quality=90)
-    path.write_bytes(buffer.getvalue())
+        if kind in {"png", "jpg"}:
+            _strip_image(path, kind, max_pixels)
+        elif kind == "pdf":
+            scrub.clean_pdf(path)
+        elif kind in {"docx", "odt"}:
+            scrub.clean_office(path, kind, max_pixels)
+    except (scrub.CleanError, archives.ArchiveError, images.ImageError) as error:
+        raise UploadError(str(error)) from None
+    return kind
 
 
-def store(stream, original_name: str, directory: Path, max_bytes: int) -> StoredFile:
-    """Check and keep an uploaded file under a random name outside static/."""
+def _direct(func: Callable, *args):
+    return func(*args)
+
+
+def _receive(stream, temp: Path, max_bytes: int) -> None:
+    size = 0
+    with temp.open("wb") as handle:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadError(
+                    f"That file is larger than {max_bytes // (1024 * 1024)} MB."
+                )
+            handle.write(chunk)
+    if size == 0:
+        raise UploadError("That file is empty.")
+
+
+def store(
+    stream,
+    original_name: str,
+    directory: Path,
+    max_bytes: int,
+    *,
+    max_pixels: int = MAX_PIXELS,
+    run: Callable = _direct,
+) -> StoredFile:
+    """Check and keep an uploaded file under a random name outside static/.
+
+    The stream is read here (it belongs to the request); the checks and the
+    cleaning go through `run`, which can move them off the event loop.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     claimed = EXTENSIONS.get(os.path.splitext(clean_name(original_name))[1].lower())
     if claimed is None:
         raise UploadError(f"Upload a {ALLOWED_TEXT} file.")
     temp = directory / f".upload-{secrets.token_hex(12)}"
     try:
-        size = 0
-        with temp.open("wb") as handle:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadError(
-                        f"That file is larger than {max_bytes // (1024 * 1024)} MB."
-                    )
-                handle.write(chunk)
-        if size == 0:
-            raise UploadError("That file is empty.")
-        kind = sniff(temp)
-        if kind is None:
-            raise UploadError(f"That file is not a {ALLOWED_TEXT} file.")
-        if kind != claimed:
-            raise UploadError(
-                f"That file's content is not {TYPES[claimed][2]}, whatever its name."
-            )
-        if kind in {"png", "jpg"}:
-            _strip_image(temp, kind)
+        _receive(stream, temp, max_bytes)
+        kind = run(inspect, temp, claimed, max_pixels)
         final = secrets.token_hex(16)
         temp.rename(directory / final)
     finally:

@@ -3,10 +3,12 @@ and nobody else, and a file whose content is not what its name says is refused."
 
 from __future__ import annotations
 
+import io
 import secrets
 import string
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from tests.e2e.conftest import browser_login
@@ -61,6 +63,18 @@ def _library_count(page, base: str) -> str:
     return page.locator("#result-count").inner_text().strip()
 
 
+def _pdf_by_jane(word: str) -> bytes:
+    """A one-page PDF showing `word`, whose /Info names its author."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(f"BT ({word}) Tj ET".encode())
+    pdf.docinfo["/Author"] = "Jane Realname"
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False)
+    assert b"Realname" in buffer.getvalue()
+    return buffer.getvalue()
+
+
 def _stored_files(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
 
@@ -89,11 +103,7 @@ def test_partner_file_reaches_collaborators_only(
     )
     title = f"{word} safety planning guide"
     pdf = tmp_path / "safety-plan.pdf"
-    pdf.write_bytes(
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-        + f"% {word}\n".encode()
-        + b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    pdf.write_bytes(_pdf_by_jane(word))
 
     # 1. A member of A shares the PDF with partners.
     sam = _signed_in_page(new_context, base, AUTHOR)
@@ -130,8 +140,13 @@ def test_partner_file_reaches_collaborators_only(
     download.save_as(saved)
     received = saved.read_bytes()
     assert received.startswith(b"%PDF-")
-    assert word.encode() in received
-    assert received == pdf.read_bytes()
+    assert [received] == [
+        (upload_dir / n).read_bytes() for n in _stored_files(upload_dir)
+    ]
+    assert b"Realname" not in received  # the author's name was cleaned away
+    with pikepdf.open(saved) as cleaned:
+        assert word.encode() in cleaned.pages[0].Contents.read_bytes()
+        assert "/Info" not in cleaned.trailer
 
     # 3. Untrusted C and `see`-only Fleuve find nothing, and the resource's
     #    pages answer exactly like a made-up resource's.

@@ -6,6 +6,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -43,12 +44,15 @@ def lib(app) -> LibraryWorld:
 
 
 def pdf_bytes(text: str = "hello") -> bytes:
-    """A tiny but well-formed PDF."""
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% "
-        + text.encode()
-        + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    """A one-page PDF whose page shows `text` (uncompressed, so it can be found)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(
+        b"BT /F1 12 Tf 72 720 Td (" + text.encode() + b") Tj ET"
     )
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False)
+    return buffer.getvalue()
 
 
 def docx_bytes() -> bytes:
