@@ -60,12 +60,12 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _stored(server, login_name: str) -> dict[str, tuple[int, int]]:
-    """client_msg_id -> (id, body length) of one member's messages, from the
+def _stored(server, login_name: str) -> dict[str, tuple[str, int]]:
+    """client_msg_id -> (public id, body length) of one member's messages, from the
     server's database file."""
     with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
         rows = db.execute(
-            "SELECT m.client_msg_id, m.id, length(m.body) FROM messages m "
+            "SELECT m.client_msg_id, m.public_id, length(m.body) FROM messages m "
             "JOIN accounts a ON a.id = m.author_id WHERE a.login_name = ?",
             (login_name,),
         ).fetchall()
