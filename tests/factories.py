@@ -192,3 +192,10 @@ def make_room(
     db.session.add(room)
     db.session.commit()
     return room
+
+
+def separate(protected: Account, other: Account):
+    """Keep `protected` apart from `other`, through the real service."""
+    from network.safety import services as safety
+
+    return safety.file_separation(protected, other, actor=protected)

@@ -715,14 +715,7 @@ def _relate(asker, other, relation: str) -> None:
         protected, kept = (
             (asker, other) if relation == "she_protected" else (other, asker)
         )
-        db.session.add(
-            Separation(
-                protected_id=protected.id,
-                other_id=kept.id,
-                other_name=kept.pseudonym,
-            )
-        )
-        db.session.commit()
+        factories.separate(protected, kept)
     elif relation == "she_blocked":
         safety_services.block(asker, other.id)
     elif relation == "he_blocked":
@@ -919,15 +912,7 @@ PEOPLE_LISTS = [
 
 
 def _separate(protected, other) -> None:
-    db.session.add(
-        Separation(
-            protected_id=protected.id,
-            other_id=other.id,
-            other_name=other.pseudonym,
-            filed_by_id=protected.id,
-        )
-    )
-    db.session.commit()
+    factories.separate(protected, other)
 
 
 def _people_list_room(kind: str, lead, person, bystander):
@@ -1052,14 +1037,7 @@ def _name_world(relation: str):
     if "holder hidden" in relation:
         holder.profile.hidden_from_other_orgs = True
     if "kept apart" in relation:
-        db.session.add(
-            Separation(
-                protected_id=holder.id,
-                other_id=viewer.id,
-                other_name=viewer.profile.pseudonym,
-                filed_by_id=holder.id,
-            )
-        )
+        factories.separate(holder, viewer)
     if "viewer blocked" in relation:
         safety_services.block(viewer, holder.id)
     if "holder blocked" in relation:

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from network.extensions import db
-from network.models import Account, Separation
+from network.models import Account
 from tests import factories
 from tests.conftest import mask_csrf, post_form
 
@@ -17,15 +17,7 @@ LOOKALIKES = ("Willow", "willow", "W1llow")
 
 
 def _keep_apart(protected: Account, other: Account) -> None:
-    db.session.add(
-        Separation(
-            protected_id=protected.id,
-            other_id=other.id,
-            other_name=other.profile.pseudonym,
-            filed_by_id=protected.id,
-        )
-    )
-    db.session.commit()
+    factories.separate(protected, other)
 
 
 def _rename(client, name: str):

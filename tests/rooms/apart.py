@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from network.extensions import db
 from network.models import Role, Separation, TrustLevel
 from network.rooms import services as rooms
 from tests import factories
@@ -61,16 +60,8 @@ def make_circle(northern_to_prairie=TrustLevel.NONE, prairie_to_northern=None):
 
 
 def separate(protected, other) -> Separation:
-    """A separation row protecting `protected` from `other` (bound, by profile)."""
-    row = Separation(
-        protected_id=protected.id,
-        other_id=other.id,
-        other_name=other.pseudonym,
-        filed_by_id=protected.id,
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
+    """A separation protecting `protected` from `other` (bound, by profile)."""
+    return factories.separate(protected, other)
 
 
 def send(sock, room, body: str) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from network.extensions import db
-from network.models import Role, RoomMember, Separation, SupportRequest, TrustLevel
+from network.models import Role, RoomMember, SupportRequest, TrustLevel
 from network.rooms import services as rooms
 from network.safety import services as safety
 from network.supervision import services as supervision
@@ -23,15 +23,7 @@ NOBODY = "Nobody can be reached from here right now"
 
 def keep_apart(protected, other) -> None:
     """A separation protecting `protected` from an existing profile."""
-    db.session.add(
-        Separation(
-            protected_id=protected.id,
-            other_id=other.id,
-            other_name=other.pseudonym,
-            filed_by_id=protected.id,
-        )
-    )
-    db.session.commit()
+    factories.separate(protected, other)
 
 
 @dataclass

@@ -60,7 +60,9 @@ def test_room_pinned_skips_separated_and_blocked(app, connect):
         join(sock, c.room)
         sock.get_received()
     ack = lead.emit(
-        "message:pin", {"room_id": c.room.public_id, "id": message.public_id}, callback=True
+        "message:pin",
+        {"room_id": c.room.public_id, "id": message.public_id},
+        callback=True,
     )
     assert ack["ok"]
     send(lead, c.room, "marker after the pin")
@@ -134,7 +136,9 @@ def _act(broadcast: str, c, person, person_sock, lead_sock, message) -> None:
             "message:delete", {"room_id": rid, "id": message.public_id}, callback=True
         )
     elif broadcast == "room:pinned":
-        lead_sock.emit("message:pin", {"room_id": rid, "id": message.public_id}, callback=True)
+        lead_sock.emit(
+            "message:pin", {"room_id": rid, "id": message.public_id}, callback=True
+        )
     elif broadcast == "presence:left":
         person_sock.emit("room:leave", {"room_id": rid}, callback=True)
 

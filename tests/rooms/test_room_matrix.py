@@ -186,9 +186,7 @@ def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
     live = sock_b.get_received()
     assert "marker" in str(live)  # the stream reached B after everything A did
     names = {e["name"]: e["args"][0] for e in live}
-    history = sock_b.emit(
-        "message:history", {"room_id": rid}, callback=True
-    )
+    history = sock_b.emit("message:history", {"room_id": rid}, callback=True)
     rejoin = sock_b.emit("room:join", {"room_id": rid}, callback=True)
     return {
         "presence_live": "Aster Alpha" in str(names.get("presence:joined", "")),
