@@ -130,10 +130,9 @@ def logout():
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    account_id = current_user.id if current_user.is_authenticated else None
     row_id = end_session()
-    if account_id is not None:
-        realtime.revoke_sockets(account_id, auth_session_id=row_id)
+    if row_id is not None:
+        realtime.end_access(sessions=[row_id])
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
 
@@ -285,9 +284,6 @@ def change_password():
             row = current_auth_session()
             services.change_password(
                 current_user, form.password.data, keep_session=row.id if row else None
-            )
-            realtime.revoke_sockets(
-                current_user.id, except_session_id=row.id if row else None
             )
             flash("Your password is changed. Other devices were signed out.")
             return redirect(url_for("accounts.settings"))
