@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 
 from flask import (
     Blueprint,
@@ -18,7 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from network import policy, realtime
+from network import policy, ratelimit, realtime
 from network.accounts import services
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
@@ -68,6 +69,14 @@ def _known_device() -> bool:
     )
 
 
+def _account_delay() -> ratelimit.LoginDelays | None:
+    """The per-account delay this sign-in is subject to: none from a browser
+    that signed in to the account before, or when rate limits are off."""
+    if not current_app.config["RATELIMIT_ENABLED"] or _known_device():
+        return None
+    return ratelimit.login_delays()
+
+
 def _failed(response: Response) -> bool:
     return response.status_code == 400
 
@@ -89,13 +98,6 @@ def _apply_input_error(form, error: services.InputError) -> None:
     methods=["POST"],
     deduct_when=_failed,
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    exempt_when=lambda: request.method == "POST" and _known_device(),
-)
 def login():
     """Sign in. The session id is replaced, and a server-side row backs it."""
     form = LoginForm()
@@ -103,10 +105,17 @@ def login():
         return render_template("accounts/login.html", form=form), (
             400 if form.is_submitted() else 200
         )
+    delayed = _account_delay()
+    if delayed is not None and (wait := delayed.wait_left(_login_account_key())):
+        return render_template("errors/429.html", seconds=math.ceil(wait)), 429
     account = services.authenticate(form.login_name.data, form.password.data)
     if account is None:
+        if delayed is not None:
+            delayed.failed(_login_account_key(), ratelimit.login_delay())
         form.password.errors = ["That login name and password do not match."]
         return render_template("accounts/login.html", form=form), 400
+    if delayed is not None:
+        delayed.clear(_login_account_key())
     start_session(account, remember=form.remember.data)
     response = redirect(url_for("home.index"))
     response.set_cookie(

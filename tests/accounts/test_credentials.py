@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from the rooms conftest
 """Credentials: reset links from PUBLIC_URL, trusted hosts, an opaque session cookie,
 and live sockets ended on every change of credential or standing."""
 
