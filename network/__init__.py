@@ -93,9 +93,6 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(_markdown, "markdown")
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
-    from network.mail import warn_if_console
-
-    warn_if_console(app)
     return app
 
 

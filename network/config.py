@@ -162,6 +162,14 @@ def development(config) -> bool:
     )
 
 
+def check_startup(app) -> None:
+    """Before serving: PUBLIC_URL is required, console mail is shouted about."""
+    from network.mail import warn_if_console
+
+    require_public_url(app.config)
+    warn_if_console(app)
+
+
 def require_public_url(config) -> None:
     """Refuse to serve outside development without a canonical PUBLIC_URL."""
     if not config.get("PUBLIC_URL") and not development(config):

@@ -116,15 +116,27 @@ def test_session_cookie_holds_only_the_opaque_session_token(app, client):
 
 
 def test_console_mail_warns_loudly_outside_development(caplog, monkeypatch):
+    from network.config import check_startup
+
     monkeypatch.delenv("MAIL_SERVER", raising=False)
+    production = create_app("test", TESTING=False, PUBLIC_URL=PUBLIC)
     with caplog.at_level(logging.WARNING):
-        create_app("test", TESTING=False, DEBUG=False, NETWORK_DEMO=False)
-    assert any("console" in r.getMessage().lower() for r in caplog.records)
+        check_startup(production)
+    assert any("MAIL_SERVER is not set" in r.getMessage() for r in caplog.records)
     caplog.clear()
+    demo = create_app("test", TESTING=False, NETWORK_DEMO=True)
     with caplog.at_level(logging.WARNING):
-        create_app("test", TESTING=False, NETWORK_DEMO=True)
-        create_app("test")
-    assert not any("console" in r.getMessage().lower() for r in caplog.records)
+        check_startup(demo)
+        check_startup(create_app("test"))
+    assert not caplog.records
+
+
+def test_serving_without_public_url_is_refused_outside_the_demo():
+    from network.config import check_startup
+
+    with pytest.raises(SystemExit):
+        check_startup(create_app("test", TESTING=False, PUBLIC_URL=None))
+    check_startup(create_app("test", TESTING=False, PUBLIC_URL=None, NETWORK_DEMO=True))
 
 
 # --- Live sockets end on every change of credential or standing -------------
