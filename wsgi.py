@@ -18,9 +18,11 @@ else:
     monkey.patch_all()
 
 from network import create_app  # noqa: E402
+from network.config import check_startup  # noqa: E402
 from network.extensions import socketio  # noqa: E402
 
 app = create_app()
+check_startup(app)  # no PUBLIC_URL outside the demo: refuse; console mail: warn
 
 
 def main() -> None:

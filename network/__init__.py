@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from network.config import Config, TestConfig
+from network.config import Config, TestConfig, trusted_hosts
 from network.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,8 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         config_class = config
     app.config.from_object(config_class(Path(app.instance_path)))
     app.config.update(overrides)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     _quiet_logs(app)
 
     from network import realtime, security

@@ -99,23 +99,32 @@ def purge() -> None:
 
 
 def remove_expired() -> int:
-    """Delete expired server-side sessions and expired or used reset secrets."""
+    """Delete expired server-side sessions (closing their live sockets) and
+    expired or used reset secrets."""
+    from network import realtime
+
     now = utcnow()
-    removed = db.session.execute(
-        delete(AuthSession).where(AuthSession.expires_at <= now)
-    ).rowcount
+    expired = list(
+        db.session.scalars(select(AuthSession.id).where(AuthSession.expires_at <= now))
+    )
+    removed = 0
+    if expired:
+        removed = db.session.execute(
+            delete(AuthSession).where(AuthSession.id.in_(expired))
+        ).rowcount
     removed += db.session.execute(
         delete(PasswordReset).where(
             (PasswordReset.expires_at <= now) | PasswordReset.used_at.is_not(None)
         )
     ).rowcount
     db.session.commit()
+    realtime.end_access(sessions=expired)
     return removed
 
 
 def start_background_jobs(app: Flask) -> None:
     """Periodic housekeeping inside the server process: expired sessions and
-    reset codes, and messages past their room's retention."""
+    reset codes (every beat, 15 s), and messages past their room's retention."""
     from network.rooms.services import purge_expired
 
     interval = app.config["PURGE_INTERVAL_SECONDS"]
@@ -124,7 +133,6 @@ def start_background_jobs(app: Flask) -> None:
         while True:
             with app.app_context():
                 try:
-                    remove_expired()
                     purge_expired()
                 except Exception:  # keep the loop alive; the next round retries
                     app.logger.exception("housekeeping failed")
@@ -139,6 +147,8 @@ def start_background_jobs(app: Flask) -> None:
             with app.app_context():
                 try:
                     realtime.heartbeat()
+                    # Expired sessions lose their sockets within one beat.
+                    remove_expired()
                 except Exception:  # keep beating; a database blip passes
                     app.logger.exception("heartbeat failed")
                 finally:

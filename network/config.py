@@ -50,6 +50,12 @@ class Config:
             "QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca"
         )
         self.SITE_TITLE = os.environ.get("SITE_TITLE", "Notes")
+        # The canonical address (scheme and host) that links in emails use;
+        # required to serve outside the demo, never taken from a request.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or None
+        # Host headers the app answers; empty means PUBLIC_URL's host and localhost.
+        self.TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "").split() or None
+        self.NETWORK_DEMO = _env_bool("NETWORK_DEMO")
         origins = os.environ.get("SOCKETIO_ALLOWED_ORIGINS", "").split()
         self.SOCKETIO_ALLOWED_ORIGINS = origins or None
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE")
@@ -69,9 +75,11 @@ class Config:
         self.LOGIN_LIMIT_CLIENT = os.environ.get(
             "LOGIN_LIMIT_CLIENT", "20 per minute; 200 per day"
         )
-        self.LOGIN_LIMIT_ACCOUNT = os.environ.get(
-            "LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes; 50 per day"
-        )
+        # Past LOGIN_DELAY_FREE failures on an account, a sign-in from a browser
+        # without the device mark waits a window that doubles per failure.
+        self.LOGIN_DELAY_FREE = int(os.environ.get("LOGIN_DELAY_FREE", "10"))
+        self.LOGIN_DELAY_BASE = int(os.environ.get("LOGIN_DELAY_BASE_SECONDS", "15"))
+        self.LOGIN_DELAY_CAP = int(os.environ.get("LOGIN_DELAY_CAP_SECONDS", "900"))
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.SOCKET_RATELIMIT_ENABLED = _env_bool("SOCKET_RATELIMIT_ENABLED", True)
         # (capacity, tokens per second) per member: bursts of 10 messages, then one
@@ -126,4 +134,47 @@ class TestConfig(Config):
         self.ARGON2_PARALLELISM = 1
         self.MAIL_SERVER = None
         self.SERVER_NAME = "localhost"
+        self.PUBLIC_URL = "http://localhost"
+        self.TRUSTED_HOSTS = None
         self.UPLOAD_DIR = tempfile.mkdtemp(prefix="pn-test-uploads-")
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts(public_url: str | None) -> list[str]:
+    """The Host headers answered by default: PUBLIC_URL's host, and localhost."""
+    from urllib.parse import urlsplit
+
+    hosts = list(LOCAL_HOSTS)
+    if public_url:
+        host = urlsplit(public_url).hostname
+        if host and host not in hosts:
+            hosts.insert(0, host)
+    return hosts
+
+
+def development(config) -> bool:
+    """True for the demo, tests and debug runs, where console mail and a missing
+    PUBLIC_URL are allowed."""
+    return bool(
+        config.get("DEBUG") or config.get("TESTING") or config.get("NETWORK_DEMO")
+    )
+
+
+def check_startup(app) -> None:
+    """Before serving: PUBLIC_URL is required, console mail is shouted about."""
+    from network.mail import warn_if_console
+
+    require_public_url(app.config)
+    warn_if_console(app)
+
+
+def require_public_url(config) -> None:
+    """Refuse to serve outside development without a canonical PUBLIC_URL."""
+    if not config.get("PUBLIC_URL") and not development(config):
+        raise SystemExit(
+            "PUBLIC_URL is not set. Set it to the address people use "
+            "(for example https://peer.example.org): emailed links are built "
+            "from it. The demo (scripts/demo) sets NETWORK_DEMO=1 instead."
+        )

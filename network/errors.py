@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class NotFound(Exception):
@@ -37,6 +37,11 @@ def register_error_handlers(app: Flask) -> None:
             render_template("errors/error.html", code=error.code, name=error.name),
             error.code,
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # An unknown Host header: no URL can be built for it, so no page either.
+        return "Bad request", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):

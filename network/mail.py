@@ -6,7 +6,20 @@ import smtplib
 import sys
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import Flask, current_app
+
+from network.config import development
+
+
+def warn_if_console(app: Flask) -> None:
+    """Say loudly at start-up when reset mail would go to the console in earnest."""
+    if app.config["MAIL_SERVER"] or development(app.config):
+        return
+    app.logger.warning(
+        "!!! MAIL_SERVER is not set: password reset emails, with their secret "
+        "links, are printed to the console (stdout) instead of sent. This is for "
+        "the demo only; set MAIL_SERVER before real people use this server. !!!"
+    )
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

@@ -87,3 +87,110 @@ def allow(bucket_name: str, account_id: int) -> bool:
         return True
     capacity, rate = current_app.config["SOCKET_LIMITS"][bucket_name]
     return buckets().take(Bucket(bucket_name, capacity, rate), str(account_id))
+
+
+_DELAY_LUA = """
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+local free = tonumber(ARGV[1])
+local base = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+if failures >= free then
+  local wait = math.min(cap, base * 2 ^ (failures - free))
+  redis.call('HSET', KEYS[1], 'until', tostring(now + wait))
+end
+redis.call('EXPIRE', KEYS[1], 86400)
+return failures
+"""
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Failures allowed before waiting, the first window, and the longest one."""
+
+    free: int
+    base: float
+    cap: float
+
+    def window(self, failures: int) -> float:
+        """Seconds to wait after this many failures (0 while still free)."""
+        if failures < self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** (failures - self.free))
+
+
+class LoginDelays:
+    """Progressive per-account sign-in delays, in memory or shared through Redis.
+
+    A failure past `free` opens a window that doubles per failure up to `cap`;
+    an attempt inside the window is refused unchecked. Quiet for a day, or a
+    successful sign-in, and the account starts over.
+    """
+
+    def __init__(self, storage_uri: str) -> None:
+        self._local: dict[str, tuple[int, float, float]] = {}
+        self._lock = threading.Lock()
+        self._redis = None
+        if storage_uri.startswith(("redis://", "rediss://")):
+            import redis
+
+            self._redis = redis.Redis.from_url(storage_uri)
+            self._script = self._redis.register_script(_DELAY_LUA)
+
+    def wait_left(self, key: str) -> float:
+        """Seconds before this account may be tried again from an unknown browser."""
+        now = time.time()
+        if self._redis is not None:
+            until = self._redis.hget(f"pn:delay:{key}", "until")
+            return max(0.0, float(until) - now) if until else 0.0
+        with self._lock:
+            _, until, _ = self._local.get(key, (0, 0.0, now))
+            return max(0.0, until - now)
+
+    def failed(self, key: str, delay: Delay) -> None:
+        """Count a failure; past the free ones, open (or double) the window."""
+        now = time.time()
+        if self._redis is not None:
+            self._script(
+                keys=[f"pn:delay:{key}"], args=[delay.free, delay.base, delay.cap, now]
+            )
+            return
+        with self._lock:
+            failures, until, seen = self._local.get(key, (0, 0.0, now))
+            if now - seen > 86400:
+                failures, until = 0, 0.0
+            failures += 1
+            wait = delay.window(failures)
+            self._local[key] = (failures, now + wait if wait else until, now)
+            if len(self._local) > 50_000:  # forget names not tried for a day
+                self._local = {
+                    k: v for k, v in self._local.items() if now - v[2] <= 86400
+                }
+
+    def clear(self, key: str) -> None:
+        """Forget an account's failures (after a successful sign-in)."""
+        if self._redis is not None:
+            self._redis.delete(f"pn:delay:{key}")
+            return
+        with self._lock:
+            self._local.pop(key, None)
+
+
+def login_delays() -> LoginDelays:
+    """The app's per-account sign-in delays (created on first use)."""
+    key = "network.login_delays"
+    if key not in current_app.extensions:
+        current_app.extensions[key] = LoginDelays(
+            current_app.config["RATELIMIT_STORAGE_URI"]
+        )
+    return current_app.extensions[key]
+
+
+def login_delay() -> Delay:
+    """The configured delay (LOGIN_DELAY_FREE, _BASE, _CAP)."""
+    config = current_app.config
+    return Delay(
+        config["LOGIN_DELAY_FREE"],
+        config["LOGIN_DELAY_BASE"],
+        config["LOGIN_DELAY_CAP"],
+    )

@@ -132,23 +132,40 @@ def forget_socket(sid: str) -> None:
     db.session.commit()
 
 
-def revoke_sockets(
-    account_id: int,
+def end_access(
     *,
-    auth_session_id: int | None = None,
-    except_session_id: int | None = None,
+    accounts=(),
+    orgs=(),
+    sessions=(),
+    keep_session: int | None = None,
 ) -> int:
-    """Disconnect an account's live sockets on every server process.
+    """The one revocation: close the live sockets of these accounts, of these
+    organizations' members, or of these server-side sessions, now, on every
+    server process (through the message queue when there is one).
 
-    With a message queue, python-socketio forwards a disconnect for a sid that
-    lives on another process to that process. Call after the change is committed.
+    Every change of credential or standing calls it after its commit: logout
+    (its session), a password change (every session but `keep_session`), a
+    reset of either kind, suspension, role and trust changes, and the purge of
+    expired sessions. A browser whose session still holds reconnects by itself
+    and passes the connect gate under the new policy; one whose session ended
+    cannot come back.
     """
-    stmt = select(LiveSocket.sid).where(LiveSocket.account_id == account_id)
-    if auth_session_id is not None:
-        stmt = stmt.where(LiveSocket.auth_session_id == auth_session_id)
-    if except_session_id is not None:
+    conditions = []
+    if accounts:
+        conditions.append(LiveSocket.account_id.in_(list(accounts)))
+    if orgs:
+        members = select(Membership.account_id).where(
+            Membership.organization_id.in_(list(orgs))
+        )
+        conditions.append(LiveSocket.account_id.in_(members))
+    if sessions:
+        conditions.append(LiveSocket.auth_session_id.in_(list(sessions)))
+    if not conditions:
+        return 0
+    stmt = select(LiveSocket.sid).where(or_(*conditions))
+    if keep_session is not None:
         stmt = stmt.where(
-            (LiveSocket.auth_session_id != except_session_id)
+            (LiveSocket.auth_session_id != keep_session)
             | LiveSocket.auth_session_id.is_(None)
         )
     sids = list(db.session.scalars(stmt))
@@ -156,29 +173,15 @@ def revoke_sockets(
     return len(sids)
 
 
-def reverify(*, account_ids=(), org_ids=()) -> int:
-    """Make live sockets of these accounts (or organizations' members) re-pass the
-    connect gate now, on every server process.
+def revoke_sockets(account_id: int, *, except_session_id: int | None = None) -> int:
+    """Close every live socket of one account (see end_access)."""
+    return end_access(accounts=[account_id], keep_session=except_session_id)
 
-    Used whenever access shrinks: lowered trust, suspension, removal. The sockets
-    are disconnected at once (through the message queue when there is one); the
-    browser client reconnects by itself, and the connect gate and room joins then
-    apply the current policy. Call after the change is committed.
-    """
-    conditions = []
-    if account_ids:
-        conditions.append(LiveSocket.account_id.in_(list(account_ids)))
-    if org_ids:
-        members = select(Membership.account_id).where(
-            Membership.organization_id.in_(list(org_ids))
-        )
-        conditions.append(LiveSocket.account_id.in_(members))
-    if not conditions:
-        return 0
-    stmt = select(LiveSocket.sid).where(or_(*conditions))
-    sids = list(db.session.scalars(stmt))
-    _disconnect(sids)
-    return len(sids)
+
+def reverify(*, account_ids=(), org_ids=()) -> int:
+    """Make live sockets re-pass the connect gate now, whenever access shrinks
+    (lowered trust, suspension, removal, role change); see end_access."""
+    return end_access(accounts=account_ids, orgs=org_ids)
 
 
 def _disconnect(sids: list[str]) -> None:

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from sqlalchemy import delete, select
 
 from network.extensions import db, login_manager
@@ -105,7 +105,10 @@ def start_session(account: Account, *, remember: bool = False) -> None:
     )
     db.session.add(row)
     db.session.commit()
-    login_user(account, remember=False)
+    # Not flask_login.login_user: it would put the account id ("_user_id") and a
+    # hash of the address and browser ("_id") in the signed, readable cookie.
+    # The cookie holds the random token alone; the row names the account.
+    g._login_user = account
     session["sid"] = token
     session.permanent = remember
 
@@ -143,12 +146,11 @@ def end_other_sessions(account: Account, keep_id: int | None) -> None:
     db.session.execute(stmt)
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> Account | None:
+@login_manager.request_loader
+def _load_user(_request) -> Account | None:
+    """The signed-in account is the one the server-side session row names."""
     row = current_auth_session()
-    if row is None or str(row.account_id) != user_id:
-        return None
-    return db.session.get(Account, row.account_id)
+    return db.session.get(Account, row.account_id) if row is not None else None
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 
 from flask import (
     Blueprint,
@@ -18,7 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from network import policy, realtime
+from network import policy, ratelimit, realtime
 from network.accounts import services
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
@@ -68,6 +69,14 @@ def _known_device() -> bool:
     )
 
 
+def _account_delay() -> ratelimit.LoginDelays | None:
+    """The per-account delay this sign-in is subject to: none from a browser
+    that signed in to the account before, or when rate limits are off."""
+    if not current_app.config["RATELIMIT_ENABLED"] or _known_device():
+        return None
+    return ratelimit.login_delays()
+
+
 def _failed(response: Response) -> bool:
     return response.status_code == 400
 
@@ -89,13 +98,6 @@ def _apply_input_error(form, error: services.InputError) -> None:
     methods=["POST"],
     deduct_when=_failed,
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    exempt_when=lambda: request.method == "POST" and _known_device(),
-)
 def login():
     """Sign in. The session id is replaced, and a server-side row backs it."""
     form = LoginForm()
@@ -103,10 +105,17 @@ def login():
         return render_template("accounts/login.html", form=form), (
             400 if form.is_submitted() else 200
         )
+    delayed = _account_delay()
+    if delayed is not None and (wait := delayed.wait_left(_login_account_key())):
+        return render_template("errors/429.html", seconds=math.ceil(wait)), 429
     account = services.authenticate(form.login_name.data, form.password.data)
     if account is None:
+        if delayed is not None:
+            delayed.failed(_login_account_key(), ratelimit.login_delay())
         form.password.errors = ["That login name and password do not match."]
         return render_template("accounts/login.html", form=form), 400
+    if delayed is not None:
+        delayed.clear(_login_account_key())
     start_session(account, remember=form.remember.data)
     response = redirect(url_for("home.index"))
     response.set_cookie(
@@ -130,10 +139,9 @@ def logout():
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    account_id = current_user.id if current_user.is_authenticated else None
     row_id = end_session()
-    if account_id is not None:
-        realtime.revoke_sockets(account_id, auth_session_id=row_id)
+    if row_id is not None:
+        realtime.end_access(sessions=[row_id])
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
 
@@ -285,9 +293,6 @@ def change_password():
             row = current_auth_session()
             services.change_password(
                 current_user, form.password.data, keep_session=row.id if row else None
-            )
-            realtime.revoke_sockets(
-                current_user.id, except_session_id=row.id if row else None
             )
             flash("Your password is changed. Other devices were signed out.")
             return redirect(url_for("accounts.settings"))

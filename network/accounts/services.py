@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
-from network import audit
+from network import audit, realtime
 from network.accounts import names, pseudonyms
 from network.accounts.names import login_key
 from network.errors import InputError
@@ -211,6 +211,7 @@ def change_password(account: Account, new_password: str, *, keep_session: int | 
     end_other_sessions(account, keep_session)
     audit.record("password.changed", actor=account, target=account)
     db.session.commit()
+    realtime.end_access(accounts=[account.id], keep_session=keep_session)
 
 
 def update_profile(account: Account, **fields: object) -> None:
@@ -265,6 +266,15 @@ def issue_reset_code(membership: Membership, *, actor: Account) -> str:
     return code
 
 
+def public_link(endpoint: str, **values: object) -> str:
+    """An absolute link for an email, built on PUBLIC_URL, never on the request's
+    Host header (a forged Host would hand the secret in the link to its owner)."""
+    base = current_app.config["PUBLIC_URL"]
+    if not base:  # the demo without PUBLIC_URL: only trusted hosts reach here
+        return url_for(endpoint, _external=True, **values)
+    return base + url_for(endpoint, **values)
+
+
 # The token's place in the link, filled in by the background task.
 _TOKEN_SLOT = "__token__"
 # One reset at a time in the background (a green lock under gevent/eventlet).
@@ -275,7 +285,7 @@ def request_reset_email(login_or_email: str) -> None:
     """Queue a reset for after the answer: the request does the same work (no
     lookup, no token, no mail) whatever the account, so its timing tells nothing."""
     app = current_app._get_current_object()
-    link = url_for("accounts.reset_with_token", token=_TOKEN_SLOT, _external=True)
+    link = public_link("accounts.reset_with_token", token=_TOKEN_SLOT)
     task = socketio.start_background_task(_reset_task, app, login_or_email, link)
     if app.config["TESTING"]:
         app.extensions.setdefault("network.tasks", []).append(task)
@@ -339,6 +349,8 @@ def _use_reset(row: PasswordReset | None, new_password: str) -> bool:
         via=row.kind,
     )
     db.session.commit()
+    # Sessions are gone; their sockets go too (an attacker's live room stream).
+    realtime.end_access(accounts=[account.id])
     return True
 
 

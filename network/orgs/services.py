@@ -186,7 +186,7 @@ def suspend_membership(membership: Membership, reason: str, *, actor: Account) -
     db.session.flush()
     roles.end_role_memberships(membership, actor=actor)
     db.session.commit()
-    realtime.revoke_sockets(membership.account_id)
+    realtime.end_access(accounts=[membership.account_id])
 
 
 def reinstate_membership(membership: Membership, *, actor: Account) -> None:
@@ -220,7 +220,7 @@ def set_role(membership: Membership, role: str, *, actor: Account) -> None:
     roles.end_role_memberships(membership, actor=actor)
     db.session.commit()
     # Live sockets re-pass the gate and rejoin only rooms the new role allows.
-    realtime.reverify(account_ids=[membership.account_id])
+    realtime.end_access(accounts=[membership.account_id])
 
 
 def add_vetting_item(org: Organization, label: str, *, actor: Account) -> VettingItem:

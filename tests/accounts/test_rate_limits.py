@@ -1,4 +1,8 @@
-"""Login throttling: per client and per account, without locking out the real user."""
+"""Login throttling: per client and per account, without locking out the real user.
+
+Past LOGIN_DELAY_FREE failures an account's sign-ins from unknown browsers wait a
+window that doubles per failure: the guesser gets one guess a window, the real
+person gets in once the window passes (frozen clock, never a sleep)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ def _app(storage: str = "memory://"):
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=storage,
         LOGIN_LIMIT_CLIENT="6 per minute",
-        LOGIN_LIMIT_ACCOUNT="3 per minute",
+        LOGIN_DELAY_FREE=3,
+        LOGIN_DELAY_BASE=15,
+        LOGIN_DELAY_CAP=60,
     )
     app.test_client_class = IsolatedClient
     return app
@@ -66,6 +72,7 @@ def test_account_throttle_spares_the_owners_known_device(limited_app):
     blocked = _try(attackers[3], member.login_name, factories.PASSWORD)
     assert blocked.status_code == 429
     assert "Your account is not locked" in blocked.get_data(as_text=True)
+    assert "15 seconds" in blocked.get_data(as_text=True)
 
     # The real person, on the device they used before, still gets in.
     assert _try(own_phone, member.login_name, factories.PASSWORD).status_code == 302
@@ -91,3 +98,49 @@ def test_successful_logins_are_not_counted(limited_app):
     client = _client(limited_app, "10.0.3.1")
     for _ in range(8):
         assert _try(client, member.login_name, factories.PASSWORD).status_code == 302
+
+
+def test_the_real_password_gets_in_once_the_wait_is_over(limited_app, frozen_clock):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    for n in range(3):
+        guesser = _client(limited_app, f"10.0.4.{n}")
+        assert _try(guesser, member.login_name, "guess guess").status_code == 400
+    new_phone = _client(limited_app, "10.0.5.1")
+    assert _try(new_phone, member.login_name, factories.PASSWORD).status_code == 429
+    frozen_clock.now += 14
+    assert _try(new_phone, member.login_name, factories.PASSWORD).status_code == 429
+    frozen_clock.now += 1
+    assert _try(new_phone, member.login_name, factories.PASSWORD).status_code == 302
+
+
+def test_each_failure_past_the_limit_doubles_the_wait_up_to_a_cap(
+    limited_app, frozen_clock
+):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    guessers = iter(_client(limited_app, f"10.0.6.{n}") for n in range(50))
+    for _ in range(3):
+        assert _try(next(guessers), member.login_name, "guess guess").status_code == 400
+    for wait in (15, 30, 60, 60):
+        frozen_clock.now += wait - 1
+        early = _try(next(guessers), member.login_name, "guess guess")
+        assert early.status_code == 429  # refused unchecked: no guess in the window
+        assert f"{1} second" in early.get_data(as_text=True)
+        frozen_clock.now += 1
+        assert _try(next(guessers), member.login_name, "guess guess").status_code == 400
+    frozen_clock.now += 60
+    assert (
+        _try(next(guessers), member.login_name, factories.PASSWORD).status_code == 302
+    )
+
+
+def test_unknown_names_wait_like_real_ones(limited_app, frozen_clock):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    answers = []
+    for name in (member.login_name, "nobody-here-0000"):
+        for n in range(3):
+            _try(_client(limited_app, f"10.0.7.{n}"), name, "guess guess")
+        answers.append(_try(_client(limited_app, "10.0.7.9"), name, "x" * 12))
+    assert [a.status_code for a in answers] == [429, 429]

@@ -69,6 +69,9 @@ SCRUBBED_ENV = (
     "MESSAGE_BURST",
     "MESSAGE_RATE",
     "SOCKET_RATELIMIT_ENABLED",
+    "PUBLIC_URL",
+    "TRUSTED_HOSTS",
+    "NETWORK_DEMO",
 )
 
 
@@ -246,6 +249,8 @@ def live_server(request, tmp_path_factory, neutral_site, live_server_env):
         stderr_path=tmp / "server.stderr",
         database=str(tmp / "e2e.sqlite3"),
     )
+    # Production settings: the canonical address is required to serve.
+    env = {**env, "PUBLIC_URL": server.base_url}
     with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
         server.process = subprocess.Popen(
             [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],
@@ -276,6 +281,8 @@ def start_server(env: dict[str, str], tmp: Path, name: str) -> LiveServer:
         stderr_path=tmp / f"{name}.stderr",
         database=env.get("DATABASE_URL", ""),
     )
+    # Production settings: the canonical address is required to serve.
+    env = {**env, "PUBLIC_URL": server.base_url}
     with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
         server.process = subprocess.Popen(
             [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],

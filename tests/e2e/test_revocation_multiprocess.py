@@ -32,7 +32,7 @@ MEMBER, MEMBER_PSEUDONYM = "harbour.sam", "Driftwood"
 MEMBER_LEAD = "harbour.lead"
 OTHER_LEAD = "prairie.lead"
 OTHER_ORG = "Prairie Bridges Survivor Network"
-LOGOUT_MEMBER = "harbour.ana"
+LOGOUT_MEMBER, RESET_PSEUDONYM = "harbour.ana", "Sea Glass"
 
 MEMBER_LINK_RE = r'<a href="/org/members/([^"]+)">\s*<span class="person">{name}[ <]'
 
@@ -179,3 +179,39 @@ def test_revocation_crosses_processes(live_servers, sockets):
     )
     with pytest.raises(socketio.exceptions.ConnectionError):
         sockets.append(connect_socket(p1, cookie=old_cookie, origin=p1))
+
+    # --- (iv) a reset with a lead's code on P2 closes every socket on P1 -------
+    victim = http_login(p1, LOGOUT_MEMBER)
+    fourth = _connect(p1, victim, sockets)
+    found = re.search(
+        MEMBER_LINK_RE.format(name=re.escape(RESET_PSEUDONYM)),
+        lead.get(p2 + "/org/members", timeout=10).text,
+    )
+    assert found
+    victim_url = f"{p2}/org/members/{found.group(1)}"
+    issued = lead.post(
+        victim_url,
+        data={"csrf_token": csrf_from(lead, victim_url), "action": "reset_code"},
+        timeout=10,
+    )
+    code = re.search(r'id="reset-code">([^<]+)<', issued.text)
+    assert code, issued.text
+    stranger = requests.Session()
+    reset = stranger.post(
+        p2 + "/reset/code",
+        data={
+            "csrf_token": csrf_from(stranger, p2 + "/reset/code"),
+            "login_name": LOGOUT_MEMBER,
+            "code": code.group(1),
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    returned = time.monotonic()
+    assert reset.status_code == 302, reset.text
+    took = _closed_within(fourth, returned, DEADLINE)
+    assert not fourth.connected, (
+        f"P1 kept the socket open {took:.2f}s after a reset on P2"
+    )
