@@ -207,3 +207,15 @@ def test_every_form_cleans_one_line_fields(app):
                 assert issubclass(sub, BaseForm) or sub is BaseForm, sub
             pending.append(sub)
     assert seen
+
+
+def test_sql_parameters_are_never_in_error_messages(app):
+    from sqlalchemy import text
+
+    assert db.engine.hide_parameters
+    with pytest.raises(Exception) as caught:
+        db.session.execute(
+            text("SELECT * FROM nowhere WHERE x = :secret"), {"secret": "bio-7Q"}
+        )
+    assert "bio-7Q" not in str(caught.value)
+    db.session.rollback()
