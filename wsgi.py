@@ -20,7 +20,9 @@ else:
 from network import create_app  # noqa: E402
 from network.config import check_startup  # noqa: E402
 from network.extensions import socketio  # noqa: E402
+from network.logs import ScrubbedStream, configure_server_logging  # noqa: E402
 
+configure_server_logging()  # no client address in any log line (gunicorn too)
 app = create_app()
 check_startup(app)  # no PUBLIC_URL outside the demo: refuse; console mail: warn
 
@@ -37,7 +39,12 @@ def main() -> None:
 
     start_background_jobs(app)
     print(f"Peer Network serving on http://{args.host}:{args.port}", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    extra = {}
+    if os.environ.get("NETWORK_ASYNC", "gevent") != "eventlet":
+        # gevent's server writes bad request lines with the peer's address:
+        # its error log goes through the filter that drops addresses.
+        extra["error_log"] = ScrubbedStream()
+    socketio.run(app, host=args.host, port=args.port, log_output=False, **extra)
 
 
 if __name__ == "__main__":

@@ -33,9 +33,10 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     _quiet_logs(app)
 
-    from network import realtime, security
+    from network import inputs, realtime, security
     from network.errors import register_error_handlers
 
+    inputs.init_app(app)  # before any route is added: it bounds <int:...>
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)

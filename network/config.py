@@ -96,7 +96,12 @@ class Config:
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
         self.RATELIMIT_HEADERS_ENABLED = False
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A failed statement's message never carries its parameters (message
+        # bodies, bios, notes, emails): they would reach the error log.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            "hide_parameters": True,
+        }
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance_path / "uploads"))
         self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
         # 40 MP covers any phone photo; a larger image is refused before decoding.
@@ -123,7 +128,7 @@ class TestConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "test-secret-key"
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
-        self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.SOCKETIO_MESSAGE_QUEUE = None
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.RATELIMIT_ENABLED = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from flask import redirect, url_for
@@ -65,33 +66,54 @@ def admin_required(view):
     return wrapped
 
 
-def socket_event(handler):
-    """Wrap a socket handler: reload the account and session (sockets are frozen
-    at connect), re-check the connect gate, turn errors into error acks.
+def socket_event(event: str):
+    """Register a client event's handler: validate the payload against its schema
+    (network.payloads) before anything else, reload the account and session
+    (sockets are frozen at connect), re-check the connect gate, and turn errors
+    into error acks.
 
-    The handler gets the payload dict and returns the ack's extra fields.
+    The handler gets the checked payload dict and returns the ack's extra fields.
     """
+    from network.extensions import socketio
+    from network.payloads import SCHEMAS
 
-    @wraps(handler)
-    def wrapped(data=None):
-        from flask_socketio import disconnect
+    if event not in SCHEMAS:
+        raise LookupError(f"no payload schema for socket event {event!r}")
 
-        from network.errors import SocketError
-        from network.security import current_auth_session
+    def decorator(handler):
+        @wraps(handler)
+        def wrapped(data=None):
+            return _run_socket_handler(event, handler, data)
 
-        if current_auth_session() is None or not policy.can_connect_socket(
-            current_user
-        ):
-            disconnect()
-            return {"ok": False, "error": "unauthorized"}
-        if not isinstance(data, dict):
-            return {"ok": False, "error": "bad_request"}
-        try:
-            result = handler(data) or {}
-        except NotFound:
-            return {"ok": False, "error": "not_found"}
-        except SocketError as error:
-            return {"ok": False, "error": error.code}
-        return {"ok": True, **result}
+        return socketio.on(event)(wrapped)
 
-    return wrapped
+    return decorator
+
+
+def _run_socket_handler(event: str, handler, data) -> dict:
+    """The ack for one socket event: every failure is an error code, never silence."""
+    from flask_socketio import disconnect
+
+    from network.errors import SocketError
+    from network.payloads import PayloadError, validate
+    from network.security import current_auth_session
+
+    if current_auth_session() is None or not policy.can_connect_socket(current_user):
+        disconnect()
+        return {"ok": False, "error": "unauthorized"}
+    try:
+        payload = validate(event, data)
+    except PayloadError:
+        return {"ok": False, "error": "bad_request"}
+    try:
+        result = handler(payload) or {}
+    except NotFound:
+        return {"ok": False, "error": "not_found"}
+    except SocketError as error:
+        return {"ok": False, "error": error.code}
+    except Exception:
+        # A bug, not a bad payload: the operator gets the traceback (SQL parameters
+        # are hidden by the engine options), the client an answer.
+        logging.getLogger(__name__).exception("socket event %s failed", event)
+        return {"ok": False, "error": "server_error"}
+    return {"ok": True, **result}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -63,7 +63,7 @@ def _required(label: str):
     return DataRequired(message=f"Enter {label}.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     """Login name and password; "remember me" is off unless ticked."""
 
     login_name = StringField(
@@ -98,7 +98,7 @@ class NewPasswordMixin:
     )
 
 
-class SignUpForm(NewPasswordMixin, FlaskForm):
+class SignUpForm(NewPasswordMixin, BaseForm):
     """The fields every new account needs, whichever way the person joins."""
 
     login_name = StringField(
@@ -143,7 +143,7 @@ class RequestSignUpForm(SignUpForm):
     )
 
 
-class AnotherOrganizationForm(FlaskForm):
+class AnotherOrganizationForm(BaseForm):
     """After a rejection: ask a different organization."""
 
     organization = SelectField(
@@ -158,7 +158,7 @@ class AnotherOrganizationForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     """What others see, and the private email."""
 
     pseudonym = StringField(
@@ -197,7 +197,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(NewPasswordMixin, BaseForm):
     """Change password, proving the current one."""
 
     current = PasswordField(
@@ -205,7 +205,7 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     """Ask for an emailed reset link."""
 
     login_or_email = StringField(
@@ -214,7 +214,7 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class ResetCodeForm(NewPasswordMixin, FlaskForm):
+class ResetCodeForm(NewPasswordMixin, BaseForm):
     """Reset with a code from the lead."""
 
     login_name = StringField(
@@ -225,5 +225,5 @@ class ResetCodeForm(NewPasswordMixin, FlaskForm):
     )
 
 
-class ResetTokenForm(NewPasswordMixin, FlaskForm):
+class ResetTokenForm(NewPasswordMixin, BaseForm):
     """Reset from an emailed link."""

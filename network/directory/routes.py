@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from network.inputs import int_arg
 from network.directory import services
 from network.guards import member_required
 from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
@@ -22,9 +23,7 @@ def directory():
         "tag": request.args.get("tag", ""),
         "query": request.args.get("q", "")[:40],
     }
-    result = services.search(
-        current_user, page=request.args.get("page", 1, type=int), **filters
-    )
+    result = services.search(current_user, page=int_arg("page", 1), **filters)
     return render_template(
         "directory/directory.html",
         result=result,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from network.models import RESOURCE_LANGUAGES
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(BaseForm):
     """Title, description, tags, language and who may see it."""
 
     title = StringField(
@@ -57,7 +57,7 @@ class NewResourceForm(ResourceForm):
     )
 
 
-class ShareForm(FlaskForm):
+class ShareForm(BaseForm):
     """Post a card in a room."""
 
     room = SelectField(

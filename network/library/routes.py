@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network import policy
+from network.inputs import int_arg
 from network.errors import NotFound
 from network.extensions import db
 from network.guards import member_required
@@ -39,9 +40,7 @@ def index():
         "language": request.args.get("language", ""),
         "owner": request.args.get("owner", "")[:24],
     }
-    result = services.search(
-        current_user, page=request.args.get("page", 1, type=int), **filters
-    )
+    result = services.search(current_user, page=int_arg("page", 1), **filters)
     owners = services.owner_choices(current_user)
     names = {org.id: org.name for org in owners}
     return render_template(

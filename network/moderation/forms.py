@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -18,7 +18,7 @@ from network.models import REPORT_CATEGORIES
 CATEGORY_CHOICES = list(REPORT_CATEGORIES.items())
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """Report a message, a profile or a resource."""
 
     category = RadioField(
@@ -43,7 +43,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(BaseForm):
     """Close a report."""
 
     outcome = RadioField(
@@ -57,7 +57,7 @@ class ResolveForm(FlaskForm):
     )
 
 
-class OptOutForm(FlaskForm):
+class OptOutForm(BaseForm):
     """Categories a moderator does not want to review."""
 
     categories = MultiCheckboxField(
@@ -65,7 +65,7 @@ class OptOutForm(FlaskForm):
     )
 
 
-class MemberActionForm(FlaskForm):
+class MemberActionForm(BaseForm):
     """Mute, remove or ban a member of a room, with a reason."""
 
     member = StringField(validators=[DataRequired(message="Choose a member.")])
@@ -88,7 +88,7 @@ class MemberActionForm(FlaskForm):
     )
 
 
-class SlowModeForm(FlaskForm):
+class SlowModeForm(BaseForm):
     """Seconds between messages per member."""
 
     seconds = IntegerField(

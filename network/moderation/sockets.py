@@ -6,13 +6,11 @@ from flask_login import current_user
 
 from network import policy
 from network.errors import SocketError
-from network.extensions import socketio
 from network.guards import socket_event
 from network.moderation import services
 
 
-@socketio.on("message:hide")
-@socket_event
+@socket_event("message:hide")
 def on_hide(data: dict):
     """Hide a message, with a reason its author is told."""
     room = policy.access_moderated_room(current_user, data.get("room_id"))
@@ -26,8 +24,7 @@ def on_hide(data: dict):
     return {"id": message.public_id}
 
 
-@socketio.on("message:pin")
-@socket_event
+@socket_event("message:pin")
 def on_pin(data: dict):
     """Pin a message (or unpin with id null)."""
     room = policy.access_moderated_room(current_user, data.get("room_id"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -15,7 +15,7 @@ ROLE_CHOICES = [
 ]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     """The admin creates an organization."""
 
     name = StringField(
@@ -39,7 +39,7 @@ class OrganizationForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     """Issue an invitation code."""
 
     max_uses = IntegerField(
@@ -67,7 +67,7 @@ class InvitationForm(FlaskForm):
     )
 
 
-class LeadInvitationForm(FlaskForm):
+class LeadInvitationForm(BaseForm):
     """The admin appoints a first lead with a single-use lead code."""
 
     days = IntegerField(
@@ -80,13 +80,13 @@ class LeadInvitationForm(FlaskForm):
     )
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     """Approve against the organization's checklist."""
 
     items = MultiCheckboxField("Vetting checklist", coerce=int)
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     """Decline, with a reason only the leads see."""
 
     reason = TextAreaField(
@@ -98,7 +98,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(BaseForm):
     """Suspend, with a reason for the audit log."""
 
     reason = StringField(
@@ -110,13 +110,13 @@ class SuspendForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     """Change a member's role."""
 
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
-class ChecklistItemForm(FlaskForm):
+class ChecklistItemForm(BaseForm):
     """Add a vetting item."""
 
     label = StringField(
@@ -128,5 +128,5 @@ class ChecklistItemForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A button that only needs its CSRF token."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from network import policy
+from network.inputs import int_arg
 from network.accounts import services as account_services
 from network.errors import NotFound
 from network.extensions import db
@@ -99,7 +100,7 @@ def members():
     stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // MEMBERS_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = int_arg("page", 1, high=pages)
     rows = db.session.scalars(
         stmt.limit(MEMBERS_PAGE).offset((page - 1) * MEMBERS_PAGE)
     )

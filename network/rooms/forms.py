@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from network.accounts.forms import MultiCheckboxField
 
 
-class RoomForm(FlaskForm):
+class RoomForm(BaseForm):
     """Create or edit a channel."""
 
     name = StringField(

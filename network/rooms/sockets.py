@@ -8,7 +8,6 @@ from flask_socketio import emit, join_room, leave_room
 
 from network import policy, ratelimit, realtime
 from network.errors import NotFound, SocketError
-from network.extensions import socketio
 from network.guards import socket_event
 from network.rooms import services
 
@@ -28,8 +27,7 @@ def _text(data: dict) -> tuple[str, str]:
         raise SocketError(error.message) from None
 
 
-@socketio.on("room:join")
-@socket_event
+@socket_event("room:join")
 def on_join(data: dict):
     """Join a room: replay what was missed after `after_id`, then live messages."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -55,8 +53,7 @@ def on_join(data: dict):
     }
 
 
-@socketio.on("room:leave")
-@socket_event
+@socket_event("room:leave")
 def on_leave(data: dict):
     """Leave a room's live stream."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -65,14 +62,11 @@ def on_leave(data: dict):
     return {}
 
 
-@socketio.on("message:send")
-@socket_event
+@socket_event("message:send")
 def on_send(data: dict):
     """Store, then broadcast; a retried client_msg_id returns the first id."""
     room = policy.access_room(current_user, data.get("room_id"))
-    client_msg_id = data.get("client_msg_id")
-    if not isinstance(client_msg_id, str) or not 8 <= len(client_msg_id) <= 64:
-        raise SocketError("bad_request")
+    client_msg_id = data["client_msg_id"]  # shape checked by network.payloads
     # A retry of a message already stored gets its first id back before any limit
     # is applied: what the server stored, it always acknowledges.
     existing = services.sent_message(current_user, client_msg_id)
@@ -98,8 +92,7 @@ def on_send(data: dict):
     return {"id": message.public_id}
 
 
-@socketio.on("message:edit")
-@socket_event
+@socket_event("message:edit")
 def on_edit(data: dict):
     """Edit one's own message."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -111,8 +104,7 @@ def on_edit(data: dict):
     return {"id": message.public_id}
 
 
-@socketio.on("message:delete")
-@socket_event
+@socket_event("message:delete")
 def on_delete(data: dict):
     """Delete one's own message (soft delete)."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -121,8 +113,7 @@ def on_delete(data: dict):
     return {"id": message.public_id}
 
 
-@socketio.on("message:history")
-@socket_event
+@socket_event("message:history")
 def on_history(data: dict):
     """Older messages before `before_id`, or missed ones after `after_id`."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -139,8 +130,7 @@ def on_history(data: dict):
     return {"messages": messages, "more": len(messages) == services.HISTORY_PAGE}
 
 
-@socketio.on("room:read")
-@socket_event
+@socket_event("room:read")
 def on_read(data: dict):
     """Move one's read position forward."""
     room = policy.access_room(current_user, data.get("room_id"))
@@ -151,8 +141,7 @@ def on_read(data: dict):
     return {}
 
 
-@socketio.on("typing")
-@socket_event
+@socket_event("typing")
 def on_typing(data: dict):
     """Tell the room someone is typing: throttled, never stored."""
     room = policy.access_room(current_user, data.get("room_id"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
-class AskLeadForm(FlaskForm):
+class AskLeadForm(BaseForm):
     """A member asks their leads to file a confidential request by name."""
 
     pseudonym = StringField(
@@ -23,7 +23,7 @@ class AskLeadForm(FlaskForm):
     )
 
 
-class LeadRequestForm(FlaskForm):
+class LeadRequestForm(BaseForm):
     """A lead files a confidential request on behalf of one of their members."""
 
     member = SelectField("Member to protect", validate_choice=False)
@@ -34,17 +34,17 @@ class LeadRequestForm(FlaskForm):
     )
 
 
-class ShareForm(FlaskForm):
+class ShareForm(BaseForm):
     """A lead files a member's ask for the leads of other organizations."""
 
     details = LeadRequestForm.details
 
 
-class AttachForm(FlaskForm):
+class AttachForm(BaseForm):
     """Another organization's lead attaches a request to one of their members."""
 
     member = SelectField("Your member", validate_choice=False)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A button that only needs its CSRF token."""

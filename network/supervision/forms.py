@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     """Invite a member of the host organization."""
 
     member = SelectField(
@@ -17,7 +17,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class GroundRulesForm(FlaskForm):
+class GroundRulesForm(BaseForm):
     """The room's agreement."""
 
     ground_rules = TextAreaField(
@@ -29,7 +29,7 @@ class GroundRulesForm(FlaskForm):
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(BaseForm):
     """Schedule a session, in the scheduler's own time zone."""
 
     starts_at = StringField(
@@ -40,7 +40,7 @@ class SessionForm(FlaskForm):
     topic = StringField("Topic", validators=[Optional(), Length(max=200)])
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BaseForm):
     """How are you arriving?"""
 
     feeling = RadioField(

@@ -6,13 +6,11 @@ from flask_login import current_user
 
 from network import policy, ratelimit
 from network.errors import SocketError
-from network.extensions import socketio
 from network.guards import socket_event
 from network.supervision import services
 
 
-@socketio.on("support:alert")
-@socket_event
+@socket_event("support:alert")
 def on_support(data: dict):
     """Send a private alert to those policy.support_recipient_ids names; nobody
     kept apart from the member, and no other member, ever sees it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
@@ -11,7 +11,7 @@ from network.models import TrustLevel
 LEVEL_CHOICES = [(level.label, level.label.capitalize()) for level in TrustLevel]
 
 
-class TrustForm(FlaskForm):
+class TrustForm(BaseForm):
     """The level this organization gives another."""
 
     org = HiddenField(validators=[DataRequired(message="Choose an organization.")])

@@ -1,0 +1,33 @@
+"""gunicorn settings, read from the working directory: no client address in logs.
+
+    gunicorn -k gevent -w 1 -b 127.0.0.1:8001 wsgi:app
+
+The access log stays off (it would carry every client's address); the error log
+goes through network/logs.py's filter, loaded by path so that the app is not
+imported before gevent patches the standard library.
+"""
+
+import importlib.util
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+_spec = importlib.util.spec_from_file_location(
+    "network_logs", Path(__file__).resolve().parent / "network" / "logs.py"
+)
+_logs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_logs)
+
+
+class AddressFreeLogger(Logger):
+    """gunicorn's logger with every error-log line scrubbed of addresses."""
+
+    def setup(self, cfg) -> None:
+        """Set up as usual, then filter every error-log handler."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.addFilter(_logs.AddressFilter())
+
+
+logger_class = AddressFreeLogger
+accesslog = None
