@@ -87,6 +87,10 @@ class Config:
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
+        # Under realtime.HOST_TIMEOUT (60 s), or live processes look dead.
+        self.HEARTBEAT_INTERVAL_SECONDS = int(
+            os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance_path / "uploads"))

@@ -88,12 +88,18 @@ def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None
 def heartbeat() -> int:
     """Mark this process alive, and clear sockets of processes that died without
     saying goodbye (a crash or SIGKILL): their rows would show ghosts in presence."""
-    now = utcnow()
     row = db.session.get(ServerProcess, HOST_ID)
     if row is None:
-        db.session.add(ServerProcess(host_id=HOST_ID, seen_at=now))
+        db.session.add(ServerProcess(host_id=HOST_ID, seen_at=utcnow()))
     else:
-        row.seen_at = now
+        row.seen_at = utcnow()
+    db.session.commit()
+    return clear_dead_processes()
+
+
+def clear_dead_processes() -> int:
+    """Forget the sockets of processes whose heartbeat stopped; return how many."""
+    now = utcnow()
     dead = list(
         db.session.scalars(
             select(ServerProcess.host_id).where(
