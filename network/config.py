@@ -87,6 +87,12 @@ class Config:
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
+        # Engine.IO's liveness check (python-engineio's defaults): a socket that
+        # does not answer a ping within the timeout is closed and leaves its rooms.
+        self.SOCKETIO_PING_INTERVAL = int(
+            os.environ.get("SOCKETIO_PING_INTERVAL", "25")
+        )
+        self.SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
         # Under realtime.HOST_TIMEOUT (60 s), or live processes look dead.
         self.HEARTBEAT_INTERVAL_SECONDS = int(
             os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")
