@@ -1,6 +1,8 @@
-"""gunicorn settings, read from the working directory: no client address in logs.
+"""gunicorn settings, read from the working directory by the production command
 
     gunicorn -k gevent -w 1 -b 127.0.0.1:8001 wsgi:app
+
+No client address in logs, and housekeeping started once in each worker.
 
 The access log stays off (it would carry every client's address); the error log
 goes through network/logs.py's filter, loaded by path so that the app is not
@@ -31,3 +33,10 @@ class AddressFreeLogger(Logger):
 
 logger_class = AddressFreeLogger
 accesslog = None
+
+
+def post_worker_init(worker) -> None:
+    """Each worker (one process) starts its heartbeat and purge loops once."""
+    import wsgi
+
+    wsgi.start_housekeeping()

@@ -3,6 +3,11 @@
     gunicorn -k gevent -w 1 wsgi:app          (production, one process per port)
     python wsgi.py [--host H] [--port P]      (the embedded gevent server)
 
+Both run housekeeping (network/housekeeping.py) once per serving process:
+gunicorn.conf.py's post_worker_init hook starts it, `python wsgi.py` starts it in
+main(), and the first request this app serves starts it if neither did (gunicorn
+launched without our config file). Apps built by tests or `flask` never start it.
+
 NETWORK_ASYNC=eventlet switches both to eventlet (install the "eventlet" extra).
 """
 
@@ -17,7 +22,7 @@ else:
 
     monkey.patch_all()
 
-from network import create_app  # noqa: E402
+from network import create_app, housekeeping  # noqa: E402
 from network.config import check_startup  # noqa: E402
 from network.extensions import socketio  # noqa: E402
 from network.logs import ScrubbedStream, configure_server_logging  # noqa: E402
@@ -25,6 +30,14 @@ from network.logs import ScrubbedStream, configure_server_logging  # noqa: E402
 configure_server_logging()  # no client address in any log line (gunicorn too)
 app = create_app()
 check_startup(app)  # no PUBLIC_URL outside the demo: refuse; console mail: warn
+
+
+def start_housekeeping() -> None:
+    """Start this process's housekeeping loops (does nothing the second time)."""
+    housekeeping.start(app)
+
+
+app.before_request(start_housekeeping)
 
 
 def main() -> None:
@@ -35,9 +48,7 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
     args = parser.parse_args()
-    from network.cli import start_background_jobs
-
-    start_background_jobs(app)
+    start_housekeeping()
     print(f"Peer Network serving on http://{args.host}:{args.port}", flush=True)
     extra = {}
     if os.environ.get("NETWORK_ASYNC", "gevent") != "eventlet":

@@ -1,4 +1,4 @@
-"""Flask commands: create-admin, seed-demo, serve, cleanup."""
+"""Flask commands: create-admin, seed-demo, serve, cleanup, purge, housekeeping."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from network.extensions import db, socketio
-from network.models import Account, AuthSession, PasswordReset, utcnow
+from network.extensions import db
+from network.models import Account
 
 DEMO_PASSWORD = "peer-demo-2026"
 
@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(cleanup)
     app.cli.add_command(purge)
+    app.cli.add_command(housekeeping)
 
 
 @click.command("create-admin")
@@ -86,6 +87,8 @@ def serve(host: str, port: int) -> None:
 @click.command("cleanup")
 def cleanup() -> None:
     """Delete expired sessions and spent reset codes."""
+    from network.housekeeping import remove_expired
+
     removed = remove_expired()
     click.echo(f"Removed {removed} expired rows.")
 
@@ -98,62 +101,15 @@ def purge() -> None:
     click.echo(f"Purged {purge_expired()} messages past their retention.")
 
 
-def remove_expired() -> int:
-    """Delete expired server-side sessions (closing their live sockets) and
-    expired or used reset secrets."""
-    from network import realtime
+@click.command("housekeeping")
+def housekeeping() -> None:
+    """One housekeeping pass (for a timer): heartbeat, sessions, retention."""
+    from flask import current_app
 
-    now = utcnow()
-    expired = list(
-        db.session.scalars(select(AuthSession.id).where(AuthSession.expires_at <= now))
+    from network import housekeeping as jobs
+
+    done = jobs.run_once(current_app._get_current_object())
+    click.echo(
+        f"Cleared {done['stale_sockets']} sockets of dead processes, removed "
+        f"{done['expired_rows']} expired rows, purged {done['messages']} messages."
     )
-    removed = 0
-    if expired:
-        removed = db.session.execute(
-            delete(AuthSession).where(AuthSession.id.in_(expired))
-        ).rowcount
-    removed += db.session.execute(
-        delete(PasswordReset).where(
-            (PasswordReset.expires_at <= now) | PasswordReset.used_at.is_not(None)
-        )
-    ).rowcount
-    db.session.commit()
-    realtime.end_access(sessions=expired)
-    return removed
-
-
-def start_background_jobs(app: Flask) -> None:
-    """Periodic housekeeping inside the server process: expired sessions and
-    reset codes (every beat, 15 s), and messages past their room's retention."""
-    from network.rooms.services import purge_expired
-
-    interval = app.config["PURGE_INTERVAL_SECONDS"]
-
-    def loop() -> None:
-        while True:
-            with app.app_context():
-                try:
-                    purge_expired()
-                except Exception:  # keep the loop alive; the next round retries
-                    app.logger.exception("housekeeping failed")
-                finally:
-                    db.session.remove()
-            socketio.sleep(interval)
-
-    def beat() -> None:
-        from network import realtime
-
-        while True:
-            with app.app_context():
-                try:
-                    realtime.heartbeat()
-                    # Expired sessions lose their sockets within one beat.
-                    remove_expired()
-                except Exception:  # keep beating; a database blip passes
-                    app.logger.exception("heartbeat failed")
-                finally:
-                    db.session.remove()
-            socketio.sleep(15)
-
-    socketio.start_background_task(loop)
-    socketio.start_background_task(beat)

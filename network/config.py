@@ -95,6 +95,20 @@ class Config:
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
+        # Engine.IO's liveness check (python-engineio's defaults): a socket that
+        # does not answer a ping within the timeout is closed and leaves its rooms.
+        self.SOCKETIO_PING_INTERVAL = int(
+            os.environ.get("SOCKETIO_PING_INTERVAL", "25")
+        )
+        self.SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
+        # Under realtime.HOST_TIMEOUT (60 s), or live processes look dead.
+        self.HEARTBEAT_INTERVAL_SECONDS = int(
+            os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")
+        )
+        # An expired sign-in loses its live sockets within this many seconds.
+        self.SESSION_EXPIRY_CHECK_SECONDS = float(
+            os.environ.get("SESSION_EXPIRY_CHECK_SECONDS", "1")
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
         # A failed statement's message never carries its parameters (message
         # bodies, bios, notes, emails): they would reach the error log.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -27,6 +30,23 @@ class Base(DeclarativeBase):
     )
 
 
+class Session(FlaskSession):
+    """A session that runs the work its transaction queued for "after commit"
+    (socket emits) once commit() has returned, never inside SQLAlchemy's
+    after_commit hook: what that work triggers (an emit to a dead socket runs its
+    disconnect handler) may then use the database."""
+
+    def commit(self) -> None:
+        """Commit, then run the callbacks queued under info["after_commit"]."""
+        super().commit()
+        callbacks = self.info.pop("after_commit", [])
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the commit stands; a failed emit must not undo it
+                logging.getLogger(__name__).exception("after-commit work failed")
+
+
 def client_key() -> str:
     """Rate-limit key for the client: a keyed hash of its address, never the IP."""
     from network.security import client_fingerprint
@@ -34,7 +54,7 @@ def client_key() -> str:
     return client_fingerprint()
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 socketio = SocketIO()

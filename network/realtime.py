@@ -6,6 +6,7 @@ Room keys are built only here, by the server; clients never name a socket room.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import timedelta
 
@@ -45,6 +46,8 @@ def init_app(app: Flask) -> None:
         # None means: only the page's own origin may open a socket.
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
         max_http_buffer_size=MAX_SOCKET_PAYLOAD,
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
     )
@@ -57,8 +60,15 @@ def emit_after_commit(event_name: str, data: dict, *, to: str, skip_sid=None) ->
 
 
 @event.listens_for(Session, "after_commit")
-def _flush_emits(session: Session) -> None:
+def _release_emits(session: Session) -> None:
+    # Nothing is sent (and no SQL runs) here: extensions.Session.commit sends
+    # them once the commit has returned.
     pending = session.info.pop("pending_emits", [])
+    if pending:
+        session.info.setdefault("after_commit", []).append(lambda: _send(pending))
+
+
+def _send(pending: list) -> None:
     for event_name, data, to, skip_sid in pending:
         socketio.emit(event_name, data, to=to, skip_sid=skip_sid)
 
@@ -66,6 +76,39 @@ def _flush_emits(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_emits(session: Session) -> None:
     session.info.pop("pending_emits", None)
+
+
+_gone = threading.local()  # per greenlet under gevent
+
+
+def socket_gone(app: Flask, sid: str) -> None:
+    """Clean up after a closed socket in an app context (and session) of its own.
+
+    A disconnect may be handled inside another handler's emit (python-engineio
+    closes a dead socket when something is sent to it), so it must not touch
+    that handler's session. Disconnects that cascade from this one's own emits
+    are queued and handled one after another here, not recursively."""
+    queue = getattr(_gone, "queue", None)
+    if queue is not None:
+        queue.append(sid)
+        return
+    _gone.queue = [sid]
+    try:
+        while _gone.queue:
+            _forget_in_own_context(app, _gone.queue.pop(0))
+    finally:
+        _gone.queue = None
+
+
+def _forget_in_own_context(app: Flask, sid: str) -> None:
+    with app.app_context():
+        try:
+            forget_socket(sid)
+        except Exception:  # one socket's cleanup must not stop the others'
+            db.session.rollback()
+            log.exception("cleanup after a closed socket failed")
+        finally:
+            db.session.remove()
 
 
 HOST_ID = uuid.uuid4().hex  # this server process
@@ -88,12 +131,18 @@ def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None
 def heartbeat() -> int:
     """Mark this process alive, and clear sockets of processes that died without
     saying goodbye (a crash or SIGKILL): their rows would show ghosts in presence."""
-    now = utcnow()
     row = db.session.get(ServerProcess, HOST_ID)
     if row is None:
-        db.session.add(ServerProcess(host_id=HOST_ID, seen_at=now))
+        db.session.add(ServerProcess(host_id=HOST_ID, seen_at=utcnow()))
     else:
-        row.seen_at = now
+        row.seen_at = utcnow()
+    db.session.commit()
+    return clear_dead_processes()
+
+
+def clear_dead_processes() -> int:
+    """Forget the sockets of processes whose heartbeat stopped; return how many."""
+    now = utcnow()
     dead = list(
         db.session.scalars(
             select(ServerProcess.host_id).where(
@@ -182,6 +231,21 @@ def reverify(*, account_ids=(), org_ids=()) -> int:
     """Make live sockets re-pass the connect gate now, whenever access shrinks
     (lowered trust, suspension, removal, role change); see end_access."""
     return end_access(accounts=account_ids, orgs=org_ids)
+
+
+def close_expired_here(now) -> int:
+    """Close this process's sockets whose server-side session has expired."""
+    from network.models import AuthSession
+
+    sids = list(
+        db.session.scalars(
+            select(LiveSocket.sid)
+            .join(AuthSession, AuthSession.id == LiveSocket.auth_session_id)
+            .where(LiveSocket.host_id == HOST_ID, AuthSession.expires_at <= now)
+        )
+    )
+    _disconnect(sids)
+    return len(sids)
 
 
 def _disconnect(sids: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import disconnect, join_room
 
@@ -28,8 +28,8 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
-    """Forget the socket."""
-    realtime.forget_socket(request.sid)
+    """Forget the socket, in an app context and session of its own."""
+    realtime.socket_gone(current_app._get_current_object(), request.sid)
 
 
 @socketio.on("session:check")

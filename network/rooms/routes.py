@@ -45,12 +45,14 @@ def room(room_id: str):
     if before is not None:
         before = policy.access_message_position(current_user, shown, before)
     messages = services.history(shown, current_user, before_id=before)
+    present, present_more = services.presence(shown, current_user)
     return render_template(
         "rooms/room.html",
         room=shown,
         messages=messages,
         older=messages[0]["id"] if len(messages) == services.HISTORY_PAGE else None,
-        presence=services.presence(shown, current_user),
+        presence=present,
+        presence_more=present_more,
         labels=services.org_labels(shown, current_user),
         notice=policy.protected_from_any(current_user, services.members_of(shown)),
         refusal=policy.post_refusal(current_user, shown),

@@ -18,6 +18,7 @@ from network.models import (
     DEFAULT_GROUND_RULES,
     MAX_MESSAGE_LENGTH,
     Account,
+    Membership,
     Message,
     Organization,
     Profile,
@@ -322,23 +323,46 @@ def socket_closed(sid: str) -> None:
             leave(room, account_id, sid)
 
 
-def presence(room: Room, viewer: Account) -> list[dict]:
-    """Who is in the room now, as this viewer may see it."""
+PRESENCE_LIMIT = 50  # people listed by name; beyond it a room says "and K more"
+
+
+def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
+    """Who is in the room now, as this viewer may see it: the first PRESENCE_LIMIT
+    people by pseudonym and how many more there are, in one query whatever the
+    number present. The safety filter is inside the query, so the count never
+    includes someone kept apart from the viewer."""
+    present = select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
     stmt = (
-        select(Account)
-        .join(RoomPresence, RoomPresence.account_id == Account.id)
+        select(
+            Profile.public_id,
+            Profile.pseudonym,
+            Profile.tag,
+            Membership.organization_id,
+            func.count().over(),
+        )
+        .select_from(Account)
         .join(Profile, Profile.account_id == Account.id)
+        .outerjoin(Membership, Membership.account_id == Account.id)
         .where(
-            RoomPresence.room_id == room.id,
+            Account.id.in_(present),
             Profile.appear_offline.is_(False) | (Account.id == viewer.id),
         )
-        .distinct()
+        .order_by(func.lower(Profile.pseudonym), Account.id)
+        .limit(PRESENCE_LIMIT)
     )
-    rows = db.session.execute(
-        policy.visible_room_people(stmt, viewer, Account.id)
-    ).scalars()
-    people = [person_payload(room, account) for account in rows]
-    return sorted(people, key=lambda person: person["pseudonym"].casefold())
+    rows = db.session.execute(policy.visible_room_people(stmt, viewer, Account.id))
+    people, total = [], 0
+    for public_id, pseudonym, tag, org_id, total in rows:
+        people.append(
+            {
+                "id": public_id,
+                "pseudonym": pseudonym,
+                "tag": tag,
+                "org": org_alias(room.id, org_id or 0),
+            }
+        )
+    people.sort(key=lambda person: person["pseudonym"].casefold())
+    return people, max(total - len(people), 0)
 
 
 def person_payload(room: Room, account: Account) -> dict:

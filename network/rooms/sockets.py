@@ -44,11 +44,13 @@ def on_join(data: dict):
         messages = services.history(
             room, current_user, after_id=after_id, limit=services.CATCH_UP_PAGE
         )
+    present, present_more = services.presence(room, current_user)
     return {
         "room_id": room.public_id,
         "messages": messages,
         "more": after_id is not None and len(messages) == services.CATCH_UP_PAGE,
-        "presence": services.presence(room, current_user),
+        "presence": present,
+        "presence_more": present_more,
         "notice": policy.protected_from_any(current_user, services.members_of(room)),
     }
 

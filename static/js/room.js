@@ -13,6 +13,7 @@
   var csrf = root.getAttribute("data-csrf");
   var list = document.getElementById("messages");
   var presenceList = document.getElementById("presence");
+  var presenceMore = document.getElementById("presence-more");
   var typingLine = document.getElementById("typing");
   var connection = document.getElementById("connection");
   var notice = document.getElementById("separation-notice");
@@ -228,7 +229,18 @@
     }
   }
 
-  function setPresence(people) {
+  function changeMore(by) {
+    var span = presenceMore.querySelector("span");
+    var more = Math.max(0, (parseInt(span.textContent, 10) || 0) + by);
+    span.textContent = String(more);
+    presenceMore.hidden = !more;
+  }
+
+  function setPresence(people, more) {
+    if (presenceMore) {
+      presenceMore.hidden = !more;
+      presenceMore.querySelector("span").textContent = String(more || 0);
+    }
     presenceList.textContent = "";
     people.forEach(function (person) {
       var item = personNode("li", "", person);
@@ -258,7 +270,7 @@
       }
       connection.textContent = "";
       placeAll(ack.messages);
-      setPresence(ack.presence);
+      setPresence(ack.presence, ack.presence_more);
       if (notice) { notice.hidden = !ack.notice; }
       if (ack.more) { catchUp(); }
       flushPending();
@@ -320,16 +332,16 @@
   });
   socket.on("presence:joined", function (event) {
     if (event.room_id !== roomId) { return; }
-    if (!presenceList.querySelector('li[data-id="' + event.member.id + '"]')) {
-      var item = personNode("li", "", event.member);
-      item.setAttribute("data-id", event.member.id);
-      presenceList.appendChild(item);
-    }
+    if (presenceList.querySelector('li[data-id="' + event.member.id + '"]')) { return; }
+    if (presenceMore && !presenceMore.hidden) { return changeMore(1); }  // list is full
+    var item = personNode("li", "", event.member);
+    item.setAttribute("data-id", event.member.id);
+    presenceList.appendChild(item);
   });
   socket.on("presence:left", function (event) {
     if (event.room_id !== roomId) { return; }
     var item = presenceList.querySelector('li[data-id="' + event.member + '"]');
-    if (item) { item.remove(); }
+    if (item) { item.remove(); } else if (presenceMore && !presenceMore.hidden) { changeMore(-1); }
   });
 
   function showTyping() {

@@ -281,7 +281,7 @@ def test_housekeeping_ends_sockets_of_expired_sessions(
     login_as,
     socket_client,  # noqa: F811
 ):
-    from network.cli import remove_expired
+    from network.housekeeping import remove_expired
 
     stolen, amir, lead = _listening(world, connect, login_as, socket_client)
     db.session.execute(
@@ -291,6 +291,28 @@ def test_housekeeping_ends_sockets_of_expired_sessions(
     )
     db.session.commit()
     remove_expired()
+    _stopped(world, stolen, amir, lead)
+
+
+def test_expired_sign_in_loses_its_sockets_within_the_expiry_check(
+    app,
+    world,
+    connect,
+    login_as,
+    socket_client,  # noqa: F811
+):
+    """The once-a-second check closes this process's sockets of an expired
+    session, before the heartbeat deletes the session row."""
+    from network.housekeeping import close_expired_sockets
+
+    stolen, amir, lead = _listening(world, connect, login_as, socket_client)
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.account_id == world.alice.id)
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+    assert close_expired_sockets() >= 1
     _stopped(world, stolen, amir, lead)
 
 
