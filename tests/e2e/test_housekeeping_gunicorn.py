@@ -84,6 +84,7 @@ def gunicorn_server(tmp_path: Path, neutral_site):
         database=str(database),
     )
     server.message_id = _age_one_message(str(database))
+    env = {**env, "PUBLIC_URL": server.base_url}  # production refuses to start without
     command = [str(GUNICORN), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}"]
     with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
         server.process = subprocess.Popen(
