@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from network.accounts import pseudonyms
+from network.accounts import names, pseudonyms
 from network.extensions import db
 from network.models import (
     Account,
@@ -89,7 +89,11 @@ def make_account(
         is_platform_admin=admin,
     )
     account.login_key = account.login_name.casefold()
-    account.profile = Profile(pseudonym=name, pseudonym_key=pseudonyms.skeleton(name))
+    account.profile = Profile(
+        pseudonym=name,
+        pseudonym_key=pseudonyms.skeleton(name),
+        tag=names.new_profile_tag(),  # random tags could collide across many rows
+    )
     db.session.add(account)
     db.session.commit()
     return account
