@@ -68,6 +68,8 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = keep
+
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 socketio = SocketIO()

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, and_, event, func, select, union
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased, lazyload
 
 from network.errors import NotFound
@@ -931,6 +932,19 @@ def _access_memo() -> dict:
         memo = {}
         request._network_room_access = memo
     return memo
+
+
+def _forget_access(_session) -> None:
+    """A commit or rollback may change rows and roles: later checks in the same
+    event fetch again (no SQL here: this runs inside SQLAlchemy's hooks)."""
+    if has_request_context():
+        request.__dict__.pop("_network_room_access", None)
+
+
+event.listen(OrmSession, "after_commit", _forget_access)
+event.listen(
+    OrmSession, "after_soft_rollback", lambda session, _tx: _forget_access(session)
+)
 
 
 def _memoized(actor, room: Room) -> RoomAccess | None:

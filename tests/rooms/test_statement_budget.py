@@ -20,14 +20,15 @@ PARTNER_JOIN_BUDGET = 8
 
 
 @contextmanager
-def counted():
-    """Collect the SQL statements run inside the block."""
+def counted(expire: bool = True):
+    """Collect the SQL statements run inside the block (from a cold session)."""
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
-    db.session.expire_all()
+    if expire:
+        db.session.expire_all()
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         yield statements
@@ -98,3 +99,24 @@ def test_first_join_of_a_new_socket_stays_within_budget(app, connect):
     with counted() as on_join:
         assert join(again, ref)["ok"]
     assert len(on_join) <= JOIN_BUDGET, on_join
+
+
+def test_policy_checks_reuse_the_access_context_until_a_commit(app):
+    """post_refusal and can_moderate after access_room_context run no SQL in the
+    same request; after a commit they fetch again."""
+    from network import policy
+
+    org = factories.make_org("Harbour")
+    room = factories.make_room(org)
+    member = factories.make_member(org)
+    public_id = room.public_id
+    with app.test_request_context("/"):
+        access = policy.access_room_context(member, public_id)
+        with counted(expire=False) as reused:
+            assert policy.post_refusal(member, access.room) is None
+            assert policy.can_moderate(member, access.room) is False
+        assert reused == []
+        db.session.commit()
+        with counted(expire=False) as fetched:
+            policy.post_refusal(member, access.room)
+        assert fetched
