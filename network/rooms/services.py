@@ -502,7 +502,7 @@ def edit_message(room: Room, message: Message, body: str, content_warning: str) 
         message_payload(room, message, author),
         person_id=author.id,
     )
-    db.session.commit()
+    commit_keeping_loaded()  # the ack reads the message's public id
 
 
 def delete_message(room: Room, message: Message) -> None:
@@ -516,7 +516,7 @@ def delete_message(room: Room, message: Message) -> None:
         {"room_id": room.public_id, "id": message.public_id},
         person_id=message.author_id,
     )
-    db.session.commit()
+    commit_keeping_loaded()  # the ack reads the message's public id
 
 
 def message_payload(
