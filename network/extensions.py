@@ -55,6 +55,21 @@ def client_key() -> str:
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session loaded, so a hot path can still
+    read it after the commit without reloading (each socket event and request
+    has its own session; the access queries refresh what they fetch)."""
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 socketio = SocketIO()

@@ -96,9 +96,10 @@ def _run_socket_handler(event: str, handler, data) -> dict:
 
     from network.errors import SocketError
     from network.payloads import PayloadError, validate
-    from network.security import current_auth_session
+    from network.security import reload_signed_in
 
-    if current_auth_session() is None or not policy.can_connect_socket(current_user):
+    account = reload_signed_in()
+    if account is None or not policy.can_connect_socket(account):
         disconnect()
         return {"ok": False, "error": "unauthorized"}
     try:

@@ -10,8 +10,12 @@ Kinds of function, by prefix:
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, union
-from sqlalchemy.orm import aliased
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from sqlalchemy import Select, and_, event, func, select, union
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased, lazyload
 
 from network.errors import NotFound
 from network.extensions import db
@@ -519,6 +523,20 @@ def protected_from_any(actor, account_ids) -> bool:
     )
 
 
+def protected_in_room(actor, room: Room) -> bool:
+    """protected_from_any for everyone who joined the room, in one query."""
+    account = _account(actor)
+    if account is None:
+        return False
+    joined = select(RoomMember.account_id).where(RoomMember.room_id == room.id)
+    found = db.session.scalar(
+        select(Separation.id)
+        .where(Separation.protected_id == account.id, Separation.other_id.in_(joined))
+        .limit(1)
+    )
+    return found is not None
+
+
 def access_own_member_for_separation(actor, profile_public_id: str) -> Membership:
     """A lead files a separation for an approved member of their own organization."""
     membership = access_membership(actor, profile_public_id)
@@ -777,11 +795,18 @@ def can_moderate(actor, room: Room) -> bool:
     """Host leads and moderators, and the room's named facilitators. A moderator of
     another organization has no power here, even as a member of the room. A
     one-to-one space is moderated by its own facilitator only."""
+    known = _memoized(actor, room)
+    if known is not None:
+        return known.moderates
     if not _room_usable(room) or active_membership(actor) is None:
         return False
+    return _moderates(actor, room, _room_member(actor, room))
+
+
+def _moderates(actor, room: Room, row: RoomMember | None) -> bool:
+    """can_moderate for a usable room and an active member whose row is in hand."""
     if is_host_manager(actor, room) and not room.private:
         return True
-    row = _room_member(actor, room)
     if row is None or not _row_counts(actor, row, room):
         return False
     return row.role == "facilitator" and row.status == "active"
@@ -886,18 +911,85 @@ def requestable_rooms(stmt: Select, actor) -> Select:
     )
 
 
-def access_room(actor, room_public_id) -> Room:
-    """A room the actor may join, or the NotFound a missing room gives."""
+@dataclass(frozen=True)
+class RoomAccess:
+    """What access_room_context fetched: the room, the actor's member row (None
+    before the first join), their membership, and whether they moderate it."""
+
+    room: Room
+    row: RoomMember | None
+    membership: Membership
+    moderates: bool
+
+
+def _access_memo() -> dict:
+    """Access contexts of this request or socket event (each event gets its own
+    request object; the app context, and so flask.g, may be shared)."""
+    if not has_request_context():
+        return {}
+    memo = getattr(request, "_network_room_access", None)
+    if memo is None:
+        memo = {}
+        request._network_room_access = memo
+    return memo
+
+
+def _forget_access(_session) -> None:
+    """A commit or rollback may change rows and roles: later checks in the same
+    event fetch again (no SQL here: this runs inside SQLAlchemy's hooks)."""
+    if has_request_context():
+        request.__dict__.pop("_network_room_access", None)
+
+
+event.listen(OrmSession, "after_commit", _forget_access)
+event.listen(
+    OrmSession, "after_soft_rollback", lambda session, _tx: _forget_access(session)
+)
+
+
+def _memoized(actor, room: Room) -> RoomAccess | None:
+    account = _account(actor)
+    if account is None:
+        return None
+    return _access_memo().get((account.id, room.id))
+
+
+def _room_with_row(actor, room_public_id: str) -> Select:
+    """The room, if visible to the actor, with the actor's member row (outer join)."""
+    account = _account(actor)
+    own_row = and_(
+        RoomMember.room_id == Room.id,
+        RoomMember.account_id == (account.id if account is not None else None),
+    )
+    stmt = (
+        select(Room, RoomMember)
+        .outerjoin(RoomMember, own_row)
+        .where(Room.public_id == room_public_id)
+        .options(lazyload(Room.partners))
+        .execution_options(populate_existing=True)
+    )
+    return visible_rooms(stmt, actor)
+
+
+def access_room_context(actor, room_public_id) -> RoomAccess:
+    """A room the actor may join with what the check fetched, or the NotFound a
+    missing room gives. One query through the visible_rooms filter: denied and
+    missing run the same statements."""
     if not isinstance(room_public_id, str):
         raise NotFound()
-    # One query through the visible_rooms filter: denied and missing run the same
-    # statements.
-    room = db.session.scalar(
-        visible_rooms(select(Room).where(Room.public_id == room_public_id), actor)
-    )
-    if room is None:
+    found = db.session.execute(_room_with_row(actor, room_public_id)).first()
+    if found is None:
         raise NotFound()
-    return room
+    room, row = found
+    membership = active_membership(actor)
+    access = RoomAccess(room, row, membership, _moderates(actor, room, row))
+    _access_memo()[(actor.id, room.id)] = access
+    return access
+
+
+def access_room(actor, room_public_id) -> Room:
+    """A room the actor may join, or the NotFound a missing room gives."""
+    return access_room_context(actor, room_public_id).room
 
 
 def access_managed_room(actor, room_public_id: str) -> Room:
@@ -969,10 +1061,21 @@ def room_open(room: Room) -> bool:
 
 def post_refusal(actor, room: Room) -> str | None:
     """Why the actor may not post in the room now, or None when they may."""
+    known = _memoized(actor, room)
+    if known is not None:
+        return refusal(known)
     if not can_join_room(actor, room):
         return "not_found"
-    moderator = can_moderate(actor, room)
     row = _room_member(actor, room)
+    return _refusal(room, row, can_moderate(actor, room))
+
+
+def refusal(access: RoomAccess) -> str | None:
+    """post_refusal for an access context (join rights were checked by access)."""
+    return _refusal(access.room, access.row, access.moderates)
+
+
+def _refusal(room: Room, row: RoomMember | None, moderator: bool) -> str | None:
     if row is not None and row.muted_until is not None and row.muted_until > utcnow():
         return "muted"
     if room.locked and not moderator:

@@ -13,9 +13,10 @@ from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from network.extensions import db, login_manager
-from network.models import Account, AuthSession, utcnow
+from network.models import Account, AuthSession, Membership, utcnow
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -146,11 +147,39 @@ def end_other_sessions(account: Account, keep_id: int | None) -> None:
     db.session.execute(stmt)
 
 
+def signed_in_account() -> Account | None:
+    """The account the cookie's valid session row names, loaded in one query with
+    its membership, organization and profile (the hot paths read all four)."""
+    token = session.get("sid")
+    if not token:
+        return None
+    found = db.session.execute(
+        select(AuthSession, Account)
+        .join(Account, Account.id == AuthSession.account_id)
+        .where(AuthSession.token_hash == hash_secret(token))
+        .options(
+            joinedload(Account.membership).joinedload(Membership.organization),
+            joinedload(Account.profile),
+        )
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None or found[0].expires_at <= utcnow():
+        return None
+    return found[1]
+
+
+def reload_signed_in() -> Account | None:
+    """Re-check the session and reload the account for this socket event (sockets
+    are frozen at connect): one query; Flask-Login's current_user is then it."""
+    account = signed_in_account()
+    g._login_user = account if account is not None else login_manager.anonymous_user()
+    return account
+
+
 @login_manager.request_loader
 def _load_user(_request) -> Account | None:
     """The signed-in account is the one the server-side session row names."""
-    row = current_auth_session()
-    return db.session.get(Account, row.account_id) if row is not None else None
+    return signed_in_account()
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from network import audit, markup, policy, realtime
 from network.errors import InputError
-from network.extensions import db
+from network.extensions import commit_keeping_loaded, db
 from network.models import (
     DEFAULT_GROUND_RULES,
     MAX_MESSAGE_LENGTH,
@@ -254,12 +254,16 @@ def emit_about(
 
 def enter(room: Room, account: Account, sid: str) -> None:
     """Record a socket inside the room and tell the others (not those kept apart)."""
-    already = db.session.scalar(
-        select(func.count())
-        .select_from(RoomPresence)
-        .where(RoomPresence.room_id == room.id, RoomPresence.account_id == account.id)
+    sids = set(
+        db.session.scalars(
+            select(RoomPresence.sid).where(
+                RoomPresence.room_id == room.id, RoomPresence.account_id == account.id
+            )
+        )
     )
-    db.session.merge(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
+    already = bool(sids)
+    if sid not in sids:
+        db.session.add(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
         emit_about(
@@ -269,7 +273,7 @@ def enter(room: Room, account: Account, sid: str) -> None:
             person_id=account.id,
             also_skip=[sid],
         )
-    db.session.commit()
+    commit_keeping_loaded()
 
 
 def leave(room: Room, account_id: int, sid: str) -> None:
@@ -421,14 +425,21 @@ def send_message(
     *,
     slow_mode_applies: bool = True,
     resource=None,
+    member: RoomMember | None = None,
+    assume_new: bool = False,
 ) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
     client_msg_id returns the first message and stores nothing. Slow mode is
-    checked here, after the retry check, so a retry is never refused."""
-    existing = _by_client_id(author, client_msg_id)
-    if existing is not None:
-        return existing, False
-    row = ensure_member(room, author)
+    checked here, after the retry check, so a retry is never refused.
+
+    `member` is the author's row when the caller has it; with `assume_new` the
+    retry is found by the unique constraint instead of a look-up first (the
+    caller then looks up a retry itself before refusing anything)."""
+    if not assume_new:
+        existing = _by_client_id(author, client_msg_id)
+        if existing is not None:
+            return existing, False
+    row = member if member is not None else ensure_member(room, author)
     # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
     # ids are then committed, and broadcast, in id order, so a client's catch-up
     # after the last id it saw (room:join after_id) cannot skip a message.
@@ -461,7 +472,7 @@ def send_message(
         message_payload(room, message, author),
         person_id=author.id,
     )
-    db.session.commit()
+    commit_keeping_loaded()
     return message, True
 
 
@@ -491,7 +502,7 @@ def edit_message(room: Room, message: Message, body: str, content_warning: str) 
         message_payload(room, message, author),
         person_id=author.id,
     )
-    db.session.commit()
+    commit_keeping_loaded()  # the ack reads the message's public id
 
 
 def delete_message(room: Room, message: Message) -> None:
@@ -505,7 +516,7 @@ def delete_message(room: Room, message: Message) -> None:
         {"room_id": room.public_id, "id": message.public_id},
         person_id=message.author_id,
     )
-    db.session.commit()
+    commit_keeping_loaded()  # the ack reads the message's public id
 
 
 def message_payload(

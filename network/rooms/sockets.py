@@ -30,12 +30,14 @@ def _text(data: dict) -> tuple[str, str]:
 @socket_event("room:join")
 def on_join(data: dict):
     """Join a room: replay what was missed after `after_id`, then live messages."""
-    room = policy.access_room(current_user, data.get("room_id"))
+    access = policy.access_room_context(current_user, data.get("room_id"))
+    room = access.room
     try:
         after_id = _position(room, data.get("after_id"))
     except NotFound:
         after_id = None  # unknown to this room: the newest page, as for a purged one
-    services.ensure_member(room, current_user)
+    if access.row is None:
+        services.ensure_member(room, current_user)
     join_room(realtime.room_key(room.id))
     services.enter(room, current_user, request.sid)
     if after_id is None:
@@ -51,7 +53,7 @@ def on_join(data: dict):
         "more": after_id is not None and len(messages) == services.CATCH_UP_PAGE,
         "presence": present,
         "presence_more": present_more,
-        "notice": policy.protected_from_any(current_user, services.members_of(room)),
+        "notice": policy.protected_in_room(current_user, room),
     }
 
 
@@ -67,31 +69,42 @@ def on_leave(data: dict):
 @socket_event("message:send")
 def on_send(data: dict):
     """Store, then broadcast; a retried client_msg_id returns the first id."""
-    room = policy.access_room(current_user, data.get("room_id"))
+    access = policy.access_room_context(current_user, data.get("room_id"))
     client_msg_id = data["client_msg_id"]  # shape checked by network.payloads
-    # A retry of a message already stored gets its first id back before any limit
-    # is applied: what the server stored, it always acknowledges.
-    existing = services.sent_message(current_user, client_msg_id)
-    if existing is not None and existing.room_id == room.id:
-        return {"id": existing.public_id}
+    try:
+        return {"id": _store(access, data, client_msg_id)}
+    except SocketError:
+        # A retry of a message already stored gets its first id back whatever
+        # would refuse a new one: what the server stored, it always acknowledges.
+        existing = services.sent_message(current_user, client_msg_id)
+        if existing is not None and existing.room_id == access.room.id:
+            return {"id": existing.public_id}
+        raise
+
+
+def _store(access: policy.RoomAccess, data: dict, client_msg_id: str) -> str:
+    """Check, store and broadcast a new message; its public id. A retry is found
+    by the unique client id when stored (no look-up first on the common path)."""
     body, warning = _text(data)
-    refusal = policy.post_refusal(current_user, room)
+    refusal = policy.refusal(access)
     if refusal is not None:
         raise SocketError(refusal)
     if not ratelimit.allow("message", current_user.id):
         raise SocketError("rate_limited")
     try:
         message, _ = services.send_message(
-            room,
+            access.room,
             current_user,
             body,
             warning,
             client_msg_id,
-            slow_mode_applies=not policy.can_moderate(current_user, room),
+            slow_mode_applies=not access.moderates,
+            member=access.row,
+            assume_new=True,
         )
     except services.RoomInputError as error:
         raise SocketError(error.message) from None
-    return {"id": message.public_id}
+    return message.public_id
 
 
 @socket_event("message:edit")
@@ -146,8 +159,9 @@ def on_read(data: dict):
 @socket_event("typing")
 def on_typing(data: dict):
     """Tell the room someone is typing: throttled, never stored."""
-    room = policy.access_room(current_user, data.get("room_id"))
-    refusal = policy.post_refusal(current_user, room)
+    access = policy.access_room_context(current_user, data.get("room_id"))
+    room = access.room
+    refusal = policy.refusal(access)
     if refusal is not None:
         raise SocketError(refusal)
     if not ratelimit.allow("typing", current_user.id):
