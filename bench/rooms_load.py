@@ -54,6 +54,10 @@ PASSWORD = "bench-rooms-load-2026"
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 MARK_RE = re.compile(r"bk(\d+)x(\d+)x(\d+)")
 P99_LIMIT_MS = 100.0
+PG_ADMIN = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SCRUBBED_ENV = (
     "SOCKETIO_MESSAGE_QUEUE",
     "SOCKETIO_ALLOWED_ORIGINS",
@@ -156,6 +160,27 @@ def stop(server: Server) -> None:
         server.process.wait(timeout=5)
     except ProcessLookupError:
         pass
+
+
+@dataclass
+class Group:
+    """One or more server processes measured as one (sockets spread round-robin)."""
+
+    name: str
+    servers: list[Server]
+    cookies: list[str] = field(default_factory=list)
+
+    def url(self, index: int) -> str:
+        """The process socket `index` connects to."""
+        return self.servers[index % len(self.servers)].base_url
+
+    def rss_mb(self) -> float:
+        """VmRSS of every worker, summed."""
+        return sum(server.rss_mb() for server in self.servers)
+
+    def tracebacks(self) -> int:
+        """Tracebacks in every log."""
+        return sum(server.tracebacks() for server in self.servers)
 
 
 def app_env(tmp: Path) -> dict[str, str]:
@@ -304,13 +329,13 @@ class Sock:
         self.reader.kill(block=False)
 
 
-def connect_all(server: Server, placement: list[str], pool_size: int = 50):
+def connect_all(server: Group, placement: list[str], pool_size: int = 50):
     """Connect one socket per member and join its room; returns (sockets, seconds)."""
     sockets: list[Sock | None] = [None] * len(placement)
 
     def one(index: int) -> None:
         cookie = server.cookies[index] if server.cookies else None
-        sock = Sock(index, server.base_url, cookie)
+        sock = Sock(index, server.url(index), cookie)
         ack = sock.call_async("room:join", {"room_id": placement[index]}).get(
             timeout=120
         )
@@ -430,7 +455,7 @@ def saturation(sockets, placement, start_rate: float, seconds: float) -> dict:
 # --- scenarios ------------------------------------------------------------------------
 
 
-def scenario(server: Server, placement: list[str], rate: float, args) -> dict:
+def scenario(server: Group, placement: list[str], rate: float, args) -> dict:
     """Join storm, RSS per socket, the fixed rate, the saturation search."""
     gevent.sleep(1)
     rss_before = server.rss_mb()
@@ -455,7 +480,7 @@ def scenario(server: Server, placement: list[str], rate: float, args) -> dict:
     }
 
 
-def creep(server: Server, placement: list[str], cycles: int = 5) -> dict:
+def creep(server: Group, placement: list[str], cycles: int = 5) -> dict:
     """RSS after each cycle of every member connecting, joining and leaving."""
     rss = []
     for _ in range(cycles):
@@ -471,76 +496,117 @@ def creep(server: Server, placement: list[str], cycles: int = 5) -> dict:
 
 def ratio(app: float, bare: float) -> str:
     """app / bare, or a dash."""
-    return f"{app / bare:.1f}x" if bare else "—"
+    if not bare:
+        return "—"
+    return f"{app / bare:.2f}x" if app / bare < 1 else f"{app / bare:.1f}x"
+
+
+COLUMNS = {
+    "app": "this project (SQLite)",
+    "bare": "bare python-socketio + gevent",
+    "pg1": "this project, PostgreSQL, 1 process",
+    "pg2": "PostgreSQL + Redis, 2 processes",
+}
+
+
+def _rows(results: dict, name: str) -> list[tuple[str, dict[str, str], float]]:
+    """(title, text per column, numeric value per column) for one scenario."""
+    size = results["sizes"][name]
+    who = [w for w in COLUMNS if w in results]
+    get = {w: results[w][name] for w in who}
+    rate = get["app"]["fixed"]["rate"]
+    offered = get["app"]["fixed"]["deliveries_offered_per_s"]
+    specs = [
+        (f"{size}: connect + join (s)", lambda r: r["join_s"], "{:.2f}"),
+        (f"{size}: RSS with all sockets (MB)", lambda r: r["rss_mb"], "{:.0f}"),
+        (f"{size}: RSS per socket (KB)", lambda r: r["rss_per_socket_kb"], "{:.0f}"),
+        (
+            f"{size}, {rate:g} msg/s ({offered} deliveries/s): p50 (ms)",
+            lambda r: r["fixed"]["p50_ms"],
+            "{:.1f}",
+        ),
+        (
+            f"{size}, {rate:g} msg/s: p99 (ms)",
+            lambda r: r["fixed"]["p99_ms"],
+            "{:.1f}",
+        ),
+        (
+            f"{size}: saturation, deliveries/s at p99 ≤ 100 ms, nothing lost",
+            lambda r: r["saturation"]["deliveries_per_s"],
+            "{:.0f}",
+        ),
+    ]
+    rows = []
+    for title, value, fmt in specs:
+        values = {w: value(get[w]) for w in who}
+        texts = {w: fmt.format(values[w]) for w in who}
+        if "saturation" in title:
+            for w in who:
+                if get[w]["saturation"]["client_bound"]:
+                    texts[w] += " (client-bound)"
+                if all(healthy(step) for step in get[w]["saturation"]["steps"]):
+                    texts[w] = "≥ " + texts[w]  # never saturated within the search
+        rows.append((title, texts, values))
+    counts = {
+        w: "{lost} / {duplicated} / {reordered} / {refused}".format(**get[w]["fixed"])
+        for w in who
+    }
+    rows.append(
+        (f"{size}, {rate:g} msg/s: lost / duplicated / reordered / refused", counts, {})
+    )
+    return rows
 
 
 def report(results: dict, args, machine: str, notes: str) -> str:
     """The markdown section for bench/RESULTS.md."""
+    who = [w for w in COLUMNS if w in results]
     lines = [
         "## Rooms under load (`bench/rooms_load.py`)",
         "",
         f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"`--scale {args.scale} --seconds {args.seconds}`. Machine: `{machine}`. "
+        f"`--scale {args.scale} --seconds {args.seconds}`"
+        + (" --postgres" if args.postgres else "")
+        + f". Machine: `{machine}`. "
         + notes,
         "",
-        "| same run | this project | bare python-socketio + gevent | ratio |",
-        "|---|---|---|---|",
+        "| same run | " + " | ".join(COLUMNS[w] for w in who) + " | project / bare |",
+        "|---|" + "---|" * len(who) + "---|",
     ]
-    for name, label in (("one", "1 room"), ("many", "rooms of 20")):
-        app, bare = results["app"][name], results["bare"][name]
-        size = results["sizes"][name]
-        rows = [
-            (f"{size}: connect + join", "join_s", "{:.2f} s"),
-            (f"{size}: RSS with all sockets", "rss_mb", "{:.0f} MB"),
-            (f"{size}: RSS per socket", "rss_per_socket_kb", "{:.0f} KB"),
-        ]
-        for title, key, fmt in rows:
-            lines.append(
-                f"| {title} | {fmt.format(app[key])} | {fmt.format(bare[key])} "
-                f"| {ratio(app[key], bare[key])} |"
-            )
-        fa, fb = app["fixed"], bare["fixed"]
-        for key in ("p50_ms", "p99_ms"):
-            lines.append(
-                f"| {size}, {fa['rate']:g} msg/s ({fa['deliveries_offered_per_s']} "
-                f"deliveries/s), {key[:3]} | {fa[key]:.1f} ms | {fb[key]:.1f} ms "
-                f"| {ratio(fa[key], fb[key])} |"
-            )
-        lines.append(
-            f"| {size}, {fa['rate']:g} msg/s: lost / duplicated / reordered / refused "
-            f"| {fa['lost']} / {fa['duplicated']} / {fa['reordered']} / {fa['refused']} "
-            f"| {fb['lost']} / {fb['duplicated']} / {fb['reordered']} / {fb['refused']} "
-            "| |"
+    rows = _rows(results, "one") + _rows(results, "many")
+    creep = {w: results[w]["creep"] for w in who}
+    rows.append(
+        (
+            f"{results['sizes']['one']}: RSS after 5 connect/leave cycles ÷ after the "
+            "first",
+            {
+                w: f"{c['ratio']:.2f} ({c['rss_mb'][0]:.0f} → {c['rss_mb'][-1]:.0f} MB)"
+                for w, c in creep.items()
+            },
+            {w: c["ratio"] for w, c in creep.items()},
         )
-        sa = app["saturation"]["deliveries_per_s"]
-        sb = bare["saturation"]["deliveries_per_s"]
-        mark_a = " (client-bound)" if app["saturation"]["client_bound"] else ""
-        mark_b = " (client-bound)" if bare["saturation"]["client_bound"] else ""
+    )
+    tracebacks = {w: results[w]["tracebacks"] for w in who}
+    rows.append(
+        ("tracebacks in the server log", {w: str(t) for w, t in tracebacks.items()}, {})
+    )
+    for title, texts, values in rows:
+        quotient = ratio(values["app"], values["bare"]) if values else ""
         lines.append(
-            f"| {size}: saturation (deliveries/s at p99 ≤ 100 ms, nothing lost) "
-            f"| {sa}{mark_a} | {sb}{mark_b} | {ratio(sa, sb)} |"
+            f"| {title} | " + " | ".join(texts[w] for w in who) + f" | {quotient} |"
         )
-        del label
-    ca, cb = results["app"]["creep"], results["bare"]["creep"]
-    lines.append(
-        f"| {results['sizes']['one']}: RSS after 5 connect/leave cycles / after the "
-        f"first | {ca['ratio']:.2f} ({ca['rss_mb'][0]:.0f} → {ca['rss_mb'][-1]:.0f} MB)"
-        f" | {cb['ratio']:.2f} ({cb['rss_mb'][0]:.0f} → {cb['rss_mb'][-1]:.0f} MB) | |"
-    )
-    lines.append(
-        f"| tracebacks in the server log | {results['app']['tracebacks']} "
-        f"| {results['bare']['tracebacks']} | |"
-    )
-    lines += ["", "Saturation search steps (msg/s offered → p99 ms, lost, client CPU):"]
+    lines += [
+        "",
+        "Saturation search steps (msg/s offered → p99, lost, load-client CPU share):",
+    ]
     lines.append("```")
-    for who in ("app", "bare"):
+    for w in who:
         for name in ("one", "many"):
-            steps = results[who][name]["saturation"]["steps"]
+            steps = results[w][name]["saturation"]["steps"]
             text = ", ".join(
                 f"{s['rate']:g}→{s['p99_ms']:.0f}ms/{s['lost']}/{s['client_cpu_share']}"
                 for s in steps
             )
-            lines.append(f"{who:4} {name:4} {text}")
+            lines.append(f"{w:4} {name:4} {text}")
     lines.append("```")
     return "\n".join(lines) + "\n"
 
@@ -559,38 +625,95 @@ def write_results(section: str) -> None:
     path.write_text(text)
 
 
-def run(args, tmp: Path, servers: list[Server]) -> dict:
-    """Start both servers, sign everyone in, run every scenario on each."""
+def start_app(name: str, env: dict, tmp: Path, servers: list, processes: int = 1):
+    """The real server: `processes` gunicorn commands on one database."""
+    group = Group(name, [])
+    for number in range(processes):
+        server = start_gunicorn(f"{name}{number}", "wsgi:app", ROOT, env, tmp)
+        servers.append(server)
+        group.servers.append(server)
+    for server in group.servers:
+        wait_listening(server, "/healthz")
+    return group
+
+
+def sign_in(group: Group, members: int) -> None:
+    """Every member signs in over HTTP (through the group's first process)."""
+    pool = gevent.pool.Pool(8)
+    base = group.servers[0].base_url
+    group.cookies = pool.map(
+        lambda n: http_login(base, f"bench{n:04d}"), range(members)
+    )
+
+
+def measure(group: Group, one: list[str], many: list[str], args) -> dict:
+    """Both scenarios and the memory creep on one server (group)."""
+    print(f"[{group.name}] {len(one)} in one room", flush=True)
+    result = {"one": scenario(group, one, 40.0, args)}
+    print(f"[{group.name}] {len(many)} in rooms of 20", flush=True)
+    result["many"] = scenario(group, many, 500 * args.scale, args)
+    print(f"[{group.name}] memory creep", flush=True)
+    result["creep"] = creep(group, one)
+    result["tracebacks"] = group.tracebacks()
+    return result
+
+
+def postgres_env(env: dict, databases: list[str]) -> dict:
+    """A fresh PostgreSQL database (dropped at exit) and Redis db 14."""
+    import psycopg
+
+    name = f"bench_rooms_load_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    databases.append(name)
+    return {
+        **env,
+        "DATABASE_URL": f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}",
+        "SOCKETIO_MESSAGE_QUEUE": REDIS,
+        "RATELIMIT_STORAGE_URI": REDIS,
+    }
+
+
+def drop_databases(databases: list[str]) -> None:
+    """Drop the databases this run created."""
+    if not databases:
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
+        for name in databases:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(args, tmp: Path, servers: list[Server], databases: list[str]) -> dict:
+    """Start the servers, sign everyone in, run every scenario on each."""
     one_n = max(2, round(500 * args.scale))
     rooms = max(1, round(50 * args.scale))
     members = max(one_n, rooms * 20)
     env = app_env(tmp)
     ids = prepare_app(env, members, rooms)
-    app = start_gunicorn("app", "wsgi:app", ROOT, env, tmp)
-    servers.append(app)
-    bare = start_gunicorn("bare", "rooms_load_bare:app", BENCH, env, tmp)
-    servers.append(bare)
-    wait_listening(app, "/healthz")
-    wait_listening(bare, "/socket.io/?EIO=4&transport=polling")
-    pool = gevent.pool.Pool(8)
-    app.cookies = pool.map(
-        lambda n: http_login(app.base_url, f"bench{n:04d}"), range(members)
-    )
+    app = start_app("app", env, tmp, servers)
+    bare_server = start_gunicorn("bare", "rooms_load_bare:app", BENCH, env, tmp)
+    servers.append(bare_server)
+    wait_listening(bare_server, "/socket.io/?EIO=4&transport=polling")
+    bare = Group("bare", [bare_server])
+    sign_in(app, members)
     one = [ids["big"]] * one_n
     many = [ids["small"][n // 20] for n in range(rooms * 20)]
-    results = {
-        "sizes": {"one": f"1 room × {one_n}", "many": f"{rooms} rooms × 20"},
-        "app": {},
-        "bare": {},
-    }
-    for server in (app, bare):
-        print(f"[{server.name}] 1 room × {one_n}", flush=True)
-        results[server.name]["one"] = scenario(server, one, 40.0, args)
-        print(f"[{server.name}] {rooms} rooms × 20", flush=True)
-        results[server.name]["many"] = scenario(server, many, 500 * args.scale, args)
-        print(f"[{server.name}] memory creep", flush=True)
-        results[server.name]["creep"] = creep(server, one)
-        results[server.name]["tracebacks"] = server.tracebacks()
+    results = {"sizes": {"one": f"1 room × {one_n}", "many": f"{rooms} rooms × 20"}}
+    results["app"] = measure(app, one, many, args)
+    results["bare"] = measure(bare, one, many, args)
+    if args.postgres:
+        pg_env = postgres_env(env, databases)
+        pg_ids = prepare_app(pg_env, members, rooms)
+        one = [pg_ids["big"]] * one_n
+        many = [pg_ids["small"][n // 20] for n in range(rooms * 20)]
+        for name, processes in (("pg1", 1), ("pg2", 2)):
+            group = start_app(name, pg_env, tmp, servers, processes)
+            sign_in(group, members)
+            results[name] = measure(group, one, many, args)
+            for server in group.servers:
+                stop(server)
     return results
 
 
@@ -606,6 +729,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--max-minutes", type=float, default=20.0)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also PostgreSQL (one process) and PostgreSQL + Redis (two processes)",
+    )
     parser.add_argument("--note", default="", help="added to the RESULTS.md text")
     parser.add_argument("--json", type=Path, help="also write raw results here")
     args = parser.parse_args()
@@ -613,13 +741,15 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     tmp = Path(tempfile.mkdtemp(prefix="rooms-load-"))
     servers: list[Server] = []
+    databases: list[str] = []
     try:
         with gevent.Timeout(args.max_minutes * 60):
-            results = run(args, tmp, servers)
+            results = run(args, tmp, servers, databases)
     finally:
         for server in servers:
             stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
+        drop_databases(databases)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout
