@@ -509,6 +509,30 @@ COLUMNS = {
 }
 
 
+METHOD = (
+    "How: each server is `gunicorn -k gevent -w 1` pinned to core 0 (`taskset -c 0`);"
+    " the load client (one process, one greenlet per websocket, Engine.IO/Socket.IO"
+    " frames by hand over websocket-client) is pinned to core 1. Members are real"
+    " accounts seeded into a temporary SQLite file (or a fresh PostgreSQL database)"
+    " and signed in over HTTP; the bare server (bench/rooms_load_bare.py) has no auth,"
+    " policy or database. Join storm: every member connects and sends `room:join`,"
+    " 50 at a time, until every ack is back. Latency: from just before"
+    " `message:send` leaves the client to the `message:created` frame at each other"
+    " member of the room (the sender's own copy is not counted), in one clock. The"
+    " fixed rate is offered for `--seconds` after a 1 s warm-up, spread round-robin"
+    " over the rooms and over five senders per room, without waiting for acks; lost"
+    " = acknowledged deliveries not seen within the drain (10 s or more), reordered ="
+    " a receiver seeing a sender's message after a later one of the same sender."
+    " Saturation: the highest offered rate with p99 ≤ 100 ms and nothing lost,"
+    " found by doubling (or halving) from the fixed rate, at most six steps and one"
+    " bisection; ≥ means the search ended without saturating, and client-bound means"
+    " the load client used ≥ 85% of its core in the first failing step. RSS is the"
+    " worker's VmRSS (/proc/PID/status), summed over processes; per socket = (RSS"
+    " with every socket joined − RSS before) ÷ sockets. Creep: five cycles of the"
+    " one-room members connecting, joining and disconnecting; RSS 3 s after each."
+)
+
+
 def _rows(results: dict, name: str) -> list[tuple[str, dict[str, str], float]]:
     """(title, text per column, numeric value per column) for one scenario."""
     size = results["sizes"][name]
@@ -557,6 +581,27 @@ def _rows(results: dict, name: str) -> list[tuple[str, dict[str, str], float]]:
     return rows
 
 
+def _postgres_line(results: dict) -> str:
+    """PostgreSQL against SQLite (one process), and two processes against one."""
+    parts = []
+    for name in ("one", "many"):
+        app, pg1, pg2 = (results[w][name] for w in ("app", "pg1", "pg2"))
+        sat = [r["saturation"]["deliveries_per_s"] for r in (app, pg1, pg2)]
+        parts.append(
+            f"{results['sizes'][name]}: PostgreSQL ÷ SQLite, one process: join "
+            f"{ratio(pg1['join_s'], app['join_s'])}, p99 "
+            f"{ratio(pg1['fixed']['p99_ms'], app['fixed']['p99_ms'])}, saturation "
+            f"{ratio(sat[1], sat[0])}; two processes ÷ one, saturation "
+            f"{ratio(sat[2], sat[1])}"
+        )
+    return (
+        "; ".join(parts) + ". The two processes are pinned to core 0 together (the"
+        " client needs core 1 of this 2-core machine), so they cannot show scale-out"
+        " here; PostgreSQL and Redis themselves run unpinned, on either core. The"
+        " Redis channel is the default one, shared with any other server on it."
+    )
+
+
 def report(results: dict, args, machine: str, notes: str) -> str:
     """The markdown section for bench/RESULTS.md."""
     who = [w for w in COLUMNS if w in results]
@@ -564,9 +609,9 @@ def report(results: dict, args, machine: str, notes: str) -> str:
         "## Rooms under load (`bench/rooms_load.py`)",
         "",
         f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"`--scale {args.scale} --seconds {args.seconds}`"
+        f"`--scale {args.scale} --seconds {args.seconds}"
         + (" --postgres" if args.postgres else "")
-        + f". Machine: `{machine}`. "
+        + f"`. Machine: `{machine}`. "
         + notes,
         "",
         "| same run | " + " | ".join(COLUMNS[w] for w in who) + " | project / bare |",
@@ -594,6 +639,9 @@ def report(results: dict, args, machine: str, notes: str) -> str:
         lines.append(
             f"| {title} | " + " | ".join(texts[w] for w in who) + f" | {quotient} |"
         )
+    if "pg1" in results and "pg2" in results:
+        lines += ["", _postgres_line(results)]
+    lines += ["", METHOD]
     lines += [
         "",
         "Saturation search steps (msg/s offered → p99, lost, load-client CPU share):",
@@ -736,7 +784,14 @@ def main() -> None:
     )
     parser.add_argument("--note", default="", help="added to the RESULTS.md text")
     parser.add_argument("--json", type=Path, help="also write raw results here")
+    parser.add_argument(
+        "--report-from", type=Path, help="no run: report the results of a --json file"
+    )
     args = parser.parse_args()
+    if args.report_from:
+        results = json.loads(args.report_from.read_text())
+        finish(results, args)
+        return
     os.sched_setaffinity(0, {1})  # the load client: core 1 (servers get core 0)
     signal.signal(signal.SIGTERM, _interrupt)
     tmp = Path(tempfile.mkdtemp(prefix="rooms-load-"))
@@ -752,6 +807,11 @@ def main() -> None:
         drop_databases(databases)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+    finish(results, args)
+
+
+def finish(results: dict, args) -> None:
+    """Print the report and write it into bench/RESULTS.md (unless --no-write)."""
     uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout
     machine = f"{uname.strip()}, nproc={os.cpu_count()}"
     section = report(results, args, machine, args.note)
