@@ -41,6 +41,7 @@ from pathlib import Path  # noqa: E402
 import gevent  # noqa: E402
 import gevent.event  # noqa: E402
 import gevent.pool  # noqa: E402
+import greenlet  # noqa: E402
 import requests  # noqa: E402
 import websocket  # noqa: E402
 
@@ -799,9 +800,16 @@ def run(args, tmp: Path, servers: list[Server], databases: list[str]) -> dict:
     return results
 
 
-def _interrupt(*_args) -> None:
-    """SIGTERM ends the run like Ctrl-C (servers stopped, temp dir removed)."""
-    raise KeyboardInterrupt
+def _on_signals() -> None:
+    """Ctrl-C and SIGTERM end the run in the main greenlet (gevent runs signal
+    handlers in a greenlet of their own), so its cleanup runs."""
+    main_greenlet = greenlet.getcurrent()
+
+    def interrupt() -> None:
+        gevent.get_hub().loop.run_callback(main_greenlet.throw, KeyboardInterrupt)
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(number, interrupt)
 
 
 def main() -> None:
@@ -827,7 +835,7 @@ def main() -> None:
         finish(results, args)
         return
     os.sched_setaffinity(0, {1})  # the load client: core 1 (servers get core 0)
-    signal.signal(signal.SIGTERM, _interrupt)
+    _on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="rooms-load-"))
     servers: list[Server] = []
     databases: list[str] = []
@@ -854,4 +862,7 @@ def finish(results: dict, args) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted: servers stopped, temporary files removed")
