@@ -9,12 +9,13 @@ the name, and sit in no organization's log.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from network import audit
 from network.accounts import pseudonyms
 from network.accounts.services import InputError
 from network.extensions import db
+from network.safety.services import bind_separation
 from network.models import (
     Account,
     RequestStatus,
@@ -96,7 +97,15 @@ def decline_request(row: SeparationRequest, *, actor: Account) -> None:
 def attach_request(row: SeparationRequest, member: Account, *, actor: Account) -> None:
     """Another organization's lead attaches the request to one of their members."""
     protected = db.session.get(Account, row.protected_id)
-    separation = _separation_for_request(protected, member, row)
+    # The separation carries the name given, and stays in the requesting
+    # organization's care (filed by its lead).
+    separation, _ = bind_separation(
+        protected.id,
+        member.id,
+        other_name=row.name,
+        filed_by_id=row.filed_by_id,
+        request_id=row.id,
+    )
     row.status, row.attached_by_id = RequestStatus.ATTACHED, actor.id
     row.closed_at = utcnow()
     audit.record(
@@ -107,29 +116,6 @@ def attach_request(row: SeparationRequest, member: Account, *, actor: Account) -
         separation=separation.public_id,
     )
     db.session.commit()
-
-
-def _separation_for_request(
-    protected: Account, member: Account, row: SeparationRequest
-) -> Separation:
-    """The separation an attached request creates; it carries the name given."""
-    existing = db.session.scalar(
-        select(Separation).where(
-            Separation.protected_id == protected.id, Separation.other_id == member.id
-        )
-    )
-    if existing is not None:
-        return existing
-    separation = Separation(
-        protected_id=protected.id,
-        other_id=member.id,
-        other_name=row.name,
-        filed_by_id=row.filed_by_id,
-        request_id=row.id,
-    )
-    db.session.add(separation)
-    db.session.flush()
-    return separation
 
 
 def withdraw_request(row: SeparationRequest, *, actor: Account) -> None:

@@ -53,6 +53,23 @@ def blocks_of(actor: Account) -> list[tuple[Block, str]]:
     return [(row, name) for row, name in rows]
 
 
+def bind_separation(
+    protected_id: int, other_id: int, **fields
+) -> tuple[Separation, bool]:
+    """The separation between these two (flushed), and whether it is new."""
+    existing = db.session.scalar(
+        select(Separation).where(
+            Separation.protected_id == protected_id, Separation.other_id == other_id
+        )
+    )
+    if existing is not None:
+        return existing, False
+    row = Separation(protected_id=protected_id, other_id=other_id, **fields)
+    db.session.add(row)
+    db.session.flush()
+    return row, True
+
+
 def file_separation(
     protected: Account, other: Account, *, actor: Account
 ) -> Separation:
@@ -63,21 +80,11 @@ def file_separation(
     """
     if other.id == protected.id:
         raise InputError("pseudonym", "You cannot be kept apart from yourself.")
-    existing = db.session.scalar(
-        select(Separation).where(
-            Separation.protected_id == protected.id, Separation.other_id == other.id
-        )
+    row, created = bind_separation(
+        protected.id, other.id, other_name=other.profile.pseudonym, filed_by_id=actor.id
     )
-    if existing is not None:
-        return existing
-    row = Separation(
-        protected_id=protected.id,
-        other_id=other.id,
-        other_name=other.profile.pseudonym,
-        filed_by_id=actor.id,
-    )
-    db.session.add(row)
-    db.session.flush()
+    if not created:
+        return row
     # Not in any organization's log: only the protected person (and a filing
     # lead) may know a separation exists, and the other person is never named.
     audit.record(
