@@ -11,6 +11,7 @@ launched without our config file). Apps built by tests or `flask` never start it
 NETWORK_ASYNC=eventlet switches both to eventlet (install the "eventlet" extra).
 """
 
+import gc
 import os
 
 if os.environ.get("NETWORK_ASYNC", "gevent") == "eventlet":
@@ -33,8 +34,20 @@ check_startup(app)  # no PUBLIC_URL outside the demo: refuse; console mail: warn
 
 
 def start_housekeeping() -> None:
-    """Start this process's housekeeping loops (does nothing the second time)."""
-    housekeeping.start(app)
+    """Start this process's housekeeping loops (does nothing the second time),
+    then settle the heap (see settle_heap)."""
+    if housekeeping.start(app):
+        settle_heap()
+
+
+def settle_heap() -> None:
+    """Move what start-up built (modules, mappers, caches: some
+    150,000 objects) out of the garbage collector's sight. A full collection
+    otherwise walks them all and held every socket still for 70-110 ms at a
+    time under load (bench/RESULTS.md); afterwards it walks only what serving
+    created."""
+    gc.collect()
+    gc.freeze()
 
 
 app.before_request(start_housekeeping)

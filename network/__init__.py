@@ -6,11 +6,10 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from network.config import Config, TestConfig, trusted_hosts
+from network import sqlite  # noqa: F401  (pragmas on every SQLite connection)
 from network.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -134,16 +133,3 @@ def _quiet_logs(app: Flask) -> None:
     # Request lines carry client addresses; keep them out of the logs.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL and a busy timeout on every SQLite connection; foreign keys on."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

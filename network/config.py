@@ -101,6 +101,13 @@ class Config:
             os.environ.get("SOCKETIO_PING_INTERVAL", "25")
         )
         self.SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
+        # A serving process checkpoints SQLite's log this often, off the event loop.
+        self.SQLITE_CHECKPOINT_SECONDS = float(
+            os.environ.get("SQLITE_CHECKPOINT_SECONDS", "1")
+        )
+        # permessage-deflate on sockets: off, since frames are small and it cost
+        # about 15% of CPU during fan-out, compressed once per socket (issue 11).
+        self.SOCKET_COMPRESSION = os.environ.get("SOCKET_COMPRESSION", "0") == "1"
         # Under realtime.HOST_TIMEOUT (60 s), or live processes look dead.
         self.HEARTBEAT_INTERVAL_SECONDS = int(
             os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")

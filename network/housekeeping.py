@@ -4,7 +4,8 @@ of expired sessions, spent reset codes and messages past their retention.
 A serving process starts it once (`start`), from gunicorn's post_worker_init hook
 (gunicorn.conf.py), from `python wsgi.py`, or, as a fallback, on the first request
 wsgi.py's app serves. Tests and CLI commands build apps that never start it.
-`flask housekeeping` runs one pass, for a timer.
+`flask housekeeping` runs one pass, for a timer. On SQLite it also moves the
+WAL checkpoint to a native thread (network/sqlite.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 from flask import Flask
 from sqlalchemy import delete, select
 
+from network import sqlite
 from network.extensions import db, socketio
 from network.models import AuthSession, PasswordReset, utcnow
 
@@ -29,6 +31,10 @@ def start(app: Flask) -> bool:
         if _started_in == os.getpid():
             return False
         _started_in = os.getpid()
+    with app.app_context():
+        sqlite.checkpoint_in_background(
+            db.engine, app.config["SQLITE_CHECKPOINT_SECONDS"]
+        )
     socketio.start_background_task(_every, app, _purge, "PURGE_INTERVAL_SECONDS")
     socketio.start_background_task(_every, app, _beat, "HEARTBEAT_INTERVAL_SECONDS")
     socketio.start_background_task(

@@ -11,6 +11,7 @@ each message exactly once.
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -461,3 +462,45 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
         f"stored by P1), the reader on P2 saw {len(reader.seen)} of {len(ours)} live; "
         f"presence rows left by the killed socket: {stale_presence}"
     )
+
+
+def test_one_senders_messages_arrive_in_the_order_sent(sockets, live_servers):
+    """A member who types fast (sends without waiting for acks) is read in the
+    order they wrote, live on both processes and in history: a socket's events
+    are handled one after another, even where PostgreSQL yields mid-event."""
+    p1, p2 = (server.base_url for server in live_servers)
+    commons = room_ids(http_login(p1, "harbour.ana"), p1)[COMMONS]
+    sam = Peer(p1, _member(p1, "harbour.sam"), commons, sockets)
+    readers = {
+        "same process": Peer(p1, _member(p1, "harbour.mod"), commons, sockets),
+        "other process": Peer(p2, _member(p2, "harbour.ana"), commons, sockets),
+    }
+    typed: dict[str, list[int]] = {name: [] for name in readers}
+    for name, peer in readers.items():
+        peer.client.on(
+            "message:created",
+            lambda message, name=name: typed[name].extend(
+                int(n) for n in re.findall(r"typed-(\d+)-", message.get("html", ""))
+            ),
+        )
+    for peer in (sam, *readers.values()):
+        peer.join()
+    acks: list[dict] = []
+    count = 40
+    for n in range(count):
+        sam.client.emit(
+            "message:send",
+            {
+                "room_id": commons,
+                "body": f"typed-{n}-",
+                "client_msg_id": uuid.uuid4().hex,
+            },
+            callback=acks.append,
+        )
+    _wait_for(lambda: len(acks) == count, 30, "every ack")
+    assert all(ack.get("ok") for ack in acks), acks
+    for name in readers:
+        _wait_for(lambda name=name: len(typed[name]) >= count, 30, f"{name} deliveries")
+        assert typed[name] == list(range(count)), f"{name} saw {typed[name]}"
+    stored = _internal(live_servers[0].database, [ack["id"] for ack in acks])
+    assert stored == sorted(stored), "acks (in send order) differ from stored order"

@@ -98,3 +98,40 @@ def test_logout_disconnects_socket_and_kills_cookie(live_server, sockets):
 
     with pytest.raises(socketio.exceptions.ConnectionError):
         _connect(base, sockets, cookie=old_cookie, origin=base)
+
+
+def _handshake(base_url: str, cookie: str) -> str:
+    """A browser's websocket handshake, offering permessage-deflate as every
+    browser does; returns the response head."""
+    import base64
+    import os
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+        f"Origin: {base_url}\r\nCookie: {cookie}\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request.encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+    return head.split(b"\r\n\r\n")[0].decode("latin-1")
+
+
+def test_sockets_decline_compression(live_server):
+    """Frames are small and each was compressed once per receiving socket: the
+    server declines permessage-deflate even when the browser offers it."""
+    cookie = cookie_header(http_login(live_server.base_url, "harbour.sam"))
+    head = _handshake(live_server.base_url, cookie)
+    assert head.startswith("HTTP/1.1 101"), head
+    assert "sec-websocket-extensions" not in head.lower(), head
