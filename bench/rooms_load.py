@@ -457,6 +457,97 @@ def saturation(sockets, placement, start_rate: float, seconds: float) -> dict:
     return {"deliveries_per_s": best, "client_bound": client_bound, "steps": steps}
 
 
+# --- profile (--profile: py-spy on the server's worker) -------------------------------
+
+PYSPY = str(BIN / "py-spy") if (BIN / "py-spy").exists() else shutil.which("py-spy")
+SPY_HZ = 250
+BUCKETS = (  # the leaf frame's file decides where a sample's CPU went
+    ("SQL (SQLAlchemy, driver)", ("sqlalchemy/", "sqlite3", "psycopg")),
+    (
+        "socket stack (socketio, engineio, websocket)",
+        ("socketio/", "engineio/", "simple_websocket", "wsproto"),
+    ),
+    ("templates and Markdown", ("jinja2/", "markupsafe", "markdown", "nh3", "bleach")),
+    ("gevent hub and I/O", ("gevent/",)),
+    ("this project", ("/network/",)),
+)
+
+
+class Profile:
+    """py-spy recording the server's workers (CPU only, no idle) while it runs."""
+
+    def __init__(self, group: "Group", tag: str, tmp: Path) -> None:
+        self.paths, self.procs = [], []
+        if not PYSPY:
+            return
+        for number, server in enumerate(group.servers):
+            path = tmp / f"spy-{group.name}-{tag}-{number}.txt"
+            self.paths.append(path)
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        PYSPY,
+                        "record",
+                        "-p",
+                        str(server.worker_pid()),
+                        "-r",
+                        str(SPY_HZ),
+                        "-f",
+                        "raw",
+                        "-o",
+                        str(path),
+                        "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        gevent.sleep(0.5)  # py-spy attaches
+
+    def finish(self, operations: int) -> dict | None:
+        """Stop recording; CPU ms per operation, shares by layer, hot functions."""
+        for proc in self.procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        stacks = []
+        for path in self.paths:
+            if path.exists():
+                for line in path.read_text().splitlines():
+                    frames, _, count = line.rpartition(" ")
+                    if count.isdigit():
+                        stacks.append((frames.split(";"), int(count)))
+        total = sum(n for _, n in stacks)
+        if not total:
+            return None
+        buckets: dict[str, int] = {}
+        functions: dict[str, int] = {}
+        for frames, n in stacks:
+            leaf = frames[-1]
+            bucket = next(
+                (name for name, keys in BUCKETS if any(k in leaf for k in keys)),
+                "other (Python, Flask, logging)",
+            )
+            buckets[bucket] = buckets.get(bucket, 0) + n
+            seen = set()
+            for frame in frames:
+                match = re.match(r"(.+?) \((?:.*/)?(network/[^:]+):\d+\)", frame)
+                if match and "guards.py" not in match.group(2):
+                    key = f"{match.group(1)} ({match.group(2)})"
+                    if key not in seen:
+                        seen.add(key)
+                        functions[key] = functions.get(key, 0) + n
+        top = sorted(functions.items(), key=lambda kv: -kv[1])[:12]
+        return {
+            "cpu_ms_per_op": total / SPY_HZ * 1000 / max(operations, 1),
+            "buckets": {k: round(v / total, 3) for k, v in buckets.items()},
+            "functions": [(k, round(v / total, 3)) for k, v in top],
+        }
+
+
 # --- scenarios ------------------------------------------------------------------------
 
 
@@ -464,13 +555,20 @@ def scenario(server: Group, placement: list[str], rate: float, args) -> dict:
     """Join storm, RSS per socket, the fixed rate, the saturation search."""
     gevent.sleep(1)
     rss_before = server.rss_mb()
+    profiles = {}
+    spy = Profile(server, "join", args.tmp) if args.profile else None
     sockets, join_s = connect_all(server, placement)
+    if spy:
+        profiles["join"] = spy.finish(len(placement))
     try:
         gevent.sleep(2)
         rss_after = server.rss_mb()
         run_rate(sockets, placement, rate, 1.0)  # warm-up, not measured
         gevent.sleep(1)
+        spy = Profile(server, "send", args.tmp) if args.profile else None
         fixed = run_rate(sockets, placement, rate, args.seconds)
+        if spy:
+            profiles["send"] = spy.finish(fixed["sent"])
         gevent.sleep(2)
         sat = saturation(sockets, placement, rate, args.seconds)
     finally:
@@ -482,6 +580,7 @@ def scenario(server: Group, placement: list[str], rate: float, args) -> dict:
         "fixed": fixed,
         "saturation": sat,
         "tracebacks": server.tracebacks(),
+        "profile": profiles,
     }
 
 
@@ -652,6 +751,7 @@ def report(results: dict, args, machine: str, notes: str) -> str:
         )
     if "pg1" in results and "pg2" in results:
         lines += ["", _postgres_line(results)]
+    lines += _profile_lines(results)
     lines += ["", METHOD]
     lines += [
         "",
@@ -668,6 +768,32 @@ def report(results: dict, args, machine: str, notes: str) -> str:
             lines.append(f"{w:4} {name:4} {text}")
     lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def _profile_lines(results: dict) -> list[str]:
+    """Where the server's CPU went (--profile), per join and per message."""
+    lines = []
+    for who in ("app", "bare", "pg1", "pg2"):
+        for name in ("one", "many"):
+            profiles = results.get(who, {}).get(name, {}).get("profile") or {}
+            for phase, title in (("join", "connect + join"), ("send", "fixed rate")):
+                found = profiles.get(phase)
+                if not found:
+                    continue
+                unit = "join" if phase == "join" else "message sent"
+                if not lines:
+                    lines = ["", "Where the server's CPU went (py-spy, --profile):", ""]
+                layers = ", ".join(
+                    f"{k} {v:.0%}"
+                    for k, v in sorted(found["buckets"].items(), key=lambda kv: -kv[1])
+                )
+                hot = "; ".join(f"{k} {v:.0%}" for k, v in found["functions"][:8])
+                lines.append(
+                    f"- **{COLUMNS[who]}, {results['sizes'][name]}, {title}:** "
+                    f"{found['cpu_ms_per_op']:.1f} ms of CPU per {unit}. By layer: "
+                    f"{layers}. Project functions (inclusive): {hot}."
+                )
+    return lines
 
 
 def write_results(section: str) -> None:
@@ -824,6 +950,11 @@ def main() -> None:
         action="store_true",
         help="also PostgreSQL (one process) and PostgreSQL + Redis (two processes)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the real server during the join storms and fixed rates",
+    )
     parser.add_argument("--note", default="", help="added to the RESULTS.md text")
     parser.add_argument("--json", type=Path, help="also write raw results here")
     parser.add_argument(
@@ -837,6 +968,7 @@ def main() -> None:
     os.sched_setaffinity(0, {1})  # the load client: core 1 (servers get core 0)
     _on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="rooms-load-"))
+    args.tmp = tmp
     servers: list[Server] = []
     databases: list[str] = []
     try:

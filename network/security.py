@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -12,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from network.extensions import db, login_manager
@@ -154,18 +155,26 @@ def signed_in_account() -> Account | None:
     if not token:
         return None
     found = db.session.execute(
+        _session_statement(), {"token_hash": hash_secret(token)}
+    ).first()
+    if found is None or found[0].expires_at <= utcnow():
+        return None
+    return found[1]
+
+
+@functools.cache
+def _session_statement() -> Select:
+    """signed_in_account's query, built once; the token's hash is bound per call."""
+    return (
         select(AuthSession, Account)
         .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.token_hash == hash_secret(token))
+        .where(AuthSession.token_hash == bindparam("token_hash"))
         .options(
             joinedload(Account.membership).joinedload(Membership.organization),
             joinedload(Account.profile),
         )
         .execution_options(populate_existing=True)
-    ).first()
-    if found is None or found[0].expires_at <= utcnow():
-        return None
-    return found[1]
+    )
 
 
 def reload_signed_in() -> Account | None:
