@@ -159,3 +159,15 @@ def test_the_window_closes_by_itself(app, connect):
         "Lantern",
         "Driftwood",
     ]
+
+
+def test_flush_runs_no_sql(app, connect, window):
+    from tests.rooms.test_statement_budget import counted
+
+    c = make_circle()
+    separate(c.driftwood, c.sea_glass)
+    for person in (c.lead, c.driftwood, c.sea_glass, c.lantern):
+        join(connect(person), c.room)
+    with counted(expire=False) as statements:
+        assert presence_batch.flush() >= 2  # the broadcast and a held-back batch
+    assert statements == []
