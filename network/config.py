@@ -112,6 +112,10 @@ class Config:
         self.HEARTBEAT_INTERVAL_SECONDS = int(
             os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")
         )
+        # Presence changes go out in one batch per room per window (0: at once).
+        self.PRESENCE_BATCH_SECONDS = float(
+            os.environ.get("PRESENCE_BATCH_SECONDS", "0.25")
+        )
         # An expired sign-in loses its live sockets within this many seconds.
         self.SESSION_EXPIRY_CHECK_SECONDS = float(
             os.environ.get("SESSION_EXPIRY_CHECK_SECONDS", "1")
@@ -163,6 +167,8 @@ class TestConfig(Config):
         self.PUBLIC_URL = "http://localhost"
         self.TRUSTED_HOSTS = None
         self.UPLOAD_DIR = tempfile.mkdtemp(prefix="pn-test-uploads-")
+        # Each presence change is sent at its commit; batching tests set a window.
+        self.PRESENCE_BATCH_SECONDS = 0
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")

@@ -89,8 +89,18 @@ def _release_emits(session: Session) -> None:
         session.info.setdefault("after_commit", []).append(lambda: _send(pending))
 
 
+def call_after_commit(callback) -> None:
+    """Queue work (that runs no SQL) to run, in order with the queued emits, only
+    if the current transaction commits."""
+    db.session.info.setdefault("pending_emits", []).append(callback)
+
+
 def _send(pending: list) -> None:
-    for event_name, data, to, skip_sid in pending:
+    for item in pending:
+        if callable(item):
+            item()
+            continue
+        event_name, data, to, skip_sid = item
         socketio.emit(event_name, data, to=to, skip_sid=skip_sid)
 
 

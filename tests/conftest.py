@@ -10,7 +10,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 
-from network import create_app
+from network import create_app, presence_batch
 from network.extensions import db, socketio
 from tests import factories
 
@@ -46,6 +46,7 @@ def app():
     """A fresh app and empty schema for each test."""
     app = create_app("test")
     app.test_client_class = IsolatedClient
+    presence_batch.reset()  # nothing a previous test queued reaches this one
     with app.app_context():
         db.create_all()
         yield app

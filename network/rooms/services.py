@@ -6,13 +6,14 @@ import functools
 import hashlib
 import hmac
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from network import audit, markup, policy, realtime
+from network import audit, markup, policy, presence_batch, realtime
 from network.errors import InputError
 from network.extensions import commit_keeping_loaded, db
 from network.models import (
@@ -274,12 +275,8 @@ def enter(room: Room, account: Account, sid: str) -> None:
         db.session.add(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
-        emit_about(
-            room,
-            "presence:joined",
-            {"room_id": room.public_id, "member": person_payload(room, account)},
-            person_id=account.id,
-            also_skip=[sid],
+        _queue_presence(
+            room, {"joined": person_payload(room, account)}, account.id, sid
         )
     commit_keeping_loaded()
 
@@ -300,14 +297,20 @@ def leave(room: Room, account_id: int, sid: str) -> None:
     if not remaining:
         _queue_state(room, account_id)
     if not remaining and account is not None and not account.profile.appear_offline:
-        emit_about(
-            room,
-            "presence:left",
-            {"room_id": room.public_id, "member": account.profile.public_id},
-            person_id=account_id,
-            also_skip=[sid],
-        )
+        _queue_presence(room, {"left": account.profile.public_id}, account_id, sid)
+    presence_batch.left(realtime.room_key(room.id), sid)
     db.session.commit()
+
+
+def _queue_presence(room: Room, change: dict, person_id: int, sid: str) -> None:
+    """Queue a presence change for the room's next batch (presence_batch) once
+    this transaction commits. Like emit_about, it skips everyone kept apart from
+    the person (one query, now) and the person's own socket."""
+    skip = kept_apart_sids(room, person_id) + [sid]
+    key = realtime.room_key(room.id)
+    realtime.call_after_commit(
+        partial(presence_batch.queue, key, room.public_id, change, skip)
+    )
 
 
 def _queue_state(room: Room, account_id: int) -> None:

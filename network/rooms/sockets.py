@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
-from network import policy, ratelimit, realtime
+from network import policy, presence_batch, ratelimit, realtime
 from network.errors import NotFound, SocketError
 from network.guards import socket_event
 from network.rooms import services
@@ -38,8 +38,10 @@ def on_join(data: dict):
         after_id = None  # unknown to this room: the newest page, as for a purged one
     if access.row is None:
         services.ensure_member(room, current_user)
-    join_room(realtime.room_key(room.id))
-    services.enter(room, current_user, request.sid)
+    key = realtime.room_key(room.id)
+    with presence_batch.entering(key, request.sid):  # before the presence list
+        join_room(key)
+        services.enter(room, current_user, request.sid)
     if after_id is None:
         messages = services.history(room, current_user)
     else:

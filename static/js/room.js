@@ -330,18 +330,25 @@
       if (content) { content.replaceWith(text("p", "muted body", "Message deleted.")); }
     }
   });
-  socket.on("presence:joined", function (event) {
-    if (event.room_id !== roomId) { return; }
-    if (presenceList.querySelector('li[data-id="' + event.member.id + '"]')) { return; }
+  function personJoined(member) {
+    if (presenceList.querySelector('li[data-id="' + member.id + '"]')) { return; }
     if (presenceMore && !presenceMore.hidden) { return changeMore(1); }  // list is full
-    var item = personNode("li", "", event.member);
-    item.setAttribute("data-id", event.member.id);
+    var item = personNode("li", "", member);
+    item.setAttribute("data-id", member.id);
     presenceList.appendChild(item);
-  });
-  socket.on("presence:left", function (event) {
-    if (event.room_id !== roomId) { return; }
-    var item = presenceList.querySelector('li[data-id="' + event.member + '"]');
+  }
+  function personLeft(id) {
+    var item = presenceList.querySelector('li[data-id="' + id + '"]');
     if (item) { item.remove(); } else if (presenceMore && !presenceMore.hidden) { changeMore(-1); }
+  }
+  // The server coalesces joins and leaves: one batch per room every ~250 ms,
+  // applied in order (a join then a leave of one person ends with them gone).
+  socket.on("presence:changed", function (event) {
+    if (event.room_id !== roomId) { return; }
+    event.changes.forEach(function (change) {
+      if (change.joined) { personJoined(change.joined); }
+      if (change.left) { personLeft(change.left); }
+    });
   });
 
   function showTyping() {

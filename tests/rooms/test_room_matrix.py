@@ -189,7 +189,7 @@ def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
     history = sock_b.emit("message:history", {"room_id": rid}, callback=True)
     rejoin = sock_b.emit("room:join", {"room_id": rid}, callback=True)
     return {
-        "presence_live": "Aster Alpha" in str(names.get("presence:joined", "")),
+        "presence_live": "Aster Alpha" in str(names.get("presence:changed", "")),
         "presence_list": "Aster Alpha" in str(rejoin["presence"]),
         "typing": "typing" in names,
         "message_live": "aster live" in str(live),

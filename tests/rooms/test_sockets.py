@@ -260,7 +260,7 @@ def test_appear_offline_hides_presence_and_typing(app, world, connect):
     alice.get_received()
     ack = join(amir, world.room)
     assert "Amir A" in [p["pseudonym"] for p in ack["presence"]]  # sees himself
-    assert events(alice, "presence:joined") == []
+    assert events(alice, "presence:changed") == []
     amir.emit("typing", {"room_id": world.room.public_id}, callback=True)
     assert events(alice, "typing") == []
     assert "Amir A" not in [p["pseudonym"] for p in join(alice, world.room)["presence"]]
@@ -272,11 +272,15 @@ def test_presence_join_and_leave(app, world, connect):
     alice.get_received()
     ack = join(amir, world.room)
     assert sorted(p["pseudonym"] for p in ack["presence"]) == ["Alice A", "Amir A"]
-    assert events(alice, "presence:joined")[0]["member"]["pseudonym"] == "Amir A"
+    joined = events(alice, "presence:changed")
+    assert [ch["joined"]["pseudonym"] for ch in joined[0]["changes"]] == ["Amir A"]
     amir.disconnect()
-    left = events(alice, "presence:left")
+    left = events(alice, "presence:changed")
     assert left == [
-        {"room_id": world.room.public_id, "member": world.amir.profile.public_id}
+        {
+            "room_id": world.room.public_id,
+            "changes": [{"left": world.amir.profile.public_id}],
+        }
     ]
 
 

@@ -220,7 +220,8 @@ def test_step_out_is_quiet(app, world, sup, connect):
     alice.get_received()
     amir.emit("room:leave", {"room_id": room.public_id}, callback=True)
     received = alice.get_received()
-    assert [e["name"] for e in received] == ["presence:left"]
+    assert [e["name"] for e in received] == ["presence:changed"]
+    assert received[0]["args"][0]["changes"] == [{"left": world.amir.profile.public_id}]
     assert db.session.scalar(select(func.count(Message.id))) == 0
 
 
