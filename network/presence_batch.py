@@ -5,14 +5,17 @@ N people cost N² frames. Now each change is queued (after its commit, with the
 sockets that must not see it, computed in the change's own transaction) and every
 PRESENCE_BATCH_SECONDS each room with changes gets one broadcast of all of them,
 skipping every socket some change excludes; each skipped socket then gets a batch
-of its own with only the changes it may see. No SQL runs here.
+of its own with only the changes it may see.
 
 A socket joining the room mid-window was not known when earlier changes computed
 their skips, so it is fenced: it never receives a change queued before its own
 presence committed (its presence list, read after that, already shows them).
 
 Each process batches its own changes and sends through socketio, so with a message
-queue the batches reach every process's sockets as single emits did.
+queue the batches reach every process's sockets as single emits did. The flush
+asks the database again who in the room is kept apart from each changed person
+(one query per person, in the flush's own app context): a socket that joined on
+another process mid-window is skipped as it would have been by a single emit.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class _Change:
     seq: int
     change: dict
     skip: frozenset[str]
+    person_id: int | None = None
+    room_id: int | None = None
 
 
 @dataclass
@@ -54,15 +59,25 @@ _next_seq = 0
 _timer_armed = False
 
 
-def queue(room_key: str, room_public_id: str, change: dict, skip) -> None:
+def queue(
+    room_key: str,
+    room_public_id: str,
+    change: dict,
+    skip,
+    person: tuple[int, int] | None = None,
+) -> None:
     """Queue one change (`{"joined": member}` or `{"left": profile id}`) for the
-    room's next batch; `skip` are the sockets that must not receive it. Call it
-    after the change's commit."""
+    room's next batch; `skip` are the sockets that must not receive it. `person`
+    is (room id, account id): the flush asks again who in the room is kept apart
+    from that person. Call it after the change's commit."""
     global _next_seq, _timer_armed
     interval = current_app.config["PRESENCE_BATCH_SECONDS"]
     with _lock:
         room = _pending.setdefault(room_key, _Room(room_public_id))
-        room.changes.append(_Change(_next_seq, change, frozenset(skip)))
+        room_id, person_id = person or (None, None)
+        room.changes.append(
+            _Change(_next_seq, change, frozenset(skip), person_id, room_id)
+        )
         _next_seq += 1
         arm = interval > 0 and not _timer_armed
         _timer_armed = _timer_armed or arm
@@ -109,6 +124,7 @@ def flush(room_key: str | None = None) -> int:
     sent = 0
     for key, room, fences, gone in work:
         try:
+            _recheck(room)
             sent += _send(key, room, fences, gone)
         except Exception:  # one room's failed emit must not stop the others
             log.exception("presence batch failed")
@@ -127,6 +143,32 @@ def _take(room_key: str):
     else:
         _fences.pop(room_key, None)
     return room_key, room, fences, _gone.pop(room_key, set())
+
+
+def _recheck(room: _Room) -> None:
+    """Add to each change's skips whoever is kept apart from its person and
+    present now: a socket that joined on another process after the change was
+    queued (the fence sees only this process's sockets). One query per person
+    in the batch, the query a single emit ran; with it, a batch leaks no more
+    than a single emit did."""
+    from network.extensions import db
+    from network.rooms.services import _apart_sids_statement
+
+    found: dict[tuple[int, int], frozenset[str]] = {}
+    for item in room.changes:
+        if item.person_id is None:
+            continue
+        key = (item.room_id, item.person_id)
+        if key not in found:
+            found[key] = frozenset(
+                db.session.scalars(
+                    _apart_sids_statement(),
+                    {"room_id": item.room_id, "account_id": item.person_id},
+                )
+            )
+        item.skip = item.skip | found[key]
+    if found:
+        db.session.rollback()  # end the read; nothing was written
 
 
 def _send(room_key: str, room: _Room, fences: dict, gone: set) -> int:

@@ -309,7 +309,14 @@ def _queue_presence(room: Room, change: dict, person_id: int, sid: str) -> None:
     skip = kept_apart_sids(room, person_id) + [sid]
     key = realtime.room_key(room.id)
     realtime.call_after_commit(
-        partial(presence_batch.queue, key, room.public_id, change, skip)
+        partial(
+            presence_batch.queue,
+            key,
+            room.public_id,
+            change,
+            skip,
+            person=(room.id, person_id),
+        )
     )
 
 

@@ -161,13 +161,47 @@ def test_the_window_closes_by_itself(app, connect):
     ]
 
 
-def test_flush_runs_no_sql(app, connect, window):
+def test_flush_asks_once_per_changed_person_whoever_is_present(app, connect, window):
     from tests.rooms.test_statement_budget import counted
 
     c = make_circle()
     separate(c.driftwood, c.sea_glass)
-    for person in (c.lead, c.driftwood, c.sea_glass, c.lantern):
+    for person in (c.lead, c.driftwood, c.lantern):
         join(connect(person), c.room)
+    presence_batch.flush()
+    for n in range(5):  # more people present: the flush's query count stays
+        join(connect(factories.make_member(c.harbour)), c.room)
+    presence_batch.flush()
+    join(connect(c.sea_glass), c.room)
     with counted(expire=False) as statements:
-        assert presence_batch.flush() >= 2  # the broadcast and a held-back batch
-    assert statements == []
+        assert presence_batch.flush() == 1  # Driftwood, held back, has nothing
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_socket_that_joined_elsewhere_mid_window_is_still_skipped(
+    app, connect, window, monkeypatch
+):
+    """Another process's socket is not fenced here: a person kept apart from a
+    queued joiner, present by the flush, must still not receive them."""
+    import contextlib
+
+    c = make_circle()
+    separate(c.driftwood, c.sea_glass)
+    lead = connect(c.lead)
+    join(lead, c.room)
+    presence_batch.flush()
+    lead.get_received()
+    join(connect(c.sea_glass), c.room)  # queued, before Driftwood is present
+    monkeypatch.setattr(  # Driftwood joins as on a process with no fence for it
+        presence_batch, "entering", lambda *a, **k: contextlib.nullcontext()
+    )
+    driftwood = connect(c.driftwood)
+    join(driftwood, c.room)
+    driftwood.get_received()
+
+    presence_batch.flush()
+
+    received = _marked(driftwood, lead, c.room, "marker for driftwood")
+    assert "Sea Glass" not in str(received)
+    assert c.sea_glass.profile.public_id not in str(received)
+    assert "Sea Glass" in str(_marked(lead, lead, c.room, "marker for the host"))
