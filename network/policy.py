@@ -708,9 +708,14 @@ def visible_room_people(stmt: Select, actor, account_column) -> Select:
     account = _account(actor)
     if account is None:
         return stmt.where(account_column.is_(None))
-    return stmt.where(
-        (account_column == account.id)
-        | account_column.not_in(room_apart_ids(account.id))
+    return stmt.where(room_people_criterion(account_column, account.id))
+
+
+def room_people_criterion(account_column, account_id):
+    """visible_room_people's condition for a signed-in viewer; account_id may be a
+    bound parameter (statements built once, bound per request)."""
+    return (account_column == account_id) | account_column.not_in(
+        room_apart_ids(account_id)
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 
 from network import policy
 from network.extensions import db
-from network.models import Account, CheckIn, Message, SupervisionSession, utcnow
+from network.models import Account, CheckIn, SupervisionSession, utcnow
 from network.rooms import services
 
 CHECK_IN_EARLY = timedelta(minutes=15)  # as supervision.services.CHECK_IN_EARLY
@@ -47,11 +47,12 @@ def pinned(access: policy.RoomAccess, viewer: Account) -> dict | None:
     if room.pinned_message_id is None:
         return None
     row = db.session.execute(
-        services.message_rows(room, viewer).where(
-            Message.id == room.pinned_message_id,
-            Message.hidden_at.is_(None),
-            Message.deleted_at.is_(None),
-        )
+        services.message_rows("pinned"),
+        {
+            "room_id": room.id,
+            "viewer_id": viewer.id,
+            "message_id": room.pinned_message_id,
+        },
     ).first()
     return services.row_payload(room, row, viewer.id) if row is not None else None
 

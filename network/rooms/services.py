@@ -345,26 +345,9 @@ def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
     people by pseudonym and how many more there are, in one query whatever the
     number present. The safety filter is inside the query, so the count never
     includes someone kept apart from the viewer."""
-    present = select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
-    stmt = (
-        select(
-            Profile.public_id,
-            Profile.pseudonym,
-            Profile.tag,
-            Membership.organization_id,
-            func.count().over(),
-        )
-        .select_from(Account)
-        .join(Profile, Profile.account_id == Account.id)
-        .outerjoin(Membership, Membership.account_id == Account.id)
-        .where(
-            Account.id.in_(present),
-            Profile.appear_offline.is_(False) | (Account.id == viewer.id),
-        )
-        .order_by(func.lower(Profile.pseudonym), Account.id)
-        .limit(PRESENCE_LIMIT)
+    rows = db.session.execute(
+        _presence_statement(), {"room_id": room.id, "viewer_id": viewer.id}
     )
-    rows = db.session.execute(policy.visible_room_people(stmt, viewer, Account.id))
     people, total = [], 0
     for public_id, pseudonym, tag, org_id, total in rows:
         people.append(
@@ -377,6 +360,35 @@ def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
         )
     people.sort(key=lambda person: person["pseudonym"].casefold())
     return people, max(total - len(people), 0)
+
+
+@functools.cache
+def _presence_statement() -> Select:
+    """presence's query, built once (building it cost more than running it); the
+    room and the viewer are bound per call."""
+    viewer_id = bindparam("viewer_id")
+    present = select(RoomPresence.account_id).where(
+        RoomPresence.room_id == bindparam("room_id")
+    )
+    return (
+        select(
+            Profile.public_id,
+            Profile.pseudonym,
+            Profile.tag,
+            Membership.organization_id,
+            func.count().over(),
+        )
+        .select_from(Account)
+        .join(Profile, Profile.account_id == Account.id)
+        .outerjoin(Membership, Membership.account_id == Account.id)
+        .where(
+            Account.id.in_(present),
+            Profile.appear_offline.is_(False) | (Account.id == viewer_id),
+            policy.room_people_criterion(Account.id, viewer_id),
+        )
+        .order_by(func.lower(Profile.pseudonym), Account.id)
+        .limit(PRESENCE_LIMIT)
+    )
 
 
 def person_payload(room: Room, account: Account) -> dict:
@@ -412,14 +424,18 @@ def org_labels(room: Room, viewer: Account) -> dict[str, str]:
     mine = policy.active_membership(viewer)
     if mine is None:
         return {}
-    own = mine.organization_id
-    rows = db.session.execute(
-        select(Organization.id, Organization.name).where(
-            (Organization.id == own)
-            | Organization.id.in_(policy.trusted_org_ids(own, TrustLevel.SEE))
-        )
-    )
+    rows = db.session.execute(_labels_statement(), {"org_id": mine.organization_id})
     return {org_alias(room.id, org_id): name for org_id, name in rows}
+
+
+@functools.cache
+def _labels_statement() -> Select:
+    """org_labels' query, built once; the viewer's organization is bound per call."""
+    own = bindparam("org_id")
+    return select(Organization.id, Organization.name).where(
+        (Organization.id == own)
+        | Organization.id.in_(policy.trusted_org_ids(own, TrustLevel.SEE))
+    )
 
 
 # --- messages ------------------------------------------------------------------------
@@ -579,10 +595,14 @@ def _resource_id(message: Message) -> str | None:
     return resource.public_id if resource is not None else None
 
 
-def message_rows(room: Room, viewer: Account) -> Select:
+@functools.cache
+def message_rows(kind: str) -> Select:
     """The columns a message payload needs, with its author's profile and
-    organization and its resource's public id, for messages of the room the viewer
-    may see (people kept apart are left out, in the query)."""
+    organization and its resource's public id, for messages of a room the viewer
+    may see (people kept apart are left out, in the query: visible_messages).
+    Built once per kind (building cost more than running it); bind room_id and
+    viewer_id, and per kind: newest and before (before_id) take the newest
+    `limit`, after (after_id) the oldest `limit`, pinned one message_id."""
     stmt = (
         select(
             Message.id,
@@ -605,9 +625,27 @@ def message_rows(room: Room, viewer: Account) -> Select:
         .outerjoin(Profile, Profile.account_id == Account.id)
         .outerjoin(Membership, Membership.account_id == Account.id)
         .outerjoin(Resource, Resource.id == Message.resource_id)
-        .where(Message.room_id == room.id)
+        .where(
+            Message.room_id == bindparam("room_id"),
+            policy.room_people_criterion(Message.author_id, bindparam("viewer_id")),
+        )
     )
-    return policy.visible_messages(stmt, viewer)
+    newest = Message.id.desc()
+    if kind == "after":
+        after = Message.id > bindparam("after_id")
+        return stmt.where(after).order_by(Message.id).limit(bindparam("limit"))
+    if kind == "before":
+        stmt = stmt.where(Message.id < bindparam("before_id"))
+        return stmt.order_by(newest).limit(bindparam("limit"))
+    if kind == "newest":
+        return stmt.order_by(newest).limit(bindparam("limit"))
+    if kind == "pinned":
+        return stmt.where(
+            Message.id == bindparam("message_id"),
+            Message.hidden_at.is_(None),
+            Message.deleted_at.is_(None),
+        )
+    raise ValueError(kind)
 
 
 def row_payload(room: Room, row, viewer_id: int) -> dict:
@@ -632,14 +670,14 @@ def history(
     """Messages by keyset: after an id (catch-up, oldest first) or the newest
     before an id (load earlier); people kept apart from the viewer are left out.
     One select of the columns the payload needs, whatever the page holds."""
-    stmt = message_rows(room, viewer)
+    bound = {"room_id": room.id, "viewer_id": viewer.id, "limit": limit}
     if after_id is not None:
-        stmt = stmt.where(Message.id > after_id).order_by(Message.id).limit(limit)
-        rows = list(db.session.execute(stmt))
+        stmt = message_rows("after")
+        rows = list(db.session.execute(stmt, {**bound, "after_id": after_id}))
     else:
-        if before_id is not None:
-            stmt = stmt.where(Message.id < before_id)
-        rows = list(db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)))
+        kind = "newest" if before_id is None else "before"
+        stmt = message_rows(kind)
+        rows = list(db.session.execute(stmt, {**bound, "before_id": before_id}))
         rows.reverse()
     return [row_payload(room, row, viewer.id) for row in rows]
 
