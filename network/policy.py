@@ -256,9 +256,13 @@ def effective_trust(org_a_id: int, org_b_id: int) -> TrustLevel:
     return min(trust_given(org_a_id, org_b_id), trust_given(org_b_id, org_a_id))
 
 
+# Built once: aliased() is costly, and every visible_* filter uses these two.
+_TRUST_MINE, _TRUST_THEIRS = aliased(OrgTrust), aliased(OrgTrust)
+
+
 def trusted_org_ids(org_id: int, level: TrustLevel) -> Select:
     """Other active organizations whose effective trust with org_id is >= level."""
-    mine, theirs = aliased(OrgTrust), aliased(OrgTrust)
+    mine, theirs = _TRUST_MINE, _TRUST_THEIRS
     return (
         select(mine.to_org_id)
         .join(
