@@ -25,6 +25,7 @@ PAGE_SIZE = 20
 class Entry(NamedTuple):
     """What the directory shows of one person (read as columns, not entities)."""
 
+    account_id: int
     public_id: str
     pseudonym: str
     tag: str
@@ -80,6 +81,7 @@ def search(
     page = min(max(page, 1), pages)
     rows = db.session.execute(
         stmt.with_only_columns(
+            Profile.account_id,
             Profile.public_id,
             Profile.pseudonym,
             Profile.tag,
@@ -97,6 +99,7 @@ def search(
     )
     entries = [
         Entry(
+            account_id,
             public_id,
             pseudonym,
             tag,
@@ -107,6 +110,7 @@ def search(
             _names(experience, EXPERIENCE_TAGS),
         )
         for (
+            account_id,
             public_id,
             pseudonym,
             tag,

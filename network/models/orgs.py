@@ -61,9 +61,7 @@ class Membership(db.Model):
     # An organization's members by status: the lead's lists and counts, and the
     # directory's visibility subquery, read this index without the table.
     __table_args__ = (
-        Index(
-            "ix_memberships_org_status", "organization_id", "status", "account_id"
-        ),
+        Index("ix_memberships_org_status", "organization_id", "status", "account_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
