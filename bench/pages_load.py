@@ -368,6 +368,7 @@ def run(args, tmp: Path, servers: list, databases: list) -> dict:
     """SQLite, then (with --postgres) PostgreSQL."""
     env = app_env(tmp)
     results = {"sizes": sizes(args.scale), "args": vars(args).copy()}
+    results["run_at"] = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M}"
     results["args"].pop("json", None)
     results["args"].pop("report_from", None)
     results["sqlite"] = measure("sqlite", env, tmp, servers, args)
@@ -463,7 +464,7 @@ def report(results: dict, machine: str) -> str:
     lines = [
         "## Pages under load (`bench/pages_load.py`)",
         "",
-        f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"Run on {results['run_at']} UTC, "
         f"`--scale {args['scale']} --seconds {args['seconds']}"
         + (" --postgres" if args["postgres"] else "")
         + f"`: {size['messages']:,} messages, {size['members']:,} members,"
@@ -506,7 +507,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.report_from:
-        finish(json.loads(args.report_from.read_text()), args)
+        results = json.loads(args.report_from.read_text())
+        results["args"]["note"] = args.note or results["args"].get("note", "")
+        finish(results, args)
         return
     os.sched_setaffinity(0, {1})  # the load client: core 1 (servers get core 0)
     _on_signals()
