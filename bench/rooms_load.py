@@ -802,10 +802,10 @@ def _profile_lines(results: dict) -> list[str]:
     return lines
 
 
-def write_results(section: str) -> None:
-    """Replace (or append) the rooms_load section of bench/RESULTS.md."""
+def write_results(section: str, name: str = "rooms_load") -> None:
+    """Replace (or append) the `name` section of bench/RESULTS.md."""
     path = BENCH / "RESULTS.md"
-    start, end = "<!-- rooms_load:start -->", "<!-- rooms_load:end -->"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     text = path.read_text()
     block = f"{start}\n{section}{end}\n"
     if start in text and end in text:
