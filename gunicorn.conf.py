@@ -10,6 +10,7 @@ imported before gevent patches the standard library.
 """
 
 import importlib.util
+import resource
 from pathlib import Path
 
 from gunicorn.glogging import Logger
@@ -33,6 +34,20 @@ class AddressFreeLogger(Logger):
 
 logger_class = AddressFreeLogger
 accesslog = None
+
+# A request's line and headers must arrive within `keepalive` seconds, as must
+# the next request on a kept-alive connection: idle and half-sent connections
+# are closed after that (gunicorn's default, stated here because it is what
+# reaps them; `timeout` does not apply to gevent workers). Polling bodies have
+# their own deadline (SOCKET_BODY_TIMEOUT_SECONDS, network/transport.py).
+keepalive = 2
+
+# Connections served at once stay under the open-files limit, with room left
+# for the database, the queue and the logs: a flood of connections waits in the
+# listen backlog instead of failing accept() and the app's own files (EMFILE).
+_open_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+if _open_files != resource.RLIM_INFINITY:
+    worker_connections = max(32, min(1000, _open_files - 64))
 
 
 def post_worker_init(worker) -> None:

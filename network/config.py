@@ -120,6 +120,15 @@ class Config:
         self.SESSION_EXPIRY_CHECK_SECONDS = float(
             os.environ.get("SESSION_EXPIRY_CHECK_SECONDS", "1")
         )
+        # A polling POST's body must arrive within this many seconds (408 after).
+        self.SOCKET_BODY_TIMEOUT_SECONDS = float(
+            os.environ.get("SOCKET_BODY_TIMEOUT_SECONDS", "10")
+        )
+        # Socket handshakes without a valid sign-in, per client address (our
+        # pages open sockets only for signed-in members).
+        self.SOCKET_HANDSHAKE_LIMIT = os.environ.get(
+            "SOCKET_HANDSHAKE_LIMIT", "20 per minute"
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
         # A failed statement's message never carries its parameters (message
         # bodies, bios, notes, emails): they would reach the error log.

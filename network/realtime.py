@@ -14,12 +14,14 @@ from flask import Flask
 from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
+from network import transport
 from network.extensions import db, socketio
 from network.models import LiveSocket, Membership, ServerProcess, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_SOCKET_PAYLOAD = 16 * 1024  # a 4,000-character message in UTF-8 plus envelope
+SOCKETIO_PATH = "socket.io"  # Flask-SocketIO's default
 
 
 def user_key(account_id: int) -> str:
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode=app.config["NETWORK_ASYNC"],
+        path=SOCKETIO_PATH,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         # None means: only the page's own origin may open a socket.
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
@@ -58,6 +61,7 @@ def init_app(app: Flask) -> None:
     )
     if not app.config["SOCKET_COMPRESSION"]:
         app.wsgi_app = NoSocketCompression(app.wsgi_app)
+    transport.init_app(app, socketio.server.eio, SOCKETIO_PATH)
 
 
 class NoSocketCompression:
