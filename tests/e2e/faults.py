@@ -129,7 +129,9 @@ class TcpProxy:
         for sock in sockets:
             try:
                 sock.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    socket.SOL_SOCKET,
+                    socket.SO_LINGER,
+                    b"\x01\x00\x00\x00\x00\x00\x00\x00",
                 )
                 sock.close()  # linger 0: an RST, as from a dead server
             except OSError:
