@@ -154,6 +154,16 @@ def _current():
     return queue if isinstance(queue, QueueManager) else None
 
 
+def start() -> None:
+    """Start listening now, in a serving process (python-socketio would wait for
+    the first socket to connect, and until then /healthz could not say "ok")."""
+    queue = _current()
+    server = queue.server if queue is not None else None
+    if server is not None and not server.manager_initialized:
+        server.manager_initialized = True
+        queue.initialize()
+
+
 def state() -> str:
     """ "ok", "unavailable", or "none" (one process, no queue)."""
     queue = _current()
