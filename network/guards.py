@@ -94,10 +94,14 @@ def socket_event(event: str):
 
 def _run_socket_handler(event: str, handler, data) -> dict:
     """The ack for one socket event: every failure is an error code, never silence."""
+    from network import shutdown
     from network.health import DATABASE_DOWN, forget_failed_transaction
 
+    if shutdown.draining():  # the client re-sends it once reconnected elsewhere
+        return {"ok": False, "error": "unavailable"}
     try:
-        return _checked_socket_event(event, handler, data)
+        with shutdown.event_running():
+            return _checked_socket_event(event, handler, data)
     except DATABASE_DOWN as error:
         # An outage, not a bug: one line in the log, "unavailable" to the client
         # (whose retry with the same client_msg_id stores a message once).
