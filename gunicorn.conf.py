@@ -2,7 +2,9 @@
 
     gunicorn -k gevent -w 1 -b 127.0.0.1:8001 wsgi:app
 
-No client address in logs, and housekeeping started once in each worker.
+No client address in logs, housekeeping started once in each worker, and a
+worker that drains its sockets on SIGTERM instead of holding them until the
+graceful timeout.
 
 The access log stays off (it would carry every client's address); the error log
 goes through network/logs.py's filter, loaded by path so that the app is not
@@ -34,6 +36,10 @@ class AddressFreeLogger(Logger):
 
 logger_class = AddressFreeLogger
 accesslog = None
+# On SIGTERM a worker drains in seconds (network/shutdown.py: running events
+# finish, every socket is closed for an immediate reconnect). This is only the
+# bound after which gunicorn kills a worker that has not finished by then.
+graceful_timeout = 10
 
 # A request's line and headers must arrive within `keepalive` seconds, as must
 # the next request on a kept-alive connection: idle and half-sent connections
@@ -55,3 +61,4 @@ def post_worker_init(worker) -> None:
     import wsgi
 
     wsgi.start_housekeeping()
+    wsgi.shutdown.on_sigterm_gunicorn(worker)

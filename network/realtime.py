@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from network import transport
 from network.extensions import db, socketio
+from network.health import forget_failed_transaction, log_failure
 from network.models import LiveSocket, Membership, ServerProcess, utcnow
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,19 @@ def room_key(room_id: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-SocketIO: async mode, optional message queue, same origin only."""
+    from network import queue
+
+    # A Redis queue gets network.queue's manager (bounded waits, a known state,
+    # resyncs); other queue URLs get Flask-SocketIO's choice.
+    socketio.server_options.pop("client_manager", None)  # from an earlier app
+    manager = queue.manager(app)
+    extra = {"client_manager": manager} if manager is not None else {}
     socketio.init_app(
         app,
         async_mode=app.config["NETWORK_ASYNC"],
         path=SOCKETIO_PATH,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **extra,
         # None means: only the page's own origin may open a socket.
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
         max_http_buffer_size=MAX_SOCKET_PAYLOAD,
@@ -140,8 +149,8 @@ def _forget_in_own_context(app: Flask, sid: str) -> None:
         try:
             forget_socket(sid)
         except Exception:  # one socket's cleanup must not stop the others'
-            db.session.rollback()
-            log.exception("cleanup after a closed socket failed")
+            forget_failed_transaction()
+            log_failure(log, "cleanup after a closed socket failed")
         finally:
             db.session.remove()
 
