@@ -21,7 +21,7 @@ def test_eventlet_server_serves_http_and_sockets(live_server):
 
     health = requests.get(base + "/healthz", timeout=10)
     assert health.status_code == 200
-    assert health.json() == {"ok": True}
+    assert health.json() == {"ok": True, "database": "ok", "queue": "none"}
 
     session = http_login(base, "harbour.lead")
     home = session.get(base + "/", timeout=10)
