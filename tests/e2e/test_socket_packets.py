@@ -254,10 +254,10 @@ def test_flooding_socket_is_closed_and_others_are_served(live_server, raw):
             break  # the server closed it mid-flood
         sent = number
     acks = flooder.acks_until_closed()
-    # Served: the burst and what refilled meanwhile (0.5 a second); over the
-    # budget: rate_limited acks, until the socket was closed.
+    # Served: the burst (less the CONNECT packet) and what refilled meanwhile
+    # (0.5 a second); over the budget: rate_limited acks, until it was closed.
     served = [ack for ack in acks if ack.get("ok")]
-    assert BURST <= len(served) <= BURST + 10, len(served)
+    assert BURST - 1 <= len(served) <= BURST + 10, len(served)
     assert all(
         ack.get("ok") or ack == {"ok": False, "error": "rate_limited"} for ack in acks
     )
