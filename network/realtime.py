@@ -71,7 +71,7 @@ def init_app(app: Flask) -> None:
         json=socket_gate.SafeJSON,
     )
     # Every packet passes the socket's event budget and a shape check first.
-    socket_gate.install(app, socketio.server)
+    app.extensions["network.socket_gate"] = socket_gate.install(app, socketio.server)
     if not app.config["SOCKET_COMPRESSION"]:
         app.wsgi_app = NoSocketCompression(app.wsgi_app)
     transport.init_app(app, socketio.server.eio, SOCKETIO_PATH)
