@@ -121,7 +121,16 @@ class SocketGate:
         return self._disconnect(eio_sid, *args)
 
     def on_message(self, eio_sid: str, data) -> None:
-        """One Engine.IO message: budget first, then shape, then python-socketio."""
+        """One Engine.IO message, then a yield to the other sockets: a socket's
+        frames already buffered are read without blocking, so without it one
+        socket's burst would hold the process for its whole length."""
+        try:
+            self._gate(eio_sid, data)
+        finally:
+            self.server.sleep(0)
+
+    def _gate(self, eio_sid: str, data) -> None:
+        """Budget first, then shape, then python-socketio."""
         budget = self.budgets.get(eio_sid)
         if budget is None:
             return  # closed (or closing): nothing more is handled
