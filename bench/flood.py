@@ -2,10 +2,10 @@
 
 Issue 13, part 2. The real server (`gunicorn -k gevent -w 1 wsgi:app`, SQLite in
 a temporary directory, pinned to core 0; this client on core 1) serves
-`--observers` members who each send a message to one room every half second and
-time its ack, while one client polls `/healthz` and the rooms page. After a
+`--observers` members who each send a message to one room every 1.25 s (the
+per-member limit allows one a second) and time its ack, while one client polls `/healthz` and the rooms page. After a
 baseline of `--seconds`, one more member's raw websocket sends `message:send`
-at `--flood-rate` events a second (with ack ids) for `--seconds`. The report
+at `--flood-rate` events a second (with ack ids) for `--seconds`. The server keeps its production limits (per socket and per member). The report
 gives the others' p50/p99 in both phases, the ratio of the p99s, and what became
 of the flooder: events sent, answered, refused `rate_limited`, and when the
 server closed it.
@@ -13,8 +13,10 @@ server closed it.
     .venv/bin/python bench/flood.py [--seconds 4] [--flood-rate 10000] [--unprotected]
 
 `--unprotected` also runs the same scenario with the per-socket budget
-effectively off (SOCKET_EVENT_BURST and SOCKET_EVENT_RATE of 10^6), which is
-main before the budget. Every wait has a deadline; servers and the temporary
+effectively off (SOCKET_EVENT_BURST and SOCKET_EVENT_RATE of 10^6; the gate's
+yield and shape checks stay); `--before DIR` also runs it against the code of
+another checkout, e.g. `git worktree add /tmp/flood-before <commit>` of main
+before the budget. Every wait has a deadline; servers and the temporary
 directory are removed on exit. Never a test.
 """
 
@@ -29,6 +31,7 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -41,7 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import rooms_load as rl  # noqa: E402
 
-BUDGET_ENV = ("SOCKET_EVENT_BURST", "SOCKET_EVENT_RATE", "SOCKET_FLOOD_STRIKES")
+# Production limits: rooms_load's environment turns them off for its senders.
+PRODUCTION_LIMITS = (
+    "SOCKET_EVENT_BURST",
+    "SOCKET_EVENT_RATE",
+    "SOCKET_FLOOD_STRIKES",
+    "SOCKET_RATELIMIT_ENABLED",
+    "MESSAGE_BURST",
+    "MESSAGE_RATE",
+)
+SEND_EVERY = 1.25  # seconds: within the per-member limit of one message a second
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -88,7 +100,7 @@ class Probe:
                 self._record("socket", started, bool(ack.get("ok")))
             except gevent.Timeout:
                 self._record("socket", started, False)
-            gevent.sleep(max(0.0, 0.5 - (time.monotonic() - started)))
+            gevent.sleep(max(0.0, SEND_EVERY - (time.monotonic() - started)))
 
     def _http(self, what: str, path: str, every: float) -> None:
         headers = {"Cookie": self.cookie}
@@ -173,11 +185,25 @@ class Flooder:
         }
 
 
-def scenario(name: str, env: dict, tmp: Path, args, servers: list) -> dict:
-    """Baseline, then the flood, against one fresh server with this environment."""
+def prepare(env: dict, members: int, root: Path) -> dict:
+    """Migrate and seed with the code of `root`; returns the rooms' public ids."""
+    run = dict(cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    subprocess.run([*rl.FLASK, "--app", "network", "db", "upgrade"], check=True, **run)
+    seed = [rl.PYTHON, str(root / "bench" / "rooms_load_seed.py")]
+    seeded = subprocess.run(
+        [*seed, "--members", str(members), "--rooms", "1"], check=True, **run
+    )
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
+def scenario(
+    name: str, env: dict, tmp: Path, args, servers: list, root: Path = rl.ROOT
+) -> dict:
+    """Baseline, then the flood, against one fresh server with this environment
+    (serving the code in `root`)."""
     members = args.observers + 2  # observers, the HTTP prober, the flooder
-    rooms = rl.prepare_app(env, members, 1)
-    server = rl.start_gunicorn(name, "wsgi:app", rl.ROOT, env, tmp)
+    rooms = prepare(env, members, root)
+    server = rl.start_gunicorn(name, "wsgi:app", root, env, tmp)
     servers.append(server)
     rl.wait_listening(server, "/healthz")
     base = server.base_url
@@ -264,6 +290,12 @@ def main() -> None:
     parser.add_argument("--observers", type=int, default=10)
     parser.add_argument("--unprotected", action="store_true")
     parser.add_argument("--max-minutes", type=float, default=5.0)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also the same scenario against the code in this checkout "
+        "(e.g. a worktree of main before the budget)",
+    )
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})  # the load client: core 1 (the server: core 0)
     tmp = Path(tempfile.mkdtemp(prefix="flood-"))
@@ -271,18 +303,24 @@ def main() -> None:
     sections = []
     try:
         with gevent.Timeout(args.max_minutes * 60):
-            base_env = {k: v for k, v in rl.app_env(tmp).items() if k not in BUDGET_ENV}
-            runs = [("budget (defaults)", base_env, "protected")]
+            base_env = {
+                k: v for k, v in rl.app_env(tmp).items() if k not in PRODUCTION_LIMITS
+            }
+            runs = [("budget (defaults)", base_env, "protected", rl.ROOT)]
             if args.unprotected:
                 off = {"SOCKET_EVENT_BURST": "1000000", "SOCKET_EVENT_RATE": "1000000"}
-                runs.append(("no budget (as before)", {**base_env, **off}, "bare"))
-            for title, env, name in runs:
+                title = "budget off (the gate's yield and shape checks only)"
+                runs.append((title, {**base_env, **off}, "bare", rl.ROOT))
+            if args.before:
+                title = f"the code in {args.before}"
+                runs.append((title, base_env, "before", args.before.resolve()))
+            for title, env, name, root in runs:
                 run_tmp = tmp / name
                 run_tmp.mkdir()
                 env = {**env, "DATABASE_URL": f"sqlite:///{run_tmp / 'bench.sqlite3'}"}
                 print(f"[{title}] running", flush=True)
                 sections.append(
-                    report(title, scenario(name, env, run_tmp, args, servers))
+                    report(title, scenario(name, env, run_tmp, args, servers, root))
                 )
     finally:
         for server in servers:

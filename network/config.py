@@ -113,8 +113,8 @@ class Config:
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then
         # SOCKET_EVENT_RATE a second; SOCKET_FLOOD_STRIKES packets over it
         # without a pause close the socket.
-        self.SOCKET_EVENT_BURST = float(os.environ.get("SOCKET_EVENT_BURST", "40"))
-        self.SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "10"))
+        self.SOCKET_EVENT_BURST = float(os.environ.get("SOCKET_EVENT_BURST", "20"))
+        self.SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "5"))
         self.SOCKET_FLOOD_STRIKES = int(os.environ.get("SOCKET_FLOOD_STRIKES", "50"))
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
