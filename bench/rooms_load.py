@@ -192,6 +192,9 @@ def app_env(tmp: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(32),
         RATELIMIT_ENABLED="0",
         SOCKET_RATELIMIT_ENABLED="0",
+        # The per-socket budget too: senders here offer many messages a second.
+        SOCKET_EVENT_BURST="1000000",
+        SOCKET_EVENT_RATE="1000000",
         MESSAGE_BURST="1000000",
         MESSAGE_RATE="1000000",
         ARGON2_TIME_COST="1",

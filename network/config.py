@@ -109,6 +109,13 @@ class Config:
             "typing": (3.0, 0.5),
             "history": (20.0, 5.0),
         }
+        # Every socket's packet budget, checked before a packet is decoded
+        # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then
+        # SOCKET_EVENT_RATE a second; SOCKET_FLOOD_STRIKES packets over it
+        # without a pause close the socket.
+        self.SOCKET_EVENT_BURST = float(os.environ.get("SOCKET_EVENT_BURST", "20"))
+        self.SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "5"))
+        self.SOCKET_FLOOD_STRIKES = int(os.environ.get("SOCKET_FLOOD_STRIKES", "50"))
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
@@ -201,6 +208,8 @@ class TestConfig(Config):
         self.PUBLIC_URL = "http://localhost"
         self.TRUSTED_HOSTS = None
         self.UPLOAD_DIR = tempfile.mkdtemp(prefix="pn-test-uploads-")
+        # Tests send events in tight loops; tests/test_socket_gate.py sets a budget.
+        self.SOCKET_EVENT_BURST = 1_000_000.0
         # Each presence change is sent at its commit; batching tests set a window.
         self.PRESENCE_BATCH_SECONDS = 0
 

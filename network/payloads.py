@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # new_public_id() is token_urlsafe(12): 16 URL-safe characters; columns hold 24.
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
 # PostgreSQL's INTEGER, the narrowest id column we have.
@@ -63,6 +64,10 @@ class Field:
             raise PayloadError("type")
         if not self.min_length <= len(value) <= self.max_length or "\x00" in value:
             raise PayloadError("string")
+        # A lone surrogate (JSON's "\ud800") has no UTF-8 form: no database,
+        # log or page could hold it.
+        if LONE_SURROGATE.search(value):
+            raise PayloadError("surrogate")
         if self.pattern is not None and not self.pattern.fullmatch(value):
             raise PayloadError("shape")
         return value
@@ -81,6 +86,7 @@ def text(*, required: bool = False) -> Field:
 ROOM = public_id(required=True)
 
 SCHEMAS: dict[str, dict[str, Field]] = {
+    "session:check": {},
     "room:join": {"room_id": ROOM, "after_id": public_id()},
     "room:leave": {"room_id": ROOM},
     "room:read": {"room_id": ROOM, "id": public_id(required=True)},

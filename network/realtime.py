@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
-from network import transport
+from network import socket_gate, transport
 from network.extensions import db, socketio
 from network.health import forget_failed_transaction, log_failure
 from network.models import LiveSocket, Membership, ServerProcess, utcnow
@@ -67,7 +67,11 @@ def init_app(app: Flask) -> None:
         async_handlers=False,
         logger=False,
         engineio_logger=False,
+        # Nesting too deep to decode is a malformed packet, not a RecursionError.
+        json=socket_gate.SafeJSON,
     )
+    # Every packet passes the socket's event budget and a shape check first.
+    app.extensions["network.socket_gate"] = socket_gate.install(app, socketio.server)
     if not app.config["SOCKET_COMPRESSION"]:
         app.wsgi_app = NoSocketCompression(app.wsgi_app)
     transport.init_app(app, socketio.server.eio, SOCKETIO_PATH)

@@ -223,11 +223,21 @@
     });
   }
 
+  // At most one room:read per two seconds, the latest id included: a busy room
+  // would otherwise send one per message it delivers and spend the socket's
+  // event budget (SOCKET_EVENT_RATE) on read marks.
+  var readTimer = null;
+  var readSentAt = 0;
   function markRead() {
-    var id = lastId();
-    if (id !== null && document.visibilityState === "visible") {
-      socket.emit("room:read", { room_id: roomId, id: id });
-    }
+    if (readTimer) { return; }
+    readTimer = setTimeout(function () {
+      readTimer = null;
+      var id = lastId();
+      if (id !== null && document.visibilityState === "visible") {
+        readSentAt = Date.now();
+        socket.emit("room:read", { room_id: roomId, id: id });
+      }
+    }, Math.max(0, readSentAt + 2000 - Date.now()));
   }
 
   function changeMore(by) {

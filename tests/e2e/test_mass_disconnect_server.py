@@ -45,6 +45,8 @@ def live_server_env() -> dict[str, str]:
         "SOCKETIO_PING_INTERVAL": "2",
         "SOCKETIO_PING_TIMEOUT": "2",
         "SOCKET_RATELIMIT_ENABLED": "0",
+        "SOCKET_EVENT_BURST": "1000",
+        "SOCKET_EVENT_RATE": "1000",
     }
 
 

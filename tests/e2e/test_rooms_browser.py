@@ -41,8 +41,14 @@ OUTSIDER = "fleuve.marie"
 
 @pytest.fixture(scope="module")
 def live_server_env() -> dict[str, str]:
-    # The seeding and XSS tests send hundreds of messages as one member.
-    return {"MESSAGE_BURST": "1000", "MESSAGE_RATE": "1000"}
+    # The seeding and XSS tests send hundreds of messages as one member, over
+    # one socket.
+    return {
+        "MESSAGE_BURST": "1000",
+        "MESSAGE_RATE": "1000",
+        "SOCKET_EVENT_BURST": "1000",
+        "SOCKET_EVENT_RATE": "1000",
+    }
 
 
 def _expect():

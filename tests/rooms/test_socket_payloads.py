@@ -101,9 +101,5 @@ def test_every_client_event_has_a_schema(app):
     from network.extensions import socketio
     from network.payloads import SCHEMAS
 
-    handled = set(socketio.server.handlers["/"]) - {
-        "connect",
-        "disconnect",
-        "session:check",
-    }
+    handled = set(socketio.server.handlers["/"]) - {"connect", "disconnect"}
     assert handled == set(SCHEMAS)
