@@ -114,9 +114,7 @@ class Config:
         )
         # A process whose heartbeat is this old is dead (a crash or SIGKILL): the
         # others clear its sockets, presence included (issue 13 item 9).
-        self.HOST_TIMEOUT_SECONDS = float(
-            os.environ.get("HOST_TIMEOUT_SECONDS", "60")
-        )
+        self.HOST_TIMEOUT_SECONDS = float(os.environ.get("HOST_TIMEOUT_SECONDS", "60"))
         # Presence changes go out in one batch per room per window (0: at once).
         self.PRESENCE_BATCH_SECONDS = float(
             os.environ.get("PRESENCE_BATCH_SECONDS", "0.25")

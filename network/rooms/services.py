@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import BigInteger, Select, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -447,8 +447,9 @@ def send_message(
     assume_new: bool = False,
 ) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
-    client_msg_id returns the first message and stores nothing. Slow mode is
-    checked here, after the retry check, so a retry is never refused.
+    client_msg_id returns the first message, stores nothing and broadcasts it
+    again. Slow mode is checked here, after the retry check, so a retry is never
+    refused.
 
     `member` is the author's row when the caller has it; with `assume_new` the
     retry is found by the unique constraint instead of a look-up first (the
@@ -456,34 +457,42 @@ def send_message(
     if not assume_new:
         existing = _by_client_id(author, client_msg_id)
         if existing is not None:
-            return existing, False
+            return _again(room, existing), False
+    html = markup.render(body)  # before the lock: it is held only to insert
     row = member if member is not None else ensure_member(room, author)
-    # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
-    # ids are then committed, and broadcast, in id order, so a client's catch-up
-    # after the last id it saw (room:join after_id) cannot skip a message.
-    db.session.execute(
-        select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
-    )
     now = utcnow()
+    # One writer per room at a time: the room's row is locked (PostgreSQL; SQLite
+    # writers are serial anyway) while the statement takes the next order_key.
+    # Ids are then committed, and broadcast, in id order, so a client's catch-up
+    # after the last id it saw (room:join after_id) cannot skip a message.
+    order_key = db.session.scalar(
+        _next_order_key_statement(), {"room_id": room.id, "now_us": micros(now)}
+    )
     if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
         if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
+            existing = _by_client_id(author, client_msg_id) if assume_new else None
+            if existing is not None:  # a retry is never refused
+                db.session.rollback()
+                return _again(room, existing), False
             raise RoomInputError("body", "slow_mode")
     message = Message(
         room_id=room.id,
         author_id=author.id,
         client_msg_id=client_msg_id,
         body=body,
-        html=markup.render(body),
+        html=html,
         content_warning=content_warning,
         resource_id=resource.id if resource is not None else None,
+        created_at=now,
+        order_key=order_key,
     )
     db.session.add(message)
     row.last_message_at = now
     try:
         db.session.flush()
-    except IntegrityError:  # the same retry raced us from another socket
-        db.session.rollback()
-        return _by_client_id(author, client_msg_id), False
+    except IntegrityError:  # a retry: the unique client id, or the same retry
+        db.session.rollback()  # racing us from another socket
+        return _again(room, _by_client_id(author, client_msg_id)), False
     emit_about(
         room,
         "message:created",
@@ -492,6 +501,53 @@ def send_message(
     )
     commit_keeping_loaded()
     return message, True
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the epoch (what an order_key counts)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+@functools.cache
+def _next_order_key_statement():
+    """Lock the room's row and take its next order_key, in one statement: the
+    send time, or one past the previous key when this clock is behind (another
+    host's, or a clock step). UPDATE re-reads the row once the lock is granted,
+    so writers waiting on each other each get a larger key."""
+    rooms = Room.__table__
+    now_us = bindparam("now_us", type_=BigInteger)
+    return (
+        update(rooms)
+        .where(rooms.c.id == bindparam("room_id"))
+        .values(
+            last_order_key=case(
+                (rooms.c.last_order_key >= now_us, rooms.c.last_order_key + 1),
+                else_=now_us,
+            )
+        )
+        .returning(rooms.c.last_order_key)
+    )
+
+
+def _again(room: Room, message: Message | None) -> Message | None:
+    """A retry found its message stored: broadcast it again, as the first time
+    (the process that stored it may have died before its broadcast went out;
+    pages drop a message they already show by its id). Nothing goes out for a
+    message of another room (a reused client id, not a retry)."""
+    if message is None or message.room_id != room.id:
+        return message
+    author = db.session.get(Account, message.author_id)
+    emit_about(
+        room,
+        "message:created",
+        message_payload(room, message, author),
+        person_id=message.author_id,
+    )
+    commit_keeping_loaded()
+    return message
 
 
 def sent_message(author: Account, client_msg_id: str) -> Message | None:
@@ -550,6 +606,7 @@ def message_payload(
         "html": "" if hidden else message.html,
         "content_warning": "" if hidden else message.content_warning,
         "created_at": message.created_at.isoformat(),
+        "order_key": message.order_key,
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
         "hidden": hidden,
