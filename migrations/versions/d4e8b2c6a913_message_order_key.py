@@ -21,12 +21,8 @@ def upgrade():
     # order, and every new message's key is later than any of them.
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('order_key', sa.BigInteger(), nullable=True))
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_order_key', sa.BigInteger(), nullable=False, server_default='0'))
 
 
 def downgrade():
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.drop_column('last_order_key')
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_column('order_key')

@@ -59,9 +59,6 @@ class Room(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )
-    # The newest message's order_key: the next one is taken past it, under the
-    # room's row lock (rooms.services.send_message).
-    last_order_key: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     partners: Mapped[list[RoomPartner]] = relationship(

@@ -9,7 +9,18 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import BigInteger, Select, bindparam, case, delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -458,16 +469,14 @@ def send_message(
         existing = _by_client_id(author, client_msg_id)
         if existing is not None:
             return _again(room, existing), False
-    html = markup.render(body)  # before the lock: it is held only to insert
     row = member if member is not None else ensure_member(room, author)
-    now = utcnow()
-    # One writer per room at a time: the room's row is locked (PostgreSQL; SQLite
-    # writers are serial anyway) while the statement takes the next order_key.
-    # Ids are then committed, and broadcast, in id order, so a client's catch-up
+    # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
+    # ids are then committed, and broadcast, in id order, so a client's catch-up
     # after the last id it saw (room:join after_id) cannot skip a message.
-    order_key = db.session.scalar(
-        _next_order_key_statement(), {"room_id": room.id, "now_us": micros(now)}
+    db.session.execute(
+        select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
     )
+    now = utcnow()  # after the lock: a writer that waited does not stamp the past
     if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
         if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
             existing = _by_client_id(author, client_msg_id) if assume_new else None
@@ -475,21 +484,26 @@ def send_message(
                 db.session.rollback()
                 return _again(room, existing), False
             raise RoomInputError("body", "slow_mode")
-    message = Message(
-        room_id=room.id,
-        author_id=author.id,
-        client_msg_id=client_msg_id,
-        body=body,
-        html=html,
-        content_warning=content_warning,
-        resource_id=resource.id if resource is not None else None,
-        created_at=now,
-        order_key=order_key,
-    )
-    db.session.add(message)
     row.last_message_at = now
+    # One INSERT ... RETURNING the whole row: order_key is computed in the
+    # statement, and comes back without a second query.
+    stored = (
+        insert(Message)
+        .values(
+            room_id=room.id,
+            author_id=author.id,
+            client_msg_id=client_msg_id,
+            body=body,
+            html=markup.render(body),
+            content_warning=content_warning,
+            resource_id=resource.id if resource is not None else None,
+            created_at=now,
+            order_key=_next_order_key(room.id, now),
+        )
+        .returning(Message)
+    )
     try:
-        db.session.flush()
+        message = db.session.scalar(stored)
     except IntegrityError:  # a retry: the unique client id, or the same retry
         db.session.rollback()  # racing us from another socket
         return _again(room, _by_client_id(author, client_msg_id)), False
@@ -511,25 +525,21 @@ def micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
-@functools.cache
-def _next_order_key_statement():
-    """Lock the room's row and take its next order_key, in one statement: the
-    send time, or one past the previous key when this clock is behind (another
-    host's, or a clock step). UPDATE re-reads the row once the lock is granted,
-    so writers waiting on each other each get a larger key."""
-    rooms = Room.__table__
-    now_us = bindparam("now_us", type_=BigInteger)
-    return (
-        update(rooms)
-        .where(rooms.c.id == bindparam("room_id"))
-        .values(
-            last_order_key=case(
-                (rooms.c.last_order_key >= now_us, rooms.c.last_order_key + 1),
-                else_=now_us,
-            )
-        )
-        .returning(rooms.c.last_order_key)
+def _next_order_key(room_id: int, now: datetime):
+    """The new message's order_key, computed inside its INSERT (under the room's
+    lock, so after the previous message's commit): the send time, or one past
+    the room's previous key when this clock is behind it (another host's, or a
+    clock step back). Keys then grow with the id."""
+    previous = (
+        select(Message.order_key)
+        .where(Message.room_id == room_id)
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    after = func.coalesce(previous, 0) + 1
+    now_us = literal(micros(now), BigInteger)
+    return case((after > now_us, after), else_=now_us)
 
 
 def _again(room: Room, message: Message | None) -> Message | None:

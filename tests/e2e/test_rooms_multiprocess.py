@@ -50,6 +50,7 @@ class Peer:
         self.cookie = cookie
         self.room_id = room_id
         self.seen: list[int] = []
+        self.keys: dict[str, int] = {}  # id -> order_key
         self.client = connect_socket(base, cookie=cookie, origin=base)
         made.append(self.client)
         self.client.on("message:created", self._created)
@@ -57,6 +58,7 @@ class Peer:
     def _created(self, message: dict) -> None:
         if message.get("room_id") == self.room_id:
             self.seen.append(message["id"])
+            self.keys[message["id"]] = message["order_key"]
 
     def join(self, after_id: str | None = None) -> dict:
         payload = {"room_id": self.room_id}
@@ -288,8 +290,9 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
     # arrival order may differ slightly: each process delivers its own broadcasts
     # first and the other's through Redis (python-socketio's PubSubManager), so a
     # message committed on P2 a moment after one on P1 can reach P2's sockets
-    # first. room.js places live messages by send time and restores the server's
-    # order with a catch-up when one arrived out of order, so pages still agree.
+    # first. room.js places each live message by its order_key, so pages agree.
+    for peer in everyone:
+        assert sorted(peer.seen, key=peer.keys.__getitem__) == all_acked, peer.base
     for process in (p1, p2):
         orders = {tuple(peer.seen) for peer in everyone if peer.base == process}
         assert len(orders) == 1, f"sockets on {process} saw different orders"
@@ -300,8 +303,11 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
         f"(P2) of {len(all_acked) - 1} places"
     )
 
-    # --- the same senders, all on P1: every socket on both processes sees the
-    # --- messages in strictly increasing id order, the same sequence -----------
+    # --- the same senders, all on P1: every socket on both processes can put
+    # --- the messages in id order by their order_key --------------------------
+    # (Arrival order itself is not strict even on one process: two writers'
+    # after-commit broadcasts can leave in either order; this assertion on
+    # arrival order failed 2 runs in 4 on main at a load average of 4.)
     last_spread = all_acked[-1]
     for peer in everyone:
         peer.seen.clear()
@@ -312,10 +318,12 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
     acked = _burst(on_p1, 20, "one process")
     all_acked = _collect(everyone, acked, database)
     for peer in everyone:
-        assert peer.seen == all_acked, (
-            f"{peer.base}: broadcast order differs from id order at "
-            f"{_inversions(peer.seen, all_acked)} places"
-        )
+        assert sorted(peer.seen, key=peer.keys.__getitem__) == all_acked, peer.base
+    print(
+        "\none process: arrival order differs from id order at "
+        f"{_inversions(readers[0].seen, all_acked)} (P1) and "
+        f"{_inversions(readers[1].seen, all_acked)} (P2) places"
+    )
     assert _replay(readers[0], last_spread) == all_acked
 
 
