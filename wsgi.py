@@ -23,7 +23,7 @@ else:
 
     monkey.patch_all()
 
-from network import create_app, housekeeping  # noqa: E402
+from network import create_app, housekeeping, queue, shutdown  # noqa: E402
 from network.config import check_startup  # noqa: E402
 from network.extensions import socketio  # noqa: E402
 from network.logs import ScrubbedStream, configure_server_logging  # noqa: E402
@@ -37,6 +37,7 @@ def start_housekeeping() -> None:
     """Start this process's housekeeping loops (does nothing the second time),
     then settle the heap (see settle_heap)."""
     if housekeeping.start(app):
+        queue.start()  # listen to the message queue before the first socket
         settle_heap()
 
 
@@ -68,6 +69,9 @@ def main() -> None:
         # gevent's server writes bad request lines with the peer's address:
         # its error log goes through the filter that drops addresses.
         extra["error_log"] = ScrubbedStream()
+        # SIGTERM: stop accepting, let running events finish, close every
+        # socket for an immediate reconnect, exit (network/shutdown.py).
+        shutdown.on_sigterm_gevent()
     socketio.run(app, host=args.host, port=args.port, log_output=False, **extra)
 
 

@@ -535,7 +535,9 @@ class Profile:
             seen = set()
             for frame in frames:
                 match = re.match(r"(.+?) \((?:.*/)?(network/[^:]+):\d+\)", frame)
-                if match and "guards.py" not in match.group(2):
+                if match and not any(
+                    w in frame for w in ("guards.py", "NoSocketCompression")
+                ):
                     key = f"{match.group(1)} ({match.group(2)})"
                     if key not in seen:
                         seen.add(key)
@@ -787,7 +789,11 @@ def _profile_lines(results: dict) -> list[str]:
                     f"{k} {v:.0%}"
                     for k, v in sorted(found["buckets"].items(), key=lambda kv: -kv[1])
                 )
-                hot = "; ".join(f"{k} {v:.0%}" for k, v in found["functions"][:8])
+                hot = "; ".join(
+                    f"{k} {v:.0%}"
+                    for k, v in found["functions"]
+                    if "NoSocketCompression" not in k  # the outermost wrapper
+                )
                 lines.append(
                     f"- **{COLUMNS[who]}, {results['sizes'][name]}, {title}:** "
                     f"{found['cpu_ms_per_op']:.1f} ms of CPU per {unit}. By layer: "
@@ -796,10 +802,10 @@ def _profile_lines(results: dict) -> list[str]:
     return lines
 
 
-def write_results(section: str) -> None:
-    """Replace (or append) the rooms_load section of bench/RESULTS.md."""
+def write_results(section: str, name: str = "rooms_load") -> None:
+    """Replace (or append) the `name` section of bench/RESULTS.md."""
     path = BENCH / "RESULTS.md"
-    start, end = "<!-- rooms_load:start -->", "<!-- rooms_load:end -->"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     text = path.read_text()
     block = f"{start}\n{section}{end}\n"
     if start in text and end in text:

@@ -113,6 +113,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The serving statement timeout (config._outage_bounds) is not for
+            # migrations: building an index on a large table takes longer.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # a session setting; migrations begin afresh
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

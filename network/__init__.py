@@ -32,7 +32,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     _quiet_logs(app)
 
-    from network import inputs, realtime, security
+    from network import health, inputs, realtime, security
     from network.errors import register_error_handlers
 
     inputs.init_app(app)  # before any route is added: it bounds <int:...>
@@ -92,7 +92,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.context_processor(_template_globals)
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(_markdown, "markdown")
-    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
+    health.init_app(app)  # /healthz, and the 503 page of a database outage
     return app
 
 

@@ -29,6 +29,23 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _outage_bounds(url: str) -> dict:
+    """Engine options that make a PostgreSQL outage an error within about two
+    seconds instead of a wait: connecting (psycopg's shortest connect_timeout is
+    2 s), waiting for a pooled connection, and any one statement (a lock held by
+    someone else; DATABASE_STATEMENT_TIMEOUT_MS, 0 for none; migrations lift it)."""
+    if not url.startswith("postgresql"):
+        return {}
+    statement_ms = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000"))
+    return {
+        "pool_timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1")),
+        "connect_args": {
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")),
+            "options": f"-c statement_timeout={statement_ms}",
+        },
+    }
+
+
 class Config:
     """Production and demo settings; every value can come from the environment."""
 
@@ -123,13 +140,30 @@ class Config:
         self.SESSION_EXPIRY_CHECK_SECONDS = float(
             os.environ.get("SESSION_EXPIRY_CHECK_SECONDS", "1")
         )
+        # A polling POST's body must arrive within this many seconds (408 after).
+        self.SOCKET_BODY_TIMEOUT_SECONDS = float(
+            os.environ.get("SOCKET_BODY_TIMEOUT_SECONDS", "10")
+        )
+        # Socket handshakes without a valid sign-in, per client address (our
+        # pages open sockets only for signed-in members).
+        self.SOCKET_HANDSHAKE_LIMIT = os.environ.get(
+            "SOCKET_HANDSHAKE_LIMIT", "20 per minute"
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
         # A failed statement's message never carries its parameters (message
         # bodies, bios, notes, emails): they would reach the error log.
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
             "hide_parameters": True,
+            **_outage_bounds(url),
         }
+        # Redis away: Flask-Limiter counts in memory meanwhile, never hangs.
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "socket_timeout": 0.5,
+            "socket_connect_timeout": 0.5,
+        }
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance_path / "uploads"))
         self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
         # 40 MP covers any phone photo; a larger image is refused before decoding.

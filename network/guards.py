@@ -11,6 +11,8 @@ from flask_login import current_user
 from network import policy
 from network.errors import NotFound
 
+log = logging.getLogger(__name__)
+
 
 def login_required(view):
     """Anonymous visitors go to the login page."""
@@ -92,9 +94,29 @@ def socket_event(event: str):
 
 def _run_socket_handler(event: str, handler, data) -> dict:
     """The ack for one socket event: every failure is an error code, never silence."""
+    from network import shutdown
+    from network.health import DATABASE_DOWN, forget_failed_transaction
+
+    if shutdown.draining():  # the client re-sends it once reconnected elsewhere
+        return {"ok": False, "error": "unavailable"}
+    try:
+        with shutdown.event_running():
+            return _checked_socket_event(event, handler, data)
+    except DATABASE_DOWN as error:
+        # An outage, not a bug: one line in the log, "unavailable" to the client
+        # (whose retry with the same client_msg_id stores a message once).
+        forget_failed_transaction()
+        log.warning(
+            "socket event %s: database unavailable (%s)", event, type(error).__name__
+        )
+        return {"ok": False, "error": "unavailable"}
+
+
+def _checked_socket_event(event: str, handler, data) -> dict:
     from flask_socketio import disconnect
 
     from network.errors import SocketError
+    from network.health import DATABASE_DOWN
     from network.payloads import PayloadError, validate
     from network.security import reload_signed_in
 
@@ -108,6 +130,8 @@ def _run_socket_handler(event: str, handler, data) -> dict:
         return {"ok": False, "error": "bad_request"}
     try:
         result = handler(payload) or {}
+    except DATABASE_DOWN:
+        raise
     except NotFound:
         return {"ok": False, "error": "not_found"}
     except SocketError as error:
@@ -115,6 +139,6 @@ def _run_socket_handler(event: str, handler, data) -> dict:
     except Exception:
         # A bug, not a bad payload: the operator gets the traceback (SQL parameters
         # are hidden by the engine options), the client an answer.
-        logging.getLogger(__name__).exception("socket event %s failed", event)
+        log.exception("socket event %s failed", event)
         return {"ok": False, "error": "server_error"}
     return {"ok": True, **result}

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from network import sqlite
+from network.health import log_failure
 from network.extensions import db, socketio
 from network.models import AuthSession, PasswordReset, utcnow
 
@@ -106,7 +107,7 @@ def _every(app: Flask, job, interval_key: str) -> None:
             try:
                 job()
             except Exception:  # keep the loop alive; the next round retries
-                app.logger.exception("housekeeping (%s) failed", job.__name__)
+                log_failure(app.logger, "housekeeping (%s) failed", job.__name__)
             finally:
                 db.session.remove()
         socketio.sleep(app.config[interval_key])

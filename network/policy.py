@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import Select, and_, bindparam, event, func, select, union
+from sqlalchemy import Select, and_, bindparam, event, exists, func, select, union
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased, lazyload
 
@@ -530,17 +530,17 @@ def protected_from_any(actor, account_ids) -> bool:
 
 
 def protected_in_room(actor, room: Room) -> bool:
-    """protected_from_any for everyone who joined the room, in one query."""
+    """protected_from_any for everyone who joined the room: one EXISTS, whatever
+    the number of members (no member id leaves the database)."""
     account = _account(actor)
     if account is None:
         return False
-    joined = select(RoomMember.account_id).where(RoomMember.room_id == room.id)
-    found = db.session.scalar(
-        select(Separation.id)
-        .where(Separation.protected_id == account.id, Separation.other_id.in_(joined))
-        .limit(1)
+    here = exists().where(
+        Separation.protected_id == account.id,
+        RoomMember.room_id == room.id,
+        RoomMember.account_id == Separation.other_id,
     )
-    return found is not None
+    return bool(db.session.scalar(select(here)))
 
 
 def access_own_member_for_separation(actor, profile_public_id: str) -> Membership:
@@ -708,9 +708,14 @@ def visible_room_people(stmt: Select, actor, account_column) -> Select:
     account = _account(actor)
     if account is None:
         return stmt.where(account_column.is_(None))
-    return stmt.where(
-        (account_column == account.id)
-        | account_column.not_in(room_apart_ids(account.id))
+    return stmt.where(room_people_criterion(account_column, account.id))
+
+
+def room_people_criterion(account_column, account_id):
+    """visible_room_people's condition for a signed-in viewer; account_id may be a
+    bound parameter (statements built once, bound per request)."""
+    return (account_column == account_id) | account_column.not_in(
+        room_apart_ids(account_id)
     )
 
 
@@ -1022,6 +1027,12 @@ def access_room(actor, room_public_id) -> Room:
     return access_room_context(actor, room_public_id).room
 
 
+def can_manage_room(actor, room: Room) -> bool:
+    """The yes/no twin of access_managed_room, for a room already in hand."""
+    org = room_manager_org(actor)
+    return org is not None and room.host_org_id == org.id and room.archived_at is None
+
+
 def access_managed_room(actor, room_public_id: str) -> Room:
     """A room of the actor's organization that they manage (lead or moderator)."""
     org = room_manager_org(actor)
@@ -1100,12 +1111,15 @@ def post_refusal(actor, room: Room) -> str | None:
     return _refusal(room, row, can_moderate(actor, room))
 
 
-def refusal(access: RoomAccess) -> str | None:
-    """post_refusal for an access context (join rights were checked by access)."""
-    return _refusal(access.room, access.row, access.moderates)
+def refusal(access: RoomAccess, *, is_open: bool | None = None) -> str | None:
+    """post_refusal for an access context (join rights were checked by access).
+    A caller that already knows whether the room is open (room_open) passes it."""
+    return _refusal(access.room, access.row, access.moderates, is_open)
 
 
-def _refusal(room: Room, row: RoomMember | None, moderator: bool) -> str | None:
+def _refusal(
+    room: Room, row: RoomMember | None, moderator: bool, is_open: bool | None = None
+) -> str | None:
     if row is not None and row.muted_until is not None and row.muted_until > utcnow():
         return "muted"
     if room.locked and not moderator:
@@ -1113,7 +1127,7 @@ def _refusal(room: Room, row: RoomMember | None, moderator: bool) -> str | None:
     if room.kind == "supervision" and not moderator:
         if row is None or row.rules_accepted_at is None:
             return "rules"
-        if not room_open(room):
+        if not (room_open(room) if is_open is None else is_open):
             return "closed"
     return None
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 
 from network.extensions import socketio
+from network.health import log_failure
 
 EVENT = "presence:changed"
 
@@ -127,7 +128,7 @@ def flush(room_key: str | None = None) -> int:
             _recheck(room)
             sent += _send(key, room, fences, gone)
         except Exception:  # one room's failed emit must not stop the others
-            log.exception("presence batch failed")
+            log_failure(log, "presence batch failed")
     return sent
 
 

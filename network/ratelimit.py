@@ -7,11 +7,17 @@ draws from the same bucket (an atomic Lua script); otherwise a process-local dic
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app
+from redis.exceptions import RedisError
+
+from network.queue import bounded_redis
+
+log = logging.getLogger(__name__)
 
 _LUA = """
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -50,9 +56,7 @@ class TokenBuckets:
         self._redis = None
         self._script = None
         if storage_uri.startswith(("redis://", "rediss://")):
-            import redis
-
-            self._redis = redis.Redis.from_url(storage_uri)
+            self._redis = bounded_redis(storage_uri)
             self._script = self._redis.register_script(_LUA)
 
     def take(self, bucket: Bucket, key: str) -> bool:
@@ -60,15 +64,24 @@ class TokenBuckets:
         full_key = f"pn:bucket:{bucket.name}:{key}"
         now = time.time()
         if self._script is not None:
-            return bool(
-                self._script(keys=[full_key], args=[bucket.capacity, bucket.rate, now])
-            )
+            try:
+                return bool(
+                    self._script(
+                        keys=[full_key], args=[bucket.capacity, bucket.rate, now]
+                    )
+                )
+            except RedisError:  # Redis away: this process's own bucket meanwhile
+                _redis_away()
         with self._lock:
             tokens, at = self._local.get(full_key, (bucket.capacity, now))
             tokens = min(bucket.capacity, tokens + max(0.0, now - at) * bucket.rate)
             allowed = tokens >= 1
             self._local[full_key] = (tokens - 1 if allowed else tokens, now)
             return allowed
+
+
+def _redis_away() -> None:
+    log.warning("rate-limit storage unavailable: counting in this process")
 
 
 def buckets() -> TokenBuckets:
@@ -132,17 +145,18 @@ class LoginDelays:
         self._lock = threading.Lock()
         self._redis = None
         if storage_uri.startswith(("redis://", "rediss://")):
-            import redis
-
-            self._redis = redis.Redis.from_url(storage_uri)
+            self._redis = bounded_redis(storage_uri)
             self._script = self._redis.register_script(_DELAY_LUA)
 
     def wait_left(self, key: str) -> float:
         """Seconds before this account may be tried again from an unknown browser."""
         now = time.time()
         if self._redis is not None:
-            until = self._redis.hget(f"pn:delay:{key}", "until")
-            return max(0.0, float(until) - now) if until else 0.0
+            try:
+                until = self._redis.hget(f"pn:delay:{key}", "until")
+                return max(0.0, float(until) - now) if until else 0.0
+            except RedisError:  # Redis away: this process's own record meanwhile
+                _redis_away()
         with self._lock:
             _, until, _ = self._local.get(key, (0, 0.0, now))
             return max(0.0, until - now)
@@ -151,10 +165,14 @@ class LoginDelays:
         """Count a failure; past the free ones, open (or double) the window."""
         now = time.time()
         if self._redis is not None:
-            self._script(
-                keys=[f"pn:delay:{key}"], args=[delay.free, delay.base, delay.cap, now]
-            )
-            return
+            try:
+                self._script(
+                    keys=[f"pn:delay:{key}"],
+                    args=[delay.free, delay.base, delay.cap, now],
+                )
+                return
+            except RedisError:
+                _redis_away()
         with self._lock:
             failures, until, seen = self._local.get(key, (0, 0.0, now))
             if now - seen > 86400:
@@ -170,8 +188,11 @@ class LoginDelays:
     def clear(self, key: str) -> None:
         """Forget an account's failures (after a successful sign-in)."""
         if self._redis is not None:
-            self._redis.delete(f"pn:delay:{key}")
-            return
+            try:
+                self._redis.delete(f"pn:delay:{key}")
+                return
+            except RedisError:
+                _redis_away()
         with self._lock:
             self._local.pop(key, None)
 

@@ -14,12 +14,15 @@ from flask import Flask, current_app
 from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
+from network import transport
 from network.extensions import db, socketio
+from network.health import forget_failed_transaction, log_failure
 from network.models import LiveSocket, Membership, ServerProcess, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_SOCKET_PAYLOAD = 16 * 1024  # a 4,000-character message in UTF-8 plus envelope
+SOCKETIO_PATH = "socket.io"  # Flask-SocketIO's default
 
 
 def user_key(account_id: int) -> str:
@@ -39,10 +42,19 @@ def room_key(room_id: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-SocketIO: async mode, optional message queue, same origin only."""
+    from network import queue
+
+    # A Redis queue gets network.queue's manager (bounded waits, a known state,
+    # resyncs); other queue URLs get Flask-SocketIO's choice.
+    socketio.server_options.pop("client_manager", None)  # from an earlier app
+    manager = queue.manager(app)
+    extra = {"client_manager": manager} if manager is not None else {}
     socketio.init_app(
         app,
         async_mode=app.config["NETWORK_ASYNC"],
+        path=SOCKETIO_PATH,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **extra,
         # None means: only the page's own origin may open a socket.
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
         max_http_buffer_size=MAX_SOCKET_PAYLOAD,
@@ -58,6 +70,7 @@ def init_app(app: Flask) -> None:
     )
     if not app.config["SOCKET_COMPRESSION"]:
         app.wsgi_app = NoSocketCompression(app.wsgi_app)
+    transport.init_app(app, socketio.server.eio, SOCKETIO_PATH)
 
 
 class NoSocketCompression:
@@ -136,8 +149,8 @@ def _forget_in_own_context(app: Flask, sid: str) -> None:
         try:
             forget_socket(sid)
         except Exception:  # one socket's cleanup must not stop the others'
-            db.session.rollback()
-            log.exception("cleanup after a closed socket failed")
+            forget_failed_transaction()
+            log_failure(log, "cleanup after a closed socket failed")
         finally:
             db.session.remove()
 

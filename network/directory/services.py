@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, literal, select
-from sqlalchemy.orm import joinedload
 
 from network import policy
 from network.accounts import pseudonyms
@@ -14,19 +14,37 @@ from network.models import (
     EXPERIENCE_TAGS,
     LANGUAGES,
     PROVINCES,
-    Account,
     Membership,
+    Organization,
     Profile,
 )
 
 PAGE_SIZE = 20
 
 
+class Entry(NamedTuple):
+    """What the directory shows of one person (read as columns, not entities)."""
+
+    account_id: int
+    public_id: str
+    pseudonym: str
+    tag: str
+    pronouns: str
+    organization: str
+    region_name: str
+    language_names: list[str]
+    experience_names: list[str]
+
+
+def _names(codes: str, labels: dict[str, str]) -> list[str]:
+    return [labels.get(code, code) for code in codes.split(",") if code]
+
+
 @dataclass
 class DirectoryPage:
     """One page of results and the totals a viewer may know."""
 
-    profiles: list[Profile]
+    profiles: list[Entry]
     total: int
     page: int
     pages: int
@@ -61,14 +79,46 @@ def search(
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = db.session.scalars(
-        stmt.options(
-            joinedload(Profile.account)
-            .joinedload(Account.membership)
-            .joinedload(Membership.organization)
+    rows = db.session.execute(
+        stmt.with_only_columns(
+            Profile.account_id,
+            Profile.public_id,
+            Profile.pseudonym,
+            Profile.tag,
+            Profile.pronouns,
+            Organization.name,
+            Profile.region,
+            Profile.languages,
+            Profile.experience,
         )
+        .join(Membership, Membership.account_id == Profile.account_id)
+        .join(Organization, Organization.id == Membership.organization_id)
         .order_by(Profile.pseudonym_key, Profile.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return DirectoryPage(list(rows), total, page, pages)
+    entries = [
+        Entry(
+            account_id,
+            public_id,
+            pseudonym,
+            tag,
+            pronouns,
+            organization,
+            PROVINCES.get(region, ""),
+            _names(languages, LANGUAGES),
+            _names(experience, EXPERIENCE_TAGS),
+        )
+        for (
+            account_id,
+            public_id,
+            pseudonym,
+            tag,
+            pronouns,
+            organization,
+            region,
+            languages,
+            experience,
+        ) in rows
+    ]
+    return DirectoryPage(entries, total, page, pages)

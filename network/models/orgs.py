@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.extensions import db
@@ -58,14 +58,17 @@ class Membership(db.Model):
     """An account's place in exactly one organization."""
 
     __tablename__ = "memberships"
+    # An organization's members by status: the lead's lists and counts, and the
+    # directory's visibility subquery, read this index without the table.
+    __table_args__ = (
+        Index("ix_memberships_org_status", "organization_id", "status", "account_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
     )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id"), index=True
-    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     status: Mapped[str] = mapped_column(String(16), default=Status.PENDING)
     joined_via: Mapped[str] = mapped_column(String(16))  # "invitation" or "request"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from network import policy
 from network.inputs import int_arg
@@ -40,15 +39,34 @@ def _status(form) -> int:
 # --- lead: requests ------------------------------------------------------------------
 
 
+def _page_of_people(stmt, *columns):
+    """One page of a lead's list, read as columns (no entities): the total, the
+    page number from ?page= and the rows, each with the person's public id,
+    pseudonym and tag beside the membership columns asked for."""
+    count = stmt.with_only_columns(func.count(Membership.id)).order_by(None)
+    total = db.session.scalar(count)
+    pages = max(1, -(-total // MEMBERS_PAGE))
+    page = int_arg("page", 1, high=pages)
+    rows = db.session.execute(
+        stmt.with_only_columns(
+            Profile.public_id, Profile.pseudonym, Profile.tag, *columns
+        )
+        .join(Profile, Profile.account_id == Membership.account_id)
+        .limit(MEMBERS_PAGE)
+        .offset((page - 1) * MEMBERS_PAGE)
+    )
+    return {"memberships": list(rows), "page": page, "pages": pages, "total": total}
+
+
 @bp.get("/org/requests")
 @lead_required
 def requests():
-    """Pending join requests to the lead's organization."""
+    """Pending join requests to the lead's organization, oldest first."""
     stmt = policy.visible_memberships(
         select(Membership).where(Membership.status == Status.PENDING), current_user
-    ).order_by(Membership.created_at)
-    stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
-    return render_template("orgs/requests.html", memberships=db.session.scalars(stmt))
+    ).order_by(Membership.created_at, Membership.id)
+    listing = _page_of_people(stmt, Membership.created_at, Membership.joined_via)
+    return render_template("orgs/requests.html", **listing)
 
 
 @bp.route("/org/requests/<public_id>", methods=["GET", "POST"])
@@ -97,16 +115,8 @@ def members():
         ),
         current_user,
     ).order_by(Membership.status, Membership.role.desc(), Membership.id)
-    stmt = stmt.options(joinedload(Membership.account).joinedload(Account.profile))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // MEMBERS_PAGE))
-    page = int_arg("page", 1, high=pages)
-    rows = db.session.scalars(
-        stmt.limit(MEMBERS_PAGE).offset((page - 1) * MEMBERS_PAGE)
-    )
-    return render_template(
-        "orgs/members.html", memberships=rows, page=page, pages=pages, total=total
-    )
+    listing = _page_of_people(stmt, Membership.role, Membership.status)
+    return render_template("orgs/members.html", **listing)
 
 
 @bp.route("/org/members/<public_id>", methods=["GET", "POST"])

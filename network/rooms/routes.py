@@ -10,7 +10,7 @@ from network.guards import member_required
 from network.errors import NotFound
 from network.models import MAX_MESSAGE_LENGTH
 from network.orgs.forms import EmptyForm
-from network.rooms import services
+from network.rooms import page, services
 from network.rooms.forms import RoomForm
 
 bp = Blueprint("rooms", __name__)
@@ -40,37 +40,15 @@ def index():
 @member_required
 def room(room_id: str):
     """The room: the last 50 messages rendered here, then kept live by the socket."""
-    shown = policy.access_room(current_user, room_id)
+    access = policy.access_room_context(current_user, room_id)
     before = request.args.get("before")
     if before is not None:
-        before = policy.access_message_position(current_user, shown, before)
-    messages = services.history(shown, current_user, before_id=before)
-    present, present_more = services.presence(shown, current_user)
+        before = policy.access_message_position(current_user, access.room, before)
     return render_template(
         "rooms/room.html",
-        room=shown,
-        messages=messages,
-        older=messages[0]["id"] if len(messages) == services.HISTORY_PAGE else None,
-        presence=present,
-        presence_more=present_more,
-        labels=services.org_labels(shown, current_user),
-        notice=policy.protected_from_any(current_user, services.members_of(shown)),
-        refusal=policy.post_refusal(current_user, shown),
-        can_manage=_manages(shown),
-        can_moderate=policy.can_moderate(current_user, shown),
-        pinned=services.pinned(shown, current_user),
-        cards=services.cards_for(current_user, messages),
         max_length=MAX_MESSAGE_LENGTH,
-        **services.supervision_context(shown, current_user),
+        **page.room_page(access, current_user, before_id=before),
     )
-
-
-def _manages(room) -> bool:
-    try:
-        policy.access_managed_room(current_user, room.public_id)
-    except NotFound:
-        return False
-    return True
 
 
 def _form(org, room=None) -> RoomForm:

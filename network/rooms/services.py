@@ -22,7 +22,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from network import audit, markup, policy, presence_batch, realtime
 from network.errors import InputError
@@ -364,26 +363,9 @@ def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
     people by pseudonym and how many more there are, in one query whatever the
     number present. The safety filter is inside the query, so the count never
     includes someone kept apart from the viewer."""
-    present = select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
-    stmt = (
-        select(
-            Profile.public_id,
-            Profile.pseudonym,
-            Profile.tag,
-            Membership.organization_id,
-            func.count().over(),
-        )
-        .select_from(Account)
-        .join(Profile, Profile.account_id == Account.id)
-        .outerjoin(Membership, Membership.account_id == Account.id)
-        .where(
-            Account.id.in_(present),
-            Profile.appear_offline.is_(False) | (Account.id == viewer.id),
-        )
-        .order_by(func.lower(Profile.pseudonym), Account.id)
-        .limit(PRESENCE_LIMIT)
+    rows = db.session.execute(
+        _presence_statement(), {"room_id": room.id, "viewer_id": viewer.id}
     )
-    rows = db.session.execute(policy.visible_room_people(stmt, viewer, Account.id))
     people, total = [], 0
     for public_id, pseudonym, tag, org_id, total in rows:
         people.append(
@@ -396,6 +378,35 @@ def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
         )
     people.sort(key=lambda person: person["pseudonym"].casefold())
     return people, max(total - len(people), 0)
+
+
+@functools.cache
+def _presence_statement() -> Select:
+    """presence's query, built once (building it cost more than running it); the
+    room and the viewer are bound per call."""
+    viewer_id = bindparam("viewer_id")
+    present = select(RoomPresence.account_id).where(
+        RoomPresence.room_id == bindparam("room_id")
+    )
+    return (
+        select(
+            Profile.public_id,
+            Profile.pseudonym,
+            Profile.tag,
+            Membership.organization_id,
+            func.count().over(),
+        )
+        .select_from(Account)
+        .join(Profile, Profile.account_id == Account.id)
+        .outerjoin(Membership, Membership.account_id == Account.id)
+        .where(
+            Account.id.in_(present),
+            Profile.appear_offline.is_(False) | (Account.id == viewer_id),
+            policy.room_people_criterion(Account.id, viewer_id),
+        )
+        .order_by(func.lower(Profile.pseudonym), Account.id)
+        .limit(PRESENCE_LIMIT)
+    )
 
 
 def person_payload(room: Room, account: Account) -> dict:
@@ -412,22 +423,37 @@ def person_payload(room: Room, account: Account) -> dict:
 def org_alias(room_id: int, org_id: int) -> str:
     """A per-room token for an organization; the viewer's page maps it to a name
     only where the viewer may see that organization's name."""
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"org:{room_id}:{org_id}".encode(), hashlib.sha256)
+    return _alias(current_app.config["SECRET_KEY"], room_id, org_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _alias(secret: str, room_id: int, org_id: int) -> str:
+    # Pages and payloads name the same few organizations over and over: one HMAC
+    # per room and organization (and key), not one per message or person shown.
+    digest = hmac.new(
+        secret.encode(), f"org:{room_id}:{org_id}".encode(), hashlib.sha256
+    )
     return digest.hexdigest()[:12]
 
 
 def org_labels(room: Room, viewer: Account) -> dict[str, str]:
-    """alias -> organization name, for organizations this viewer may name."""
+    """alias -> organization name, for organizations this viewer may name (one
+    query: the viewer's own and those at effective `see` or above)."""
     mine = policy.active_membership(viewer)
     if mine is None:
         return {}
-    nameable = set(
-        db.session.scalars(policy.trusted_org_ids(mine.organization_id, TrustLevel.SEE))
+    rows = db.session.execute(_labels_statement(), {"org_id": mine.organization_id})
+    return {org_alias(room.id, org_id): name for org_id, name in rows}
+
+
+@functools.cache
+def _labels_statement() -> Select:
+    """org_labels' query, built once; the viewer's organization is bound per call."""
+    own = bindparam("org_id")
+    return select(Organization.id, Organization.name).where(
+        (Organization.id == own)
+        | Organization.id.in_(policy.trusted_org_ids(own, TrustLevel.SEE))
     )
-    nameable.add(mine.organization_id)
-    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(nameable)))
-    return {org_alias(room.id, org.id): org.name for org in orgs}
 
 
 # --- messages ------------------------------------------------------------------------
@@ -609,10 +635,18 @@ def message_payload(
     """The one shape of a message on the wire and in templates. A hidden message
     carries no text; only its author is told the moderator's reason."""
     hidden = message.hidden_at is not None
+    resource = None if hidden else _resource_id(message)
+    return _payload(room, message, person_payload(room, author), resource, viewer_id)
+
+
+def _payload(room: Room, message, person: dict, resource, viewer_id) -> dict:
+    """message_payload from anything with a message's attributes: a Message, or a
+    row of history's columns."""
+    hidden = message.hidden_at is not None
     payload = {
         "room_id": room.public_id,
         "id": message.public_id,
-        "author": person_payload(room, author),
+        "author": person,
         "html": "" if hidden else message.html,
         "content_warning": "" if hidden else message.content_warning,
         "created_at": message.created_at.isoformat(),
@@ -620,7 +654,7 @@ def message_payload(
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
         "hidden": hidden,
-        "resource": _resource_id(message) if not hidden else None,
+        "resource": None if hidden else resource,
     }
     if hidden and viewer_id == message.author_id:
         payload["hidden_reason"] = message.hidden_reason
@@ -635,6 +669,70 @@ def _resource_id(message: Message) -> str | None:
     return resource.public_id if resource is not None else None
 
 
+@functools.cache
+def message_rows(kind: str) -> Select:
+    """The columns a message payload needs, with its author's profile and
+    organization and its resource's public id, for messages of a room the viewer
+    may see (people kept apart are left out, in the query: visible_messages).
+    Built once per kind (building cost more than running it); bind room_id and
+    viewer_id, and per kind: newest and before (before_id) take the newest
+    `limit`, after (after_id) the oldest `limit`, pinned one message_id."""
+    stmt = (
+        select(
+            Message.id,
+            Message.public_id,
+            Message.author_id,
+            Message.html,
+            Message.content_warning,
+            Message.created_at,
+            Message.edited_at,
+            Message.deleted_at,
+            Message.hidden_at,
+            Message.hidden_reason,
+            Resource.public_id.label("resource"),
+            Profile.public_id.label("profile"),
+            Profile.pseudonym,
+            Profile.tag,
+            Membership.organization_id,
+        )
+        .join(Account, Account.id == Message.author_id)
+        .outerjoin(Profile, Profile.account_id == Account.id)
+        .outerjoin(Membership, Membership.account_id == Account.id)
+        .outerjoin(Resource, Resource.id == Message.resource_id)
+        .where(
+            Message.room_id == bindparam("room_id"),
+            policy.room_people_criterion(Message.author_id, bindparam("viewer_id")),
+        )
+    )
+    newest = Message.id.desc()
+    if kind == "after":
+        after = Message.id > bindparam("after_id")
+        return stmt.where(after).order_by(Message.id).limit(bindparam("limit"))
+    if kind == "before":
+        stmt = stmt.where(Message.id < bindparam("before_id"))
+        return stmt.order_by(newest).limit(bindparam("limit"))
+    if kind == "newest":
+        return stmt.order_by(newest).limit(bindparam("limit"))
+    if kind == "pinned":
+        return stmt.where(
+            Message.id == bindparam("message_id"),
+            Message.hidden_at.is_(None),
+            Message.deleted_at.is_(None),
+        )
+    raise ValueError(kind)
+
+
+def row_payload(room: Room, row, viewer_id: int) -> dict:
+    """message_payload for a row of message_rows (no further query)."""
+    person = {
+        "id": row.profile,
+        "pseudonym": row.pseudonym if row.profile is not None else "—",
+        "tag": row.tag if row.profile is not None else "",
+        "org": org_alias(room.id, row.organization_id or 0),
+    }
+    return _payload(room, row, person, row.resource, viewer_id)
+
+
 def history(
     room: Room,
     viewer: Account,
@@ -644,27 +742,18 @@ def history(
     limit: int = HISTORY_PAGE,
 ) -> list[dict]:
     """Messages by keyset: after an id (catch-up, oldest first) or the newest
-    before an id (load earlier); people kept apart from the viewer are left out."""
-    stmt = policy.visible_messages(
-        select(Message, Account)
-        .join(Account, Account.id == Message.author_id)
-        .options(joinedload(Account.profile), joinedload(Account.membership))
-        .where(Message.room_id == room.id),
-        viewer,
-    )
+    before an id (load earlier); people kept apart from the viewer are left out.
+    One select of the columns the payload needs, whatever the page holds."""
+    bound = {"room_id": room.id, "viewer_id": viewer.id, "limit": limit}
     if after_id is not None:
-        stmt = stmt.where(Message.id > after_id).order_by(Message.id).limit(limit)
-        rows = list(db.session.execute(stmt).all())
+        stmt = message_rows("after")
+        rows = list(db.session.execute(stmt, {**bound, "after_id": after_id}))
     else:
-        if before_id is not None:
-            stmt = stmt.where(Message.id < before_id)
-        rows = list(
-            db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).all()
-        )
+        kind = "newest" if before_id is None else "before"
+        stmt = message_rows(kind)
+        rows = list(db.session.execute(stmt, {**bound, "before_id": before_id}))
         rows.reverse()
-    return [
-        message_payload(room, message, author, viewer.id) for message, author in rows
-    ]
+    return [row_payload(room, row, viewer.id) for row in rows]
 
 
 def purge_expired(now=None) -> int:
@@ -680,15 +769,6 @@ def purge_expired(now=None) -> int:
         ).rowcount
     db.session.commit()
     return removed
-
-
-def members_of(room: Room) -> set[int]:
-    """Account ids that joined the room (for the protected person's notice)."""
-    return set(
-        db.session.scalars(
-            select(RoomMember.account_id).where(RoomMember.room_id == room.id)
-        )
-    )
 
 
 # --- asking a facilitator for help -------------------------------------------------
@@ -761,67 +841,7 @@ def mark_handled(row: SupportRequest, *, actor: Account) -> None:
     db.session.commit()
 
 
-# --- supervision context for the room page -----------------------------------------
-
-
-def pinned(room: Room, viewer: Account) -> dict | None:
-    """The pinned message, if the viewer may see it."""
-    if room.pinned_message_id is None:
-        return None
-    message = db.session.get(Message, room.pinned_message_id)
-    if message is None or message.hidden_at or message.deleted_at:
-        return None
-    if not policy.can_meet_in_room(viewer, message.author_id):
-        return None
-    author = db.session.get(Account, message.author_id)
-    return message_payload(room, message, author, viewer.id)
-
-
-def supervision_context(room: Room, viewer: Account) -> dict:
-    """Ground rules, open state, sessions and check-in for a supervision room."""
-    if room.kind != "supervision":
-        return {"supervision": False}
-    from network.models import CheckIn, SupervisionSession
-
-    now = utcnow()
-    row = db.session.scalar(
-        select(RoomMember).where(
-            RoomMember.room_id == room.id, RoomMember.account_id == viewer.id
-        )
-    )
-    sessions = list(
-        db.session.scalars(
-            select(SupervisionSession)
-            .where(
-                SupervisionSession.room_id == room.id,
-                SupervisionSession.cancelled_at.is_(None),
-                SupervisionSession.ends_at > now,
-            )
-            .order_by(SupervisionSession.starts_at)
-            .limit(5)
-        )
-    )
-    running = policy.session_running(room, now)
-    check_in_to = next(
-        (s for s in sessions if s.starts_at <= now + timedelta(minutes=15)), None
-    )
-    mine = None
-    if check_in_to is not None:
-        mine = db.session.scalar(
-            select(CheckIn).where(
-                CheckIn.session_id == check_in_to.id, CheckIn.account_id == viewer.id
-            )
-        )
-    return {
-        "supervision": True,
-        "rules_accepted": row is not None and row.rules_accepted_at is not None,
-        "room_is_open": policy.room_open(room),
-        "running": running,
-        "next_session": next((s for s in sessions if s.starts_at > now), None),
-        "sessions": sessions,
-        "check_in_session": check_in_to,
-        "my_check_in": mine,
-    }
+# --- supervision rooms -------------------------------------------------------------
 
 
 def invitations(account: Account) -> list[Room]:

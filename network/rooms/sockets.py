@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
-from network import policy, presence_batch, ratelimit, realtime
+from network import policy, presence_batch, queue, ratelimit, realtime
 from network.errors import NotFound, SocketError
 from network.guards import socket_event
 from network.rooms import services
@@ -70,9 +70,24 @@ def on_leave(data: dict):
 
 @socket_event("message:send")
 def on_send(data: dict):
-    """Store, then broadcast; a retried client_msg_id returns the first id."""
+    """Store, then broadcast; a retried client_msg_id returns the first id.
+
+    While the message queue cannot take it, the answer is "unavailable": at once
+    and with nothing stored when the queue is known to be down; after the commit
+    when the broadcast failed (the client's retry, with the same client_msg_id,
+    then gets the stored id)."""
     access = policy.access_room_context(current_user, data.get("room_id"))
     client_msg_id = data["client_msg_id"]  # shape checked by network.payloads
+    if not queue.available():
+        raise SocketError("unavailable")
+    with queue.watch() as delivery:
+        ack = _store_or_find(access, data, client_msg_id)
+    if delivery.failed:
+        raise SocketError("unavailable")
+    return ack
+
+
+def _store_or_find(access: policy.RoomAccess, data: dict, client_msg_id: str) -> dict:
     try:
         return {"id": _store(access, data, client_msg_id)}
     except SocketError:

@@ -211,24 +211,29 @@ def upcoming(room: Room, limit: int = 5) -> list[SupervisionSession]:
     )
 
 
-def upcoming_for(
-    account: Account, limit: int = 5
-) -> list[tuple[SupervisionSession, Room]]:
-    """The next sessions in every supervision room the account may join."""
+def upcoming_for(account: Account, limit: int = 5) -> list:
+    """The next sessions in every supervision room the account may join, as rows
+    of (starts_at, topic, room_public_id, room_name): one select of columns."""
     visible = policy.visible_rooms(select(Room.id), account)
-    rows = db.session.execute(
-        select(SupervisionSession, Room)
-        .join(Room, Room.id == SupervisionSession.room_id)
-        .where(
-            Room.id.in_(visible),
-            Room.kind == "supervision",
-            SupervisionSession.cancelled_at.is_(None),
-            SupervisionSession.ends_at > utcnow(),
+    return list(
+        db.session.execute(
+            select(
+                SupervisionSession.starts_at,
+                SupervisionSession.topic,
+                Room.public_id.label("room_public_id"),
+                Room.name.label("room_name"),
+            )
+            .join(Room, Room.id == SupervisionSession.room_id)
+            .where(
+                Room.id.in_(visible),
+                Room.kind == "supervision",
+                SupervisionSession.cancelled_at.is_(None),
+                SupervisionSession.ends_at > utcnow(),
+            )
+            .order_by(SupervisionSession.starts_at)
+            .limit(limit)
         )
-        .order_by(SupervisionSession.starts_at)
-        .limit(limit)
     )
-    return [(session, room) for session, room in rows]
 
 
 def check_in_session(room: Room) -> SupervisionSession | None:

@@ -24,6 +24,7 @@
   var earlier = document.getElementById("load-earlier");
   var typers = {};
   var pending = [];  // {client_msg_id, body, content_warning} not yet acknowledged
+  var unconfirmed = [];  // pending items the server answered "unavailable"
   var editing = null;
   var lastTypingSent = 0;
 
@@ -269,7 +270,7 @@
         if (form) { form.hidden = true; }
         return;
       }
-      connection.textContent = "";
+      connection.textContent = liveDown ? LIVE_DOWN : "";
       placeAll(ack.messages);
       setPresence(ack.presence, ack.presence_more);
       if (notice) { notice.hidden = !ack.notice; }
@@ -289,6 +290,16 @@
   }
 
   socket.on("connect", join);
+  // The server lost (live: false) or regained (live: true) its link to the
+  // other server processes: join again from the newest message shown, which
+  // brings from the database whatever live delivery missed, and re-sends
+  // what is still pending.
+  var LIVE_DOWN = "Live updates are interrupted; your messages are kept and sent when they are back.";
+  var liveDown = false;
+  socket.on("room:resync", function (event) {
+    liveDown = !(event && event.live);
+    join();
+  });
   socket.on("disconnect", function () { connection.textContent = "Reconnecting…"; });
   socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
   socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
@@ -371,7 +382,8 @@
     too_long: "That message is too long.",
     empty: "Write something first.",
     forbidden: "You cannot post in this room right now.",
-    not_found: "This room is not available."
+    not_found: "This room is not available.",
+    unavailable: "Not sent yet: the server is having trouble. Your message is kept and will be sent when it is back."
   };
 
   // Send (or re-send after a reconnect) with the same client_msg_id: the server
@@ -379,7 +391,22 @@
   function sendPending(item) {
     socket.timeout(10000).emit("message:send", item, function (err, ack) {
       if (err) { return; }  // no answer: it stays pending and is retried on reconnect
+      // Not confirmed while the server cannot reach the database or the other
+      // processes: it stays pending, and is sent again (same client_msg_id, so
+      // stored once) on the next join, which a room:resync or reconnect brings.
+      if (!ack.ok && ack.error === "unavailable") {
+        showError(ERRORS.unavailable);
+        if (unconfirmed.indexOf(item) < 0) { unconfirmed.push(item); }
+        setTimeout(function () {
+          if (socket.connected && pending.indexOf(item) >= 0) { sendPending(item); }
+        }, 5000);
+        return;
+      }
       pending = pending.filter(function (p) { return p !== item; });
+      if (ack.ok && unconfirmed.indexOf(item) >= 0) {
+        unconfirmed = unconfirmed.filter(function (p) { return p !== item; });
+        showError("");
+      }
       if (!ack.ok) {
         showError(ERRORS[ack.error] || "The message was not sent.");
         if (!bodyField.value) { bodyField.value = item.body; }
