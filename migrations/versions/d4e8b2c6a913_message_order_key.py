@@ -1,7 +1,7 @@
 """message order key: the room's order as a number members may see
 
 Revision ID: d4e8b2c6a913
-Revises: c7d2a91e4b10
+Revises: d4e8a2c61f07
 Create Date: 2026-11-28 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4e8b2c6a913'
-down_revision = 'c7d2a91e4b10'
+down_revision = 'd4e8a2c61f07'
 branch_labels = None
 depends_on = None
 

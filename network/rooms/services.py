@@ -685,6 +685,7 @@ def message_rows(kind: str) -> Select:
             Message.html,
             Message.content_warning,
             Message.created_at,
+            Message.order_key,
             Message.edited_at,
             Message.deleted_at,
             Message.hidden_at,
