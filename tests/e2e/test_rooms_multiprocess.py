@@ -452,22 +452,29 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
     assert len(set(all_ids)) == len(all_ids)
 
     # The reader on P2 saw increasing ids, no duplicates, only stored messages.
-    new_on_p2 = {id_ for cid, id_ in resent.items() if cid not in stored_at_kill}
-    _wait_for(lambda: new_on_p2 <= set(reader.seen), 5, "the reader on P2")
-    seen = set(reader.seen)
-    assert reader.seen == [i for i in all_ids if i in seen]
-    assert set(reader.seen) <= set(all_ids)
-    # What the reader missed live can only be what P1 stored but was killed
-    # before it broadcast (and acknowledged): an ack is sent after the broadcast.
+    # Every message reaches the reader live, also one P1 stored and was killed
+    # before broadcasting: its re-send broadcasts it (issue 13 item 7).
     ours = {stored[cid] for cid in sent}
-    missed = ours - set(reader.seen)
-    stored_unacked = {stored_at_kill[cid] for cid in unacked if cid in stored_at_kill}
-    assert missed <= stored_unacked, (missed, stored_unacked)
+    _wait_for(lambda: ours <= set(reader.seen), 5, "the reader on P2")
+    # A re-send of what P1 had stored is broadcast again (issue 13 item 7), so
+    # the reader may get such a message twice (pages keep one, by id), and
+    # later than messages after it (pages place it by order_key).
+    again = {stored_at_kill[cid] for cid in resent if cid in stored_at_kill}
+    twice = {i for i in reader.seen if reader.seen.count(i) > 1}
+    assert twice <= again, twice - again
+    seen = set(reader.seen)
+    in_key_order = sorted(seen, key=reader.keys.__getitem__)
+    assert in_key_order == [i for i in all_ids if i in seen]
+    assert [i for i in reader.seen if i not in again] == [
+        i for i in all_ids if i in seen and i not in again
+    ]
+    assert seen <= set(all_ids)
     print(
         f"\nSIGKILL: {len(sent)} emitted, {len(acked_before)} acknowledged by P1, "
         f"{len(unacked)} re-sent to P2 "
         f"({sum(1 for cid in unacked if cid in stored_at_kill)} of them already "
-        f"stored by P1), the reader on P2 saw {len(reader.seen)} of {len(ours)} live; "
+        f"stored by P1), the reader on P2 saw {len(seen)} of {len(ours)} live "
+        f"({len(twice)} twice); "
         f"presence rows left by the killed socket: {stale_presence}"
     )
 
