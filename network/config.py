@@ -132,10 +132,13 @@ class Config:
         # permessage-deflate on sockets: off, since frames are small and it cost
         # about 15% of CPU during fan-out, compressed once per socket (issue 11).
         self.SOCKET_COMPRESSION = os.environ.get("SOCKET_COMPRESSION", "0") == "1"
-        # Under realtime.HOST_TIMEOUT (60 s), or live processes look dead.
+        # Well under HOST_TIMEOUT_SECONDS, or live processes look dead.
         self.HEARTBEAT_INTERVAL_SECONDS = int(
             os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15")
         )
+        # A process whose heartbeat is this old is dead (a crash or SIGKILL): the
+        # others clear its sockets, presence included (issue 13 item 9).
+        self.HOST_TIMEOUT_SECONDS = float(os.environ.get("HOST_TIMEOUT_SECONDS", "60"))
         # Presence changes go out in one batch per room per window (0: at once).
         self.PRESENCE_BATCH_SECONDS = float(
             os.environ.get("PRESENCE_BATCH_SECONDS", "0.25")

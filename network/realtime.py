@@ -10,7 +10,7 @@ import threading
 import uuid
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import delete, event, or_, select
 from sqlalchemy.orm import Session
 
@@ -160,7 +160,6 @@ def _forget_in_own_context(app: Flask, sid: str) -> None:
 
 
 HOST_ID = uuid.uuid4().hex  # this server process
-HOST_TIMEOUT = timedelta(seconds=60)
 
 
 def track_socket(sid: str, account_id: int, auth_session_id: int | None) -> None:
@@ -190,11 +189,11 @@ def heartbeat() -> int:
 
 def clear_dead_processes() -> int:
     """Forget the sockets of processes whose heartbeat stopped; return how many."""
-    now = utcnow()
+    timeout = timedelta(seconds=current_app.config["HOST_TIMEOUT_SECONDS"])
     dead = list(
         db.session.scalars(
             select(ServerProcess.host_id).where(
-                ServerProcess.seen_at < now - HOST_TIMEOUT
+                ServerProcess.seen_at < utcnow() - timeout
             )
         )
     )

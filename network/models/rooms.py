@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -135,6 +136,10 @@ class Message(db.Model):
     html: Mapped[str] = mapped_column(Text)
     content_warning: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The room's order as a number members may see (the id would count messages
+    # they never saw): the send time in microseconds, moved past the room's
+    # previous message when a clock is behind. None for messages from before it.
+    order_key: Mapped[int | None] = mapped_column(BigInteger)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A shared resource card; the text of the card is never in the message.

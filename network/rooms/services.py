@@ -5,11 +5,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from network import audit, markup, policy, presence_batch, realtime
@@ -473,8 +484,9 @@ def send_message(
     assume_new: bool = False,
 ) -> tuple[Message, bool]:
     """Store a message, then broadcast it after commit. A retry with the same
-    client_msg_id returns the first message and stores nothing. Slow mode is
-    checked here, after the retry check, so a retry is never refused.
+    client_msg_id returns the first message, stores nothing and broadcasts it
+    again. Slow mode is checked here, after the retry check, so a retry is never
+    refused.
 
     `member` is the author's row when the caller has it; with `assume_new` the
     retry is found by the unique constraint instead of a look-up first (the
@@ -482,7 +494,7 @@ def send_message(
     if not assume_new:
         existing = _by_client_id(author, client_msg_id)
         if existing is not None:
-            return existing, False
+            return _again(room, existing), False
     row = member if member is not None else ensure_member(room, author)
     # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
     # ids are then committed, and broadcast, in id order, so a client's catch-up
@@ -490,26 +502,37 @@ def send_message(
     db.session.execute(
         select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
     )
-    now = utcnow()
+    now = utcnow()  # after the lock: a writer that waited does not stamp the past
     if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
         if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
+            existing = _by_client_id(author, client_msg_id) if assume_new else None
+            if existing is not None:  # a retry is never refused
+                db.session.rollback()
+                return _again(room, existing), False
             raise RoomInputError("body", "slow_mode")
-    message = Message(
-        room_id=room.id,
-        author_id=author.id,
-        client_msg_id=client_msg_id,
-        body=body,
-        html=markup.render(body),
-        content_warning=content_warning,
-        resource_id=resource.id if resource is not None else None,
-    )
-    db.session.add(message)
     row.last_message_at = now
+    # One INSERT ... RETURNING the whole row: order_key is computed in the
+    # statement, and comes back without a second query.
+    stored = (
+        insert(Message)
+        .values(
+            room_id=room.id,
+            author_id=author.id,
+            client_msg_id=client_msg_id,
+            body=body,
+            html=markup.render(body),
+            content_warning=content_warning,
+            resource_id=resource.id if resource is not None else None,
+            created_at=now,
+            order_key=_next_order_key(room.id, now),
+        )
+        .returning(Message)
+    )
     try:
-        db.session.flush()
-    except IntegrityError:  # the same retry raced us from another socket
-        db.session.rollback()
-        return _by_client_id(author, client_msg_id), False
+        message = db.session.scalar(stored)
+    except IntegrityError:  # a retry: the unique client id, or the same retry
+        db.session.rollback()  # racing us from another socket
+        return _again(room, _by_client_id(author, client_msg_id)), False
     emit_about(
         room,
         "message:created",
@@ -518,6 +541,49 @@ def send_message(
     )
     commit_keeping_loaded()
     return message, True
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the epoch (what an order_key counts)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _next_order_key(room_id: int, now: datetime):
+    """The new message's order_key, computed inside its INSERT (under the room's
+    lock, so after the previous message's commit): the send time, or one past
+    the room's previous key when this clock is behind it (another host's, or a
+    clock step back). Keys then grow with the id."""
+    previous = (
+        select(Message.order_key)
+        .where(Message.room_id == room_id)
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    after = func.coalesce(previous, 0) + 1
+    now_us = literal(micros(now), BigInteger)
+    return case((after > now_us, after), else_=now_us)
+
+
+def _again(room: Room, message: Message | None) -> Message | None:
+    """A retry found its message stored: broadcast it again, as the first time
+    (the process that stored it may have died before its broadcast went out;
+    pages drop a message they already show by its id). Nothing goes out for a
+    message of another room (a reused client id, not a retry)."""
+    if message is None or message.room_id != room.id:
+        return message
+    author = db.session.get(Account, message.author_id)
+    emit_about(
+        room,
+        "message:created",
+        message_payload(room, message, author),
+        person_id=message.author_id,
+    )
+    commit_keeping_loaded()
+    return message
 
 
 def sent_message(author: Account, client_msg_id: str) -> Message | None:
@@ -584,6 +650,7 @@ def _payload(room: Room, message, person: dict, resource, viewer_id) -> dict:
         "html": "" if hidden else message.html,
         "content_warning": "" if hidden else message.content_warning,
         "created_at": message.created_at.isoformat(),
+        "order_key": message.order_key,
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
         "hidden": hidden,
@@ -618,6 +685,7 @@ def message_rows(kind: str) -> Select:
             Message.html,
             Message.content_warning,
             Message.created_at,
+            Message.order_key,
             Message.edited_at,
             Message.deleted_at,
             Message.hidden_at,

@@ -32,10 +32,11 @@
   // is checked on the handshake.
   var socket = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
 
-  // Message ids are opaque strings: they say nothing about order or about
-  // messages this page never received. Order is the list's order, which is the
-  // order the server sends (database order, the same for everyone); ids are only
-  // ever compared for equality.
+  // Message ids are opaque strings, only ever compared for equality. The room's
+  // order (the database id order, the same for everyone) travels as order_key:
+  // the send time in microseconds, which the server keeps increasing with the
+  // id (it says nothing created_at does not). The list is kept in that order
+  // whatever order live messages arrive in, so its last message is the newest.
   function lastId() {
     var items = list.querySelectorAll("li.message");
     return items.length ? items[items.length - 1].getAttribute("data-id") : null;
@@ -76,6 +77,7 @@
     item.className = "message" + (m.deleted ? " deleted" : "");
     item.setAttribute("data-id", String(m.id));
     item.setAttribute("data-author", m.author.id);
+    item.setAttribute("data-order", m.order_key == null ? "" : String(m.order_key));
     var meta = document.createElement("div");
     meta.className = "meta";
     meta.appendChild(personNode("span", "author", m.author));
@@ -168,26 +170,25 @@
     if (actions.childNodes.length) { item.appendChild(actions); }
   }
 
-  // Replace a message already shown; a live new one goes last.
-  function sentAt(node) {
-    var time = node.querySelector("time[datetime]");
-    return time ? Date.parse(time.getAttribute("datetime")) || 0 : 0;
+  // A message from before order keys (none on the page) is older than any with one.
+  function orderOf(node) {
+    var key = node.getAttribute("data-order");
+    return key ? Number(key) : -Infinity;
   }
 
-  // A live message goes after the last one sent no later than it. Returns true
-  // when it had to go before a message already shown (it raced another process).
+  // Replace a message already shown; a new live one goes right after the last
+  // message before it in the room's order: across server processes a message
+  // can arrive after one sent later.
   function place(m) {
     var existing = shown(m.id);
     var node = build(m);
-    if (existing) { list.replaceChild(node, existing); return false; }
-    var at = Date.parse(m.created_at) || 0;
+    if (existing) { list.replaceChild(node, existing); return; }
+    var key = m.order_key == null ? Infinity : m.order_key;
     var after = list.lastElementChild;
-    while (after && after.matches("li.message") && sentAt(after) > at) {
+    while (after && after.matches("li.message") && orderOf(after) > key) {
       after = after.previousElementSibling;
     }
-    if (after === list.lastElementChild) { list.appendChild(node); return false; }
     if (after) { after.insertAdjacentElement("afterend", node); } else { list.insertBefore(node, list.firstChild); }
-    return true;
   }
 
   // A batch in server order (catch-up or history) is authoritative: each message
@@ -313,22 +314,9 @@
   socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
   socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
 
-  // Across server processes, a live message can arrive before one sent just
-  // earlier. Only then (rare) a quiet catch-up restores the server's exact order.
-  var resync = null;
-  function scheduleResync() {
-    if (resync) { clearTimeout(resync); }
-    resync = setTimeout(function () {
-      resync = null;
-      socket.emit("message:history", { room_id: roomId, after_id: resumeId() }, function (ack) {
-        if (ack && ack.ok) { placeAll(ack.messages); }
-      });
-    }, 2000);
-  }
-
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
-    if (place(m)) { scheduleResync(); }
+    place(m);  // a message shown already (a retry broadcast again) is replaced
     delete typers[m.author.id];
     showTyping();
     markRead();

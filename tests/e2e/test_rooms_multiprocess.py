@@ -56,6 +56,7 @@ class Peer:
         self.cookie = cookie
         self.room_id = room_id
         self.seen: list[int] = []
+        self.keys: dict[str, int] = {}  # id -> order_key
         self.client = connect_socket(base, cookie=cookie, origin=base)
         made.append(self.client)
         self.client.on("message:created", self._created)
@@ -63,6 +64,7 @@ class Peer:
     def _created(self, message: dict) -> None:
         if message.get("room_id") == self.room_id:
             self.seen.append(message["id"])
+            self.keys[message["id"]] = message["order_key"]
 
     def join(self, after_id: str | None = None) -> dict:
         payload = {"room_id": self.room_id}
@@ -294,8 +296,9 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
     # arrival order may differ slightly: each process delivers its own broadcasts
     # first and the other's through Redis (python-socketio's PubSubManager), so a
     # message committed on P2 a moment after one on P1 can reach P2's sockets
-    # first. room.js places live messages by send time and restores the server's
-    # order with a catch-up when one arrived out of order, so pages still agree.
+    # first. room.js places each live message by its order_key, so pages agree.
+    for peer in everyone:
+        assert sorted(peer.seen, key=peer.keys.__getitem__) == all_acked, peer.base
     for process in (p1, p2):
         orders = {tuple(peer.seen) for peer in everyone if peer.base == process}
         assert len(orders) == 1, f"sockets on {process} saw different orders"
@@ -306,8 +309,11 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
         f"(P2) of {len(all_acked) - 1} places"
     )
 
-    # --- the same senders, all on P1: every socket on both processes sees the
-    # --- messages in strictly increasing id order, the same sequence -----------
+    # --- the same senders, all on P1: every socket on both processes can put
+    # --- the messages in id order by their order_key --------------------------
+    # (Arrival order itself is not strict even on one process: two writers'
+    # after-commit broadcasts can leave in either order; this assertion on
+    # arrival order failed 2 runs in 4 on main at a load average of 4.)
     last_spread = all_acked[-1]
     for peer in everyone:
         peer.seen.clear()
@@ -318,10 +324,12 @@ def test_messages_cross_processes_in_one_order(sockets, live_servers):
     acked = _burst(on_p1, 20, "one process")
     all_acked = _collect(everyone, acked, database)
     for peer in everyone:
-        assert peer.seen == all_acked, (
-            f"{peer.base}: broadcast order differs from id order at "
-            f"{_inversions(peer.seen, all_acked)} places"
-        )
+        assert sorted(peer.seen, key=peer.keys.__getitem__) == all_acked, peer.base
+    print(
+        "\none process: arrival order differs from id order at "
+        f"{_inversions(readers[0].seen, all_acked)} (P1) and "
+        f"{_inversions(readers[1].seen, all_acked)} (P2) places"
+    )
     assert _replay(readers[0], last_spread) == all_acked
 
 
@@ -450,22 +458,29 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(sockets, live_servers):
     assert len(set(all_ids)) == len(all_ids)
 
     # The reader on P2 saw increasing ids, no duplicates, only stored messages.
-    new_on_p2 = {id_ for cid, id_ in resent.items() if cid not in stored_at_kill}
-    _wait_for(lambda: new_on_p2 <= set(reader.seen), 5, "the reader on P2")
-    seen = set(reader.seen)
-    assert reader.seen == [i for i in all_ids if i in seen]
-    assert set(reader.seen) <= set(all_ids)
-    # What the reader missed live can only be what P1 stored but was killed
-    # before it broadcast (and acknowledged): an ack is sent after the broadcast.
+    # Every message reaches the reader live, also one P1 stored and was killed
+    # before broadcasting: its re-send broadcasts it (issue 13 item 7).
     ours = {stored[cid] for cid in sent}
-    missed = ours - set(reader.seen)
-    stored_unacked = {stored_at_kill[cid] for cid in unacked if cid in stored_at_kill}
-    assert missed <= stored_unacked, (missed, stored_unacked)
+    _wait_for(lambda: ours <= set(reader.seen), 5, "the reader on P2")
+    # A re-send of what P1 had stored is broadcast again (issue 13 item 7), so
+    # the reader may get such a message twice (pages keep one, by id), and
+    # later than messages after it (pages place it by order_key).
+    again = {stored_at_kill[cid] for cid in resent if cid in stored_at_kill}
+    twice = {i for i in reader.seen if reader.seen.count(i) > 1}
+    assert twice <= again, twice - again
+    seen = set(reader.seen)
+    in_key_order = sorted(seen, key=reader.keys.__getitem__)
+    assert in_key_order == [i for i in all_ids if i in seen]
+    assert [i for i in reader.seen if i not in again] == [
+        i for i in all_ids if i in seen and i not in again
+    ]
+    assert seen <= set(all_ids)
     print(
         f"\nSIGKILL: {len(sent)} emitted, {len(acked_before)} acknowledged by P1, "
         f"{len(unacked)} re-sent to P2 "
         f"({sum(1 for cid in unacked if cid in stored_at_kill)} of them already "
-        f"stored by P1), the reader on P2 saw {len(reader.seen)} of {len(ours)} live; "
+        f"stored by P1), the reader on P2 saw {len(seen)} of {len(ours)} live "
+        f"({len(twice)} twice); "
         f"presence rows left by the killed socket: {stale_presence}"
     )
 

@@ -103,6 +103,7 @@ BROADCASTS = [
     "presence:joined",
     "typing",
     "message:created",
+    "message:retried",
     "message:updated",
     "message:deleted",
     "room:pinned",
@@ -110,6 +111,8 @@ BROADCASTS = [
 ]
 # Presence changes travel in batches (rooms.presence_batch): one event name for both.
 WIRE = {"presence:joined": "presence:changed", "presence:left": "presence:changed"}
+# A retried send broadcasts the stored message again (issue 13 item 7).
+WIRE["message:retried"] = "message:created"
 
 
 def _people(c, relation: str):
@@ -127,6 +130,10 @@ def _act(broadcast: str, c, person, person_sock, lead_sock, message) -> None:
         person_sock.emit("typing", {"room_id": rid}, callback=True)
     elif broadcast == "message:created":
         send(person_sock, c.room, "person live words")
+    elif broadcast == "message:retried":
+        payload = {"room_id": rid, "body": "person live words", "client_msg_id": "r1"}
+        person_sock.emit("message:send", payload, callback=True)
+        person_sock.emit("message:send", payload, callback=True)
     elif broadcast == "message:updated":
         person_sock.emit(
             "message:edit",
