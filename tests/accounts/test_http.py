@@ -428,3 +428,14 @@ def test_cross_site_origin_is_refused(app, client):
     )
     assert response.status_code == 400
     assert db.session.scalar(select(func.count(AuthSession.id))) == 0
+
+
+def test_hsts_only_over_https(app, client):
+    """Browsers must keep to HTTPS once they reached us over it; over plain HTTP
+    (the demo, a local proxy) the header would be ignored or harmful."""
+    plain = client.get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = client.get("/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains"
+    )
