@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import atexit
+import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -210,11 +212,25 @@ class TestConfig(Config):
         self.SERVER_NAME = "localhost"
         self.PUBLIC_URL = "http://localhost"
         self.TRUSTED_HOSTS = None
-        self.UPLOAD_DIR = tempfile.mkdtemp(prefix="pn-test-uploads-")
+        self.UPLOAD_DIR = tempfile.mkdtemp(
+            prefix="uploads-", dir=upload_root_for_tests()
+        )
         # Tests send events in tight loops; tests/test_socket_gate.py sets a budget.
         self.SOCKET_EVENT_BURST = 1_000_000.0
         # Each presence change is sent at its commit; batching tests set a window.
         self.PRESENCE_BATCH_SECONDS = 0
+
+
+_test_root: list[str] = []
+
+
+def upload_root_for_tests() -> str:
+    """One temporary folder per process for every test app's uploads, removed
+    when the process exits (each app used to leave a folder of its own behind)."""
+    if not _test_root:
+        _test_root.append(tempfile.mkdtemp(prefix="pn-test-uploads-"))
+        atexit.register(shutil.rmtree, _test_root[0], ignore_errors=True)
+    return _test_root[0]
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
