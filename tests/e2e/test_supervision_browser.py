@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -235,7 +234,12 @@ def test_supervision_session_journey(live_server, new_context):
             re.escape(ANA_PSEUDONYM) + TAG_PATTERN + f" needs support in “{CIRCLE}”"
         )
     )
-    time.sleep(2)  # give a wrongly routed alert time to arrive
+    # Positive control: a room message sent after the alert reaches Sam and Sea
+    # Glass on the same sockets, so a wrongly routed alert would be there first.
+    marker = f"after the alert {uuid.uuid4().hex[:6]}"
+    _send(lantern, marker)
+    expect(_message(sam, marker)).to_have_count(1)
+    expect(_message(ana, marker)).to_have_count(1)
     expect(sam.locator("#support-alerts")).to_be_empty()
     expect(sam.locator("#support-alerts > *")).to_have_count(0)
     expect(ana.locator("#support-alerts > *")).to_have_count(0)
@@ -341,10 +345,15 @@ def test_supervision_session_journey(live_server, new_context):
         expect(_presence(page, ANA_PSEUDONYM)).to_have_count(0)
         expect(_presence(page, LANTERN_PSEUDONYM)).to_have_count(1)
         expect(_presence(page, SAM_PSEUDONYM)).to_have_count(1)
-    time.sleep(1)  # a "left the room" line would have arrived by now
+    # Positive control: a message sent after Sea Glass left reaches both, so a
+    # "left the room" line would have arrived before it.
+    marker = f"after stepping out {uuid.uuid4().hex[:6]}"
+    _send(lantern, marker)
     for name, page in (("lantern", lantern), ("sam", sam)):
-        expect(page.locator("#messages li.message")).to_have_count(counts[name])
-        assert page.locator("#messages").inner_text() == messages_text[name]
+        expect(_message(page, marker)).to_have_count(1)
+        expect(page.locator("#messages li.message")).to_have_count(counts[name] + 1)
+        shown = page.locator("#messages").inner_text()
+        assert shown.startswith(messages_text[name].rstrip()), shown
         expect(page.locator("#messages")).not_to_contain_text(ANA_PSEUDONYM)
         expect(page.locator("#typing")).to_have_text("")
 
@@ -396,7 +405,8 @@ def test_read_only_until_the_facilitator_arrives(live_server, new_context):
     expect(error).to_have_text(READ_ONLY_ERROR)
     # The refused text is given back, and nothing was stored or shown.
     expect(sam.locator("#body")).to_have_value(text)
-    time.sleep(1)
+    # The refusal is the ack; a stored message's broadcast would have reached
+    # this socket before it.
     expect(messages).to_have_count(before)
     expect(_message(sam, text)).to_have_count(0)
 
