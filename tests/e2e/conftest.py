@@ -272,8 +272,22 @@ def live_server(request, tmp_path_factory, neutral_site, live_server_env):
 # --- several processes on PostgreSQL and Redis ---------------------------------------
 
 
-def start_server(env: dict[str, str], tmp: Path, name: str) -> LiveServer:
-    """Start one more `python wsgi.py` on a free port (not yet waited for)."""
+GUNICORN = VENV_BIN / "gunicorn"
+
+
+def start_server(
+    env: dict[str, str],
+    tmp: Path,
+    name: str,
+    *,
+    command: str = "wsgi",
+    database: str | None = None,
+    preexec_fn=None,
+) -> LiveServer:
+    """Start one more server on a free port (not yet waited for): `python
+    wsgi.py`, or with command="gunicorn" the README's production command (from
+    the project root, so gunicorn.conf.py applies). `database` is what tests read
+    (the SQLite file); it defaults to DATABASE_URL."""
     port = free_port()
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",
@@ -282,17 +296,21 @@ def start_server(env: dict[str, str], tmp: Path, name: str) -> LiveServer:
         logins=[],
         stdout_path=tmp / f"{name}.stdout",
         stderr_path=tmp / f"{name}.stderr",
-        database=env.get("DATABASE_URL", ""),
+        database=database if database is not None else env.get("DATABASE_URL", ""),
     )
+    server.port = port
     # Production settings: the canonical address is required to serve.
     env = {**env, "PUBLIC_URL": server.base_url}
+    if command == "gunicorn":
+        if not GUNICORN.exists():
+            pytest.fail(f"gunicorn is not installed in {VENV_BIN}")
+        argv = [str(GUNICORN), "-k", "gevent", "-w", "1"]
+        argv += ["-b", f"127.0.0.1:{port}", "wsgi:app"]
+    else:
+        argv = [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)]
     with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
         server.process = subprocess.Popen(
-            [PYTHON, "wsgi.py", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
+            argv, cwd=ROOT, env=env, stdout=out, stderr=err, preexec_fn=preexec_fn
         )
     return server
 

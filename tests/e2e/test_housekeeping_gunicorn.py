@@ -7,7 +7,6 @@ wait polls it with a deadline.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,20 +14,17 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import (
+    start_server,
     DEMO_PASSWORD,
     FLASK,
-    ROOT,
-    VENV_BIN,
     LiveServer,
     _run,
     _server_env,
     _stop,
-    free_port,
 )
 
 pytestmark = pytest.mark.e2e
 
-GUNICORN = VENV_BIN / "gunicorn"
 DEADLINE = 30.0
 
 
@@ -66,30 +62,16 @@ def _age_one_message(database: str) -> int:
 @pytest.fixture
 def gunicorn_server(tmp_path: Path, neutral_site):
     """The production command on a free port, SQLite in tmp_path, short intervals."""
-    if not GUNICORN.exists():
-        pytest.fail(f"gunicorn is not installed in {VENV_BIN}")
     database = tmp_path / "prod.sqlite3"
     env = _server_env(database, neutral_site, "gevent")
     env.update(PURGE_INTERVAL_SECONDS="1", HEARTBEAT_INTERVAL_SECONDS="1")
     _run([*FLASK, "--app", "network", "db", "upgrade"], env)
     assert DEMO_PASSWORD in _run([*FLASK, "--app", "network", "seed-demo"], env)
-    port = free_port()
-    server = LiveServer(
-        base_url=f"http://127.0.0.1:{port}",
-        async_mode="gevent",
-        invitation_code="",
-        logins=[],
-        stdout_path=tmp_path / "gunicorn.stdout",
-        stderr_path=tmp_path / "gunicorn.stderr",
-        database=str(database),
+    message_id = _age_one_message(str(database))
+    server = start_server(
+        env, tmp_path, "gunicorn", command="gunicorn", database=str(database)
     )
-    server.message_id = _age_one_message(str(database))
-    env = {**env, "PUBLIC_URL": server.base_url}  # production refuses to start without
-    command = [str(GUNICORN), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}"]
-    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
-        server.process = subprocess.Popen(
-            [*command, "wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=err
-        )
+    server.message_id = message_id
     try:
         yield server
     finally:

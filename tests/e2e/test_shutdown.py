@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import (
+    start_server,
     DEMO_PASSWORD,
     FLASK,
-    ROOT,
-    VENV_BIN,
     LiveServer,
     _run,
     _server_env,
@@ -31,7 +30,6 @@ from tests.e2e.conftest import (
     close_sockets,
     connect_socket,
     cookie_header,
-    free_port,
     http_login,
     room_ids,
 )
@@ -48,27 +46,7 @@ def _start(tmp_path: Path, neutral_site: str, how: str) -> LiveServer:
     env = _server_env(database, neutral_site, "gevent")
     _run([*FLASK, "--app", "network", "db", "upgrade"], env)
     assert DEMO_PASSWORD in _run([*FLASK, "--app", "network", "seed-demo"], env)
-    port = free_port()
-    server = LiveServer(
-        base_url=f"http://127.0.0.1:{port}",
-        async_mode="gevent",
-        invitation_code="",
-        logins=[],
-        stdout_path=tmp_path / f"{how}.stdout",
-        stderr_path=tmp_path / f"{how}.stderr",
-        database=str(database),
-    )
-    env = {**env, "PUBLIC_URL": server.base_url}
-    if how == "gunicorn":
-        command = [str(VENV_BIN / "gunicorn"), "-k", "gevent", "-w", "1"]
-        command += ["-b", f"127.0.0.1:{port}", "wsgi:app"]
-    else:
-        command = [str(VENV_BIN / "python"), "wsgi.py", "--port", str(port)]
-    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
-        server.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=err
-        )
-    return server
+    return start_server(env, tmp_path, how, command=how, database=str(database))
 
 
 @pytest.fixture(params=["wsgi", "gunicorn"])

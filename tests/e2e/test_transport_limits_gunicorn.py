@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import resource
 import socket
-import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,20 +20,16 @@ import pytest
 import requests
 
 from tests.e2e.conftest import (
+    start_server,
     FLASK,
-    ROOT,
-    VENV_BIN,
-    LiveServer,
     _run,
     _server_env,
     _stop,
     _wait_healthy,
-    free_port,
 )
 
 pytestmark = pytest.mark.e2e
 
-GUNICORN = VENV_BIN / "gunicorn"
 OPEN_FILES = 256
 OVERSIZED = 20 * 1024  # over realtime.MAX_SOCKET_PAYLOAD (16 KB)
 ABANDON_AFTER = 0.3  # the client gives up on its POST after this long
@@ -49,35 +44,19 @@ def _limit_open_files() -> None:
 def gunicorn_server(tmp_path_factory, neutral_site):
     """The production command with 256 open files at most, SQLite, no rate limits
     (each flooded request must reach the socket layer, not a limiter)."""
-    if not GUNICORN.exists():
-        pytest.fail(f"gunicorn is not installed in {VENV_BIN}")
     tmp = tmp_path_factory.mktemp("transport-limits")
     database = tmp / "prod.sqlite3"
     env = _server_env(database, neutral_site, "gevent")
     env["SOCKET_BODY_TIMEOUT_SECONDS"] = "1"
     _run([*FLASK, "--app", "network", "db", "upgrade"], env)
-    port = free_port()
-    server = LiveServer(
-        base_url=f"http://127.0.0.1:{port}",
-        async_mode="gevent",
-        invitation_code="",
-        logins=[],
-        stdout_path=tmp / "gunicorn.stdout",
-        stderr_path=tmp / "gunicorn.stderr",
+    server = start_server(
+        env,
+        tmp,
+        "gunicorn",
+        command="gunicorn",
         database=str(database),
+        preexec_fn=_limit_open_files,
     )
-    server.port = port
-    env = {**env, "PUBLIC_URL": server.base_url}
-    command = [str(GUNICORN), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}"]
-    with open(server.stdout_path, "wb") as out, open(server.stderr_path, "wb") as err:
-        server.process = subprocess.Popen(
-            [*command, "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-            preexec_fn=_limit_open_files,
-        )
     try:
         _wait_healthy(server)
         yield server
