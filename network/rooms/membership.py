@@ -24,7 +24,9 @@ from network.rooms.people import kept_apart_sids, person_payload
 
 
 def ensure_member(room: Room, account: Account) -> RoomMember:
-    """The account's membership row in the room, created on first join."""
+    """The account's membership row in the room, created (flushed, not committed:
+    the verb that needs it commits once) on first join. Called before anything
+    else is written in the transaction: losing a race rolls it back."""
     row = db.session.scalar(
         select(RoomMember).where(
             RoomMember.room_id == room.id, RoomMember.account_id == account.id
@@ -37,7 +39,7 @@ def ensure_member(room: Room, account: Account) -> RoomMember:
         row = RoomMember(room_id=room.id, account_id=account.id, via_role=via_role)
         db.session.add(row)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:  # joined from two tabs at once
             db.session.rollback()
             row = db.session.scalar(
@@ -48,13 +50,13 @@ def ensure_member(room: Room, account: Account) -> RoomMember:
     return row
 
 
-def mark_read(room: Room, account: Account, message_id: int) -> None:
+def mark_read(room: Room, message_id: int, *, actor: Account) -> None:
     """Move the read position forward (never back)."""
     db.session.execute(
         update(RoomMember)
         .where(
             RoomMember.room_id == room.id,
-            RoomMember.account_id == account.id,
+            RoomMember.account_id == actor.id,
             RoomMember.last_read_id < message_id,
         )
         .values(last_read_id=message_id)
@@ -62,7 +64,19 @@ def mark_read(room: Room, account: Account, message_id: int) -> None:
     db.session.commit()
 
 
-def enter(room: Room, account: Account, sid: str) -> None:
+def join(
+    room: Room, *, actor: Account, sid: str, row: RoomMember | None = None
+) -> None:
+    """Enter a room on a socket, in one transaction: the member row on a first join."""
+    # `row` is the actor's member row when the caller's access check fetched it;
+    # the presence row and the announcements (queued for after the commit) follow.
+    if row is None:
+        ensure_member(room, actor)
+    _enter(room, actor, sid)
+    commit_keeping_loaded()
+
+
+def _enter(room: Room, account: Account, sid: str) -> None:
     """Record a socket inside the room and tell the others (not those kept apart)."""
     sids = set(
         db.session.scalars(
@@ -79,10 +93,15 @@ def enter(room: Room, account: Account, sid: str) -> None:
         _queue_presence(
             room, {"joined": person_payload(room, account)}, account.id, sid
         )
-    commit_keeping_loaded()
 
 
-def leave(room: Room, account_id: int, sid: str) -> None:
+def leave(room: Room, *, actor: Account, sid: str) -> None:
+    """Leave a room's live stream on one socket."""
+    _leave(room, actor.id, sid)
+    db.session.commit()
+
+
+def _leave(room: Room, account_id: int, sid: str) -> None:
     """Forget a socket in a room; announce when the person's last socket left."""
     db.session.execute(
         delete(RoomPresence).where(
@@ -100,7 +119,6 @@ def leave(room: Room, account_id: int, sid: str) -> None:
     if not remaining and account is not None and not account.profile.appear_offline:
         _queue_presence(room, {"left": account.profile.public_id}, account_id, sid)
     presence_batch.left(realtime.room_key(room.id), sid)
-    db.session.commit()
 
 
 def _queue_presence(room: Room, change: dict, person_id: int, sid: str) -> None:
@@ -132,7 +150,7 @@ def _queue_state(room: Room, account_id: int) -> None:
 
 
 def socket_closed(sid: str) -> None:
-    """A socket went away: leave every room it was in."""
+    """A socket went away: leave every room it was in (one commit)."""
     rows = list(
         db.session.execute(
             select(RoomPresence.room_id, RoomPresence.account_id).where(
@@ -143,7 +161,8 @@ def socket_closed(sid: str) -> None:
     for room_id, account_id in rows:
         room = db.session.get(Room, room_id)
         if room is not None:
-            leave(room, account_id, sid)
+            _leave(room, account_id, sid)
+    db.session.commit()
 
 
 def room_state(room: Room) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -14,13 +15,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from network import markup
+from network import markup, policy, ratelimit
 from network.errors import InputError
 from network.extensions import commit_keeping_loaded, db
 from network.models import (
     MAX_MESSAGE_LENGTH,
     Account,
     Message,
+    Resource,
     Room,
     RoomMember,
     utcnow,
@@ -46,29 +48,54 @@ def validate_text(body, content_warning) -> tuple[str, str]:
 
 def send_message(
     room: Room,
-    author: Account,
-    body: str,
-    content_warning: str,
-    client_msg_id: str,
     *,
-    slow_mode_applies: bool = True,
-    resource=None,
-    member: RoomMember | None = None,
-    assume_new: bool = False,
-) -> tuple[Message, bool]:
-    """Store a message, then broadcast it after commit. A retry with the same
-    client_msg_id returns the first message, stores nothing and broadcasts it
-    again. Slow mode is checked here, after the retry check, so a retry is never
-    refused.
+    actor: Account,
+    body: str,
+    content_warning: str = "",
+    client_msg_id: str,
+    resource: Resource | None = None,
+    access: policy.RoomAccess | None = None,
+) -> Message:
+    """Post a message: the one path every post takes (socket send, library share)."""
+    # In order: the text (a shared resource carries none), the policy's refusal
+    # when the caller holds an access context, a rate-limit token, slow mode.
+    # A retry (the same client_msg_id) gets the stored message back whatever
+    # would refuse a new one: what the server stored, it always acknowledges.
+    try:
+        if resource is None:
+            body, content_warning = validate_text(body, content_warning)
+        refusal = policy.refusal(access) if access is not None else None
+        if refusal is not None:
+            raise RoomInputError("body", refusal)
+        if not ratelimit.allow("message", actor.id):
+            raise RoomInputError("body", "rate_limited")
+    except RoomInputError:
+        existing = _by_client_id(actor, client_msg_id)
+        if existing is None or existing.room_id != room.id:
+            raise
+        return existing  # acknowledged, not broadcast again: the event was refused
+    new = _New(body, content_warning, client_msg_id, resource)
+    if access is None:
+        return _store(room, actor, new, ensure_member(room, actor), slow_mode=True)
+    row = access.row if access.row is not None else ensure_member(room, actor)
+    return _store(room, actor, new, row, slow_mode=not access.moderates)
 
-    `member` is the author's row when the caller has it; with `assume_new` the
-    retry is found by the unique constraint instead of a look-up first (the
-    caller then looks up a retry itself before refusing anything)."""
-    if not assume_new:
-        existing = _by_client_id(author, client_msg_id)
-        if existing is not None:
-            return _again(room, existing), False
-    row = member if member is not None else ensure_member(room, author)
+
+class _New(NamedTuple):
+    """What a new message carries."""
+
+    body: str
+    content_warning: str
+    client_msg_id: str
+    resource: Resource | None
+
+
+def _store(
+    room: Room, author: Account, new: _New, row: RoomMember, *, slow_mode: bool
+) -> Message:
+    """Store a message, then broadcast it after the commit. A retry is found by
+    the unique client id (no look-up first on the common path): it returns the
+    first message, stores nothing and broadcasts it again."""
     # One writer per room at a time (PostgreSQL; SQLite writers are serial anyway):
     # ids are then committed, and broadcast, in id order, so a client's catch-up
     # after the last id it saw (room:join after_id) cannot skip a message.
@@ -76,36 +103,18 @@ def send_message(
         select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
     )
     now = utcnow()  # after the lock: a writer that waited does not stamp the past
-    if slow_mode_applies and room.slow_mode_seconds and row.last_message_at:
-        if row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now:
-            existing = _by_client_id(author, client_msg_id) if assume_new else None
-            if existing is not None:  # a retry is never refused
-                db.session.rollback()
-                return _again(room, existing), False
-            raise RoomInputError("body", "slow_mode")
+    if slow_mode and _too_soon(room, row, now):
+        existing = _by_client_id(author, new.client_msg_id)
+        if existing is not None:  # a retry is never refused
+            db.session.rollback()
+            return _again(room, existing)
+        raise RoomInputError("body", "slow_mode")
     row.last_message_at = now
-    # One INSERT ... RETURNING the whole row: order_key is computed in the
-    # statement, and comes back without a second query.
-    stored = (
-        insert(Message)
-        .values(
-            room_id=room.id,
-            author_id=author.id,
-            client_msg_id=client_msg_id,
-            body=body,
-            html=markup.render(body),
-            content_warning=content_warning,
-            resource_id=resource.id if resource is not None else None,
-            created_at=now,
-            order_key=_next_order_key(room.id, now),
-        )
-        .returning(Message)
-    )
     try:
-        message = db.session.scalar(stored)
+        message = db.session.scalar(_insert(room, author, new, now))
     except IntegrityError:  # a retry: the unique client id, or the same retry
         db.session.rollback()  # racing us from another socket
-        return _again(room, _by_client_id(author, client_msg_id)), False
+        return _again(room, _by_client_id(author, new.client_msg_id))
     emit_about(
         room,
         "message:created",
@@ -113,7 +122,34 @@ def send_message(
         person_id=author.id,
     )
     commit_keeping_loaded()
-    return message, True
+    return message
+
+
+def _too_soon(room: Room, row: RoomMember, now: datetime) -> bool:
+    """Slow mode: the author's previous message was less than its interval ago."""
+    if not room.slow_mode_seconds or not row.last_message_at:
+        return False
+    return row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now
+
+
+def _insert(room: Room, author: Account, new: _New, now: datetime):
+    """One INSERT ... RETURNING the whole row: order_key is computed in the
+    statement, and comes back without a second query."""
+    return (
+        insert(Message)
+        .values(
+            room_id=room.id,
+            author_id=author.id,
+            client_msg_id=new.client_msg_id,
+            body=new.body,
+            html=markup.render(new.body),
+            content_warning=new.content_warning,
+            resource_id=new.resource.id if new.resource is not None else None,
+            created_at=now,
+            order_key=_next_order_key(room.id, now),
+        )
+        .returning(Message)
+    )
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -159,11 +195,6 @@ def _again(room: Room, message: Message | None) -> Message | None:
     return message
 
 
-def sent_message(author: Account, client_msg_id: str) -> Message | None:
-    """The message this author already sent with this client id, if any."""
-    return _by_client_id(author, client_msg_id)
-
-
 def _by_client_id(author: Account, client_msg_id: str) -> Message | None:
     return db.session.scalar(
         select(Message).where(
@@ -172,8 +203,13 @@ def _by_client_id(author: Account, client_msg_id: str) -> Message | None:
     )
 
 
-def edit_message(room: Room, message: Message, body: str, content_warning: str) -> None:
-    """Edit one's own message and broadcast the new text."""
+def edit_message(
+    room: Room, message: Message, *, actor: Account, body: str, content_warning: str
+) -> None:
+    """Edit one's own message and broadcast the new text (takes a message token)."""
+    body, content_warning = validate_text(body, content_warning)
+    if not ratelimit.allow("message", actor.id):
+        raise RoomInputError("body", "rate_limited")
     message.body = body
     message.html = markup.render(body)
     message.content_warning = content_warning
@@ -188,7 +224,7 @@ def edit_message(room: Room, message: Message, body: str, content_warning: str) 
     commit_keeping_loaded()  # the ack reads the message's public id
 
 
-def delete_message(room: Room, message: Message) -> None:
+def delete_message(room: Room, message: Message, *, actor: Account) -> None:
     """Soft-delete one's own message; the text is gone, the place in order stays."""
     message.deleted_at = utcnow()
     message.body = ""

@@ -25,7 +25,7 @@ from network.rooms.manage import (
 )
 from network.rooms.membership import (
     ensure_member,
-    enter,
+    join,
     leave,
     mark_read,
     room_state,
@@ -36,7 +36,6 @@ from network.rooms.messages import (
     delete_message,
     edit_message,
     send_message,
-    sent_message,
     validate_text,
 )
 from network.rooms.people import (
@@ -70,9 +69,9 @@ __all__ = [
     "edit_message",
     "emit_about",
     "ensure_member",
-    "enter",
     "file_support_request",
     "history",
+    "join",
     "invitations",
     "kept_apart_sids",
     "leave",
@@ -92,7 +91,6 @@ __all__ = [
     "room_state",
     "row_payload",
     "send_message",
-    "sent_message",
     "socket_closed",
     "update_room",
     "validate_text",

@@ -46,17 +46,19 @@ def file_support_request(
     return row, recipients
 
 
-def ask_for_help(room: Room, account: Account, note: str = "") -> SupportRequest | None:
+def ask_for_help(
+    room: Room, *, actor: Account, note: str = ""
+) -> SupportRequest | None:
     """Ask a facilitator for help (policy.support_recipient_ids says who). The
     request names the room and the person, never a reason they did not write.
     None when nobody can be reached."""
-    row, recipients = file_support_request(room, account, note=note)
+    row, recipients = file_support_request(room, actor, note=note)
     if row is None:
         return None
     for account_id in recipients:
         realtime.emit_after_commit(
             "support:requested",
-            {"room": room.name, "from": account.pseudonym, "from_tag": account.tag},
+            {"room": room.name, "from": actor.pseudonym, "from_tag": actor.tag},
             to=realtime.user_key(account_id),
         )
     db.session.commit()
