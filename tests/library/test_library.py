@@ -411,3 +411,26 @@ def test_sharing_into_a_room_takes_a_message_token(app, lib, login_as, frozen_cl
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "You are posting too fast" in page
     assert db.session.scalar(select(func.count(Message.id))) == 2
+
+
+def test_sharing_where_one_may_not_post_is_not_found(app, lib, login_as):
+    """A locked room refuses the share as a missing room would; a slow room sends
+    the member back to the resource; neither posts anything."""
+    locked = factories.make_room(lib.org_a, name="Locked room")
+    locked.locked = True
+    slow = factories.make_room(lib.org_a, name="Slow room")
+    slow.slow_mode_seconds = 600
+    db.session.commit()
+    guide = _link(lib, "Guide")
+    client = login_as(lib.author)
+    url = f"/library/{guide.public_id}/share"
+    refused = post_form(client, url, {"room": locked.public_id}, token_from="/logout")
+    missing = post_form(client, url, {"room": "noSuchRoom00001"}, token_from="/logout")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.get_data() == missing.get_data()
+    assert post_form(client, url, {"room": slow.public_id}, token_from="/logout")
+    again = post_form(client, url, {"room": slow.public_id}, token_from="/logout")
+    assert again.headers["Location"].endswith(f"/library/{guide.public_id}")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "This room is in slow mode" in page
+    assert db.session.scalar(select(func.count(Message.id))) == 1
