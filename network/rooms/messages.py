@@ -58,7 +58,8 @@ def send_message(
 ) -> Message:
     """Post a message: the one path every post takes (socket send, library share)."""
     # In order: the text (a shared resource carries none), the policy's refusal
-    # when the caller holds an access context, a rate-limit token, slow mode.
+    # when the caller holds an access context (without one, as for seed data,
+    # the caller vouches for the author), a rate-limit token, slow mode.
     # A retry (the same client_msg_id) gets the stored message back whatever
     # would refuse a new one: what the server stored, it always acknowledges.
     try:
