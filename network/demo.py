@@ -256,8 +256,9 @@ def _seed_rooms(created, leads) -> None:
         ),
         (shared, leads[1], "Thanks for having us. Our housing guide is coming soon."),
     ]:
-        rooms.ensure_member(room, account)
-        rooms.send_message(room, account, body, "", f"demo-{room.id}-{account.id}")
+        rooms.send_message(
+            room, actor=account, body=body, client_msg_id=f"demo-{room.id}-{account.id}"
+        )
 
 
 def _seed_supervision(harbour, lead) -> None:

@@ -153,7 +153,7 @@ def _recheck(room: _Room) -> None:
     in the batch, the query a single emit ran; with it, a batch leaks no more
     than a single emit did."""
     from network.extensions import db
-    from network.rooms.services import _apart_sids_statement
+    from network.rooms.people import _apart_sids_statement
 
     found: dict[tuple[int, int], frozenset[str]] = {}
     for item in room.changes:

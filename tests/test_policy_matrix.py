@@ -120,7 +120,7 @@ def world(app) -> World:
     )
     ask = separation_requests.ask_lead(actors["member_a"], "Asked Name", "")
     room = factories.make_room(org_a, name="Alpha Room")
-    support = room_services.ask_for_help(room, target)
+    support = room_services.ask_for_help(room, actor=target)
     sroom = room_services.create_room(
         org_a, actor=actors["lead_a"], name="Alpha Circle", kind="supervision"
     )
@@ -129,9 +129,9 @@ def world(app) -> World:
     alert, _ = supervision_services.support_alert(sroom, actors["member_a"])
     resource = library_services.create_link(
         org_a,
-        target,
         library_services.Fields(title="Alpha Handbook"),
         "https://example.org/alpha",
+        actor=target,
     )
     report = report_services.report_profile(
         actors["member_a"], target.profile, "harassment", ""
@@ -768,7 +768,7 @@ def test_support_recipients_skip_kept_apart(app, login_as, tier, relation):
     apart = relation != "none"
     expected_ids = ([fallback] if fallback else []) if apart else [candidate.id]
     assert policy.support_recipient_ids(room, asker) == expected_ids
-    row = room_services.ask_for_help(room, asker, "secret note")
+    row = room_services.ask_for_help(room, actor=asker, note="secret note")
     if not expected_ids:
         assert row is None
         return
@@ -1121,8 +1121,11 @@ def report_world(app) -> World:
     room = factories.make_room(org_h, visibility="partners", partners=[org_r])
     for person in (actors["subject"], reporter):
         room_services.ensure_member(room, person)
-    message, _ = room_services.send_message(
-        room, actors["subject"], "reported words", "", "matrix-report-1"
+    message = room_services.send_message(
+        room,
+        actor=actors["subject"],
+        body="reported words",
+        client_msg_id="matrix-report-1",
     )
     by_message = report_services.report_message(
         reporter, message, "harassment", "note-one"

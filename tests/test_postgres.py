@@ -100,7 +100,6 @@ def test_library_full_text_search_on_postgres(pg_url):
         author = factories.make_member(org_a)
         services.create_link(
             org_a,
-            author,
             services.Fields(
                 title="Quokkaword guide",
                 description="court hearing tips",
@@ -108,10 +107,10 @@ def test_library_full_text_search_on_postgres(pg_url):
                 visibility="org",
             ),
             "https://example.org/q",
+            actor=author,
         )
         services.create_link(
             org_a,
-            author,
             services.Fields(
                 title="Shared housing list",
                 description="for partners",
@@ -119,6 +118,7 @@ def test_library_full_text_search_on_postgres(pg_url):
                 visibility="partners",
             ),
             "https://example.org/h",
+            actor=author,
         )
         own, partner = author, factories.make_member(org_b)
         stranger = factories.make_member(org_c)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     flash,
@@ -16,18 +14,21 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from network import policy
 from network.inputs import int_arg
 from network.errors import NotFound
-from network.extensions import db
 from network.guards import member_required
-from network.library import services
+from network.library import services, sharing
 from network.library.forms import NewResourceForm, ResourceForm, ShareForm
-from network.models import RESOURCE_LANGUAGES, Organization, Room
+from network.models import RESOURCE_LANGUAGES
 
 bp = Blueprint("library", __name__)
+
+TOO_FAST = {
+    "rate_limited": "You are posting too fast. Wait a moment, then share again.",
+    "slow_mode": "This room is in slow mode. Wait a moment, then share again.",
+}
 
 
 @bp.get("/library")
@@ -79,17 +80,17 @@ def new():
                     raise services.LibraryInputError("file", "Choose a file to upload.")
                 resource = services.create_file(
                     membership.organization,
-                    current_user,
                     _fields(form),
                     upload.stream,
                     upload.filename,
+                    actor=current_user,
                 )
             else:
                 resource = services.create_link(
                     membership.organization,
-                    current_user,
                     _fields(form),
                     form.url.data or "",
+                    actor=current_user,
                 )
         except services.LibraryInputError as error:
             getattr(form, error.field).errors = [error.message]
@@ -106,16 +107,11 @@ def new():
 def view(resource_id: str):
     """One resource."""
     resource = policy.access_resource(current_user, resource_id)
-    owner = db.session.get(Organization, resource.owner_org_id)
-    author = None
-    if resource.author_id is not None:
-        from network.models import Profile
-
-        author = db.session.scalar(
-            select(Profile).where(Profile.account_id == resource.author_id)
-        )
+    owner, author = services.credits(resource)
     share = ShareForm()
-    share.room.choices = _rooms()
+    share.room.choices = [("", "Choose a room")] + [
+        (room.public_id, room.name) for room in sharing.share_choices(current_user)
+    ]
     return render_template(
         "library/view.html",
         resource=resource,
@@ -125,17 +121,6 @@ def view(resource_id: str):
         plain=FlaskForm(),
         can_edit=policy.can_edit_resource(current_user, resource),
     )
-
-
-def _rooms() -> list[tuple[str, str]]:
-    rooms = db.session.scalars(
-        policy.visible_rooms(select(Room), current_user).order_by(Room.name)
-    )
-    return [("", "Choose a room")] + [
-        (room.public_id, room.name)
-        for room in rooms
-        if policy.can_post(current_user, room)
-    ]
 
 
 @bp.get("/library/<resource_id>/download")
@@ -201,21 +186,23 @@ def share(resource_id: str):
     form = ShareForm()
     if not form.validate_on_submit():
         raise NotFound()
-    room = policy.access_room(current_user, form.room.data)
-    if not policy.can_post(current_user, room):
-        raise NotFound()
-    services.share_to_room(
-        resource, room, current_user, f"share-{secrets.token_hex(8)}"
-    )
+    access = policy.access_room_context(current_user, form.room.data)
+    try:
+        sharing.share_to_room(resource, access, actor=current_user)
+    except services.LibraryInputError as error:
+        if error.message not in TOO_FAST:
+            raise NotFound() from None  # may not post there: as for a missing room
+        flash(TOO_FAST[error.message])
+        return redirect(url_for("library.view", resource_id=resource.public_id))
     flash("Shared in the room.")
-    return redirect(url_for("rooms.room", room_id=room.public_id))
+    return redirect(url_for("rooms.room", room_id=access.room.public_id))
 
 
 @bp.get("/library/<resource_id>/card.json")
 @member_required
 def card(resource_id: str):
     """The card a room shows; unavailable is the same answer as missing."""
-    shown = services.card(current_user, resource_id)
+    shown = sharing.card(current_user, resource_id)
     if shown is None:
         return jsonify({"available": False}), 404
     return jsonify(

@@ -19,13 +19,11 @@ from network.library import uploads
 from network.models import (
     RESOURCE_LANGUAGES,
     Account,
-    Message,
     Organization,
+    Profile,
     Resource,
-    Room,
     utcnow,
 )
-from network.rooms import services as rooms
 
 PAGE_SIZE = 20
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
@@ -82,22 +80,22 @@ def _apply(resource: Resource, fields: Fields) -> None:
 
 
 def create_link(
-    org: Organization, author: Account, fields: Fields, url: str
+    org: Organization, fields: Fields, url: str, *, actor: Account
 ) -> Resource:
     """Share a link."""
     url = (url or "").strip()
     if not URL_RE.match(url) or len(url) > 2000:
         raise LibraryInputError("url", "Enter a web address starting with https://")
-    resource = Resource(owner_org_id=org.id, author_id=author.id, kind="link", url=url)
+    resource = Resource(owner_org_id=org.id, author_id=actor.id, kind="link", url=url)
     _apply(resource, fields)
-    return _save_new(resource, author, org)
+    return _save_new(resource, actor, org)
 
 
 def create_file(
-    org: Organization, author: Account, fields: Fields, stream, original_name: str
+    org: Organization, fields: Fields, stream, original_name: str, *, actor: Account
 ) -> Resource:
     """Share a file: checked, cleaned and stored before the row is written."""
-    resource = Resource(owner_org_id=org.id, author_id=author.id, kind="file")
+    resource = Resource(owner_org_id=org.id, author_id=actor.id, kind="file")
     _apply(resource, fields)  # validate the fields before touching the disk
     try:
         stored = uploads.store(
@@ -115,7 +113,7 @@ def create_file(
     resource.mime_type = stored.mime_type
     resource.size = stored.size
     try:
-        return _save_new(resource, author, org)
+        return _save_new(resource, actor, org)
     except Exception:
         uploads.remove(upload_dir(), stored.stored_name)
         raise
@@ -269,23 +267,12 @@ def owner_choices(actor: Account) -> list[Organization]:
     )
 
 
-def share_to_room(
-    resource: Resource, room: Room, actor: Account, client_msg_id: str
-) -> Message:
-    """Post a card for the resource in a room. The message carries no title: each
-    viewer's page asks for the card, and sees "resource unavailable" if the
-    resource is not theirs to see."""
-    message, _ = rooms.send_message(
-        room, actor, "", "", client_msg_id, resource=resource
+def credits(resource: Resource) -> tuple[Organization, Profile | None]:
+    """The owner organization and, if still known, the author's profile."""
+    owner = db.session.get(Organization, resource.owner_org_id)
+    if resource.author_id is None:
+        return owner, None
+    author = db.session.scalar(
+        select(Profile).where(Profile.account_id == resource.author_id)
     )
-    return message
-
-
-def card(viewer: Account, public_id: str) -> dict | None:
-    """What a room shows of a shared resource to this viewer, or None."""
-    resource = db.session.scalar(
-        select(Resource).where(Resource.public_id == public_id)
-    )
-    if resource is None or not policy.can_see_resource(viewer, resource):
-        return None
-    return {"id": resource.public_id, "title": resource.title, "kind": resource.kind}
+    return owner, author

@@ -120,7 +120,9 @@ def ask_for_help(room_id: str):
     shown = policy.access_room(current_user, room_id)
     if not EmptyForm().validate_on_submit():
         raise NotFound()
-    row = services.ask_for_help(shown, current_user, request.form.get("note", "")[:300])
+    row = services.ask_for_help(
+        shown, actor=current_user, note=request.form.get("note", "")[:300]
+    )
     if row is None:  # the same answer whatever the reason: it reveals nobody
         flash(services.UNREACHABLE)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import request
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
@@ -20,9 +22,11 @@ def _position(room, value) -> int | None:
     return policy.access_message_position(current_user, room, value)
 
 
-def _text(data: dict) -> tuple[str, str]:
+@contextmanager
+def _refusals():
+    """A service's refusal (bad text, muted, rate-limited, slow mode) as its ack."""
     try:
-        return services.validate_text(data.get("body"), data.get("content_warning"))
+        yield
     except services.RoomInputError as error:
         raise SocketError(error.message) from None
 
@@ -36,12 +40,10 @@ def on_join(data: dict):
         after_id = _position(room, data.get("after_id"))
     except NotFound:
         after_id = None  # unknown to this room: the newest page, as for a purged one
-    if access.row is None:
-        services.ensure_member(room, current_user)
     key = realtime.room_key(room.id)
     with presence_batch.entering(key, request.sid):  # before the presence list
         join_room(key)
-        services.enter(room, current_user, request.sid)
+        services.join(room, actor=current_user, sid=request.sid, row=access.row)
     if after_id is None:
         messages = services.history(room, current_user)
     else:
@@ -64,7 +66,7 @@ def on_leave(data: dict):
     """Leave a room's live stream."""
     room = policy.access_room(current_user, data.get("room_id"))
     leave_room(realtime.room_key(room.id))
-    services.leave(room, current_user.id, request.sid)
+    services.leave(room, actor=current_user, sid=request.sid)
     return {}
 
 
@@ -77,51 +79,20 @@ def on_send(data: dict):
     when the broadcast failed (the client's retry, with the same client_msg_id,
     then gets the stored id)."""
     access = policy.access_room_context(current_user, data.get("room_id"))
-    client_msg_id = data["client_msg_id"]  # shape checked by network.payloads
     if not queue.available():
         raise SocketError("unavailable")
-    with queue.watch() as delivery:
-        ack = _store_or_find(access, data, client_msg_id)
+    with queue.watch() as delivery, _refusals():
+        message = services.send_message(
+            access.room,
+            actor=current_user,
+            body=data.get("body"),
+            content_warning=data.get("content_warning"),
+            client_msg_id=data["client_msg_id"],  # shape checked by network.payloads
+            access=access,
+        )
     if delivery.failed:
         raise SocketError("unavailable")
-    return ack
-
-
-def _store_or_find(access: policy.RoomAccess, data: dict, client_msg_id: str) -> dict:
-    try:
-        return {"id": _store(access, data, client_msg_id)}
-    except SocketError:
-        # A retry of a message already stored gets its first id back whatever
-        # would refuse a new one: what the server stored, it always acknowledges.
-        existing = services.sent_message(current_user, client_msg_id)
-        if existing is not None and existing.room_id == access.room.id:
-            return {"id": existing.public_id}
-        raise
-
-
-def _store(access: policy.RoomAccess, data: dict, client_msg_id: str) -> str:
-    """Check, store and broadcast a new message; its public id. A retry is found
-    by the unique client id when stored (no look-up first on the common path)."""
-    body, warning = _text(data)
-    refusal = policy.refusal(access)
-    if refusal is not None:
-        raise SocketError(refusal)
-    if not ratelimit.allow("message", current_user.id):
-        raise SocketError("rate_limited")
-    try:
-        message, _ = services.send_message(
-            access.room,
-            current_user,
-            body,
-            warning,
-            client_msg_id,
-            slow_mode_applies=not access.moderates,
-            member=access.row,
-            assume_new=True,
-        )
-    except services.RoomInputError as error:
-        raise SocketError(error.message) from None
-    return message.public_id
+    return {"id": message.public_id}
 
 
 @socket_event("message:edit")
@@ -129,10 +100,14 @@ def on_edit(data: dict):
     """Edit one's own message."""
     room = policy.access_room(current_user, data.get("room_id"))
     message = policy.access_own_message(current_user, room, data.get("id"))
-    body, warning = _text(data)
-    if not ratelimit.allow("message", current_user.id):
-        raise SocketError("rate_limited")
-    services.edit_message(room, message, body, warning)
+    with _refusals():
+        services.edit_message(
+            room,
+            message,
+            actor=current_user,
+            body=data.get("body"),
+            content_warning=data.get("content_warning"),
+        )
     return {"id": message.public_id}
 
 
@@ -141,7 +116,7 @@ def on_delete(data: dict):
     """Delete one's own message (soft delete)."""
     room = policy.access_room(current_user, data.get("room_id"))
     message = policy.access_own_message(current_user, room, data.get("id"))
-    services.delete_message(room, message)
+    services.delete_message(room, message, actor=current_user)
     return {"id": message.public_id}
 
 
@@ -169,7 +144,7 @@ def on_read(data: dict):
     message_id = _position(room, data.get("id"))
     if message_id is None:
         raise SocketError("not_found")
-    services.mark_read(room, current_user, message_id)
+    services.mark_read(room, message_id, actor=current_user)
     return {}
 
 

@@ -49,7 +49,9 @@ def _files(app) -> list[str]:
 
 def _link(lib, title="Housing guide", visibility="org", **extra):
     fields = services.Fields(title=title, visibility=visibility, **extra)
-    return services.create_link(lib.org_a, lib.author, fields, "https://example.org/x")
+    return services.create_link(
+        lib.org_a, fields, "https://example.org/x", actor=lib.author
+    )
 
 
 def test_visible_resources_agrees_with_can_see_resource(app, lib):
@@ -59,9 +61,9 @@ def test_visible_resources_agrees_with_can_see_resource(app, lib):
     resources.append(
         services.create_link(
             lib.org_b,
-            lib.bea,
             services.Fields(title="B partners", visibility="partners"),
             "https://example.org/b",
+            actor=lib.bea,
         )
     )
     safety.file_separation(lib.member_a, lib.author, actor=lib.member_a)
@@ -390,3 +392,45 @@ def test_lowered_trust_hides_partner_resources_at_once(app, lib, login_as):
     factories.set_trust(lib.org_a, lib.org_b, TrustLevel.SEE)
     assert client.get(f"/library/{shared.public_id}").status_code == 404
     assert "Partner guide" not in client.get("/library").get_data(as_text=True)
+
+
+def test_sharing_into_a_room_takes_a_message_token(app, lib, login_as, frozen_clock):
+    """A share posts a message, so it draws on the same budget as message:send:
+    past it, the share is refused with a clear answer and nothing is posted."""
+    app.config["SOCKET_LIMITS"] = {**app.config["SOCKET_LIMITS"], "message": (2, 0.01)}
+    room = factories.make_room(lib.org_a, name="Busy room")
+    guide = _link(lib, "Guide")
+    client = login_as(lib.author)
+    url = f"/library/{guide.public_id}/share"
+    for _ in range(2):
+        shared = post_form(client, url, {"room": room.public_id}, token_from="/logout")
+        assert shared.status_code == 302
+    refused = post_form(client, url, {"room": room.public_id}, token_from="/logout")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(f"/library/{guide.public_id}")
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "You are posting too fast" in page
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+
+
+def test_sharing_where_one_may_not_post_is_not_found(app, lib, login_as):
+    """A locked room refuses the share as a missing room would; a slow room sends
+    the member back to the resource; neither posts anything."""
+    locked = factories.make_room(lib.org_a, name="Locked room")
+    locked.locked = True
+    slow = factories.make_room(lib.org_a, name="Slow room")
+    slow.slow_mode_seconds = 600
+    db.session.commit()
+    guide = _link(lib, "Guide")
+    client = login_as(lib.author)
+    url = f"/library/{guide.public_id}/share"
+    refused = post_form(client, url, {"room": locked.public_id}, token_from="/logout")
+    missing = post_form(client, url, {"room": "noSuchRoom00001"}, token_from="/logout")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.get_data() == missing.get_data()
+    assert post_form(client, url, {"room": slow.public_id}, token_from="/logout")
+    again = post_form(client, url, {"room": slow.public_id}, token_from="/logout")
+    assert again.headers["Location"].endswith(f"/library/{guide.public_id}")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "This room is in slow mode" in page
+    assert db.session.scalar(select(func.count(Message.id))) == 1

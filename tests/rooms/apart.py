@@ -87,7 +87,9 @@ def join(sock, room, after_id=None) -> dict:
 def post(room, author, body: str):
     """A stored message by `author` (no socket needed)."""
     rooms.ensure_member(room, author)
-    message, _ = rooms.send_message(room, author, body, "", f"post-{next(_ids):06d}")
+    message = rooms.send_message(
+        room, actor=author, body=body, client_msg_id=f"post-{next(_ids):06d}"
+    )
     return message
 
 

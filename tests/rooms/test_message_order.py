@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from network.extensions import db
 from network.models import Message
-from network.rooms import services
+from network.rooms import messages
 from tests.rooms.conftest import events
 from tests.rooms.test_sockets import join, send
 
@@ -39,8 +39,8 @@ def test_order_key_follows_id_order_when_the_clock_goes_back(
     amir.get_received()
     first = send(alice, world.room, "stamped by a clock ahead")
     # The next writer's clock is an hour behind (another host, or a clock step).
-    behind = services.utcnow() - timedelta(hours=1)
-    monkeypatch.setattr(services, "utcnow", lambda: behind)
+    behind = messages.utcnow() - timedelta(hours=1)
+    monkeypatch.setattr(messages, "utcnow", lambda: behind)
     second = send(alice, world.room, "stamped by a clock behind")
     third = send(amir, world.room, "and one more")
 
@@ -80,11 +80,11 @@ def test_order_key_is_the_send_time_in_microseconds(app, world, connect):
     never a count of messages (a gap would betray words one may not see)."""
     alice = connect(world.alice)
     join(alice, world.room)
-    before = services.utcnow()
+    before = messages.utcnow()
     ack = send(alice, world.room, "timed")
-    after = services.utcnow()
+    after = messages.utcnow()
     row = db.session.scalar(select(Message).where(Message.public_id == ack["id"]))
     micros = row.order_key
-    as_time = services.EPOCH + timedelta(microseconds=micros)
+    as_time = messages.EPOCH + timedelta(microseconds=micros)
     assert before <= as_time <= after
     assert row.created_at == as_time

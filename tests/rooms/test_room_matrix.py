@@ -60,8 +60,8 @@ def net(app):
     own = {}
     for kind, room in rooms.items():
         services.ensure_member(room, author)
-        own[kind], _ = services.send_message(
-            room, author, "existing secret", "", f"existing-{kind}"
+        own[kind] = services.send_message(
+            room, actor=author, body="existing secret", client_msg_id=f"existing-{kind}"
         )
     return actors, author, rooms, own
 
@@ -165,7 +165,9 @@ def _third_org_room(a_gives, b_gives):
 def _what_b_sees_of_a(connect, room, lead, member_a, member_b) -> dict:
     """Every room surface, from B's side, for what A does; proved live by a marker."""
     rid = room.public_id
-    old, _ = services.send_message(room, member_a, "aster history", "", "old-000001")
+    old = services.send_message(
+        room, actor=member_a, body="aster history", client_msg_id="old-000001"
+    )
     host, sock_a, sock_b = connect(lead), connect(member_a), connect(member_b)
     host.emit("room:join", {"room_id": rid}, callback=True)
     sock_b.emit("room:join", {"room_id": rid}, callback=True)

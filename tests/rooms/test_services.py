@@ -155,10 +155,18 @@ def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_
     from network.safety import services as safety
 
     services.ensure_member(world.room, world.amir)
+    # Seeding 55 messages by one author: more than a burst of message tokens.
+    app.config["SOCKET_RATELIMIT_ENABLED"] = False
     for n in range(55):
-        services.send_message(world.room, world.amir, f"note {n}", "", f"cid-{n:08d}")
+        services.send_message(
+            world.room, actor=world.amir, body=f"note {n}", client_msg_id=f"cid-{n:08d}"
+        )
     services.send_message(
-        world.room, world.alice, "secret *cw*", "grief", "cid-cw-0001"
+        world.room,
+        actor=world.alice,
+        body="secret *cw*",
+        content_warning="grief",
+        client_msg_id="cid-cw-0001",
     )
     page = login_as(world.lead_a).get(f"/rooms/{world.room.public_id}")
     html = page.get_data(as_text=True)

@@ -120,3 +120,30 @@ def test_policy_checks_reuse_the_access_context_until_a_commit(app):
         with counted(expire=False) as fetched:
             policy.post_refusal(member, access.room)
         assert fetched
+
+
+@contextmanager
+def commits():
+    """Count the transactions committed inside the block."""
+    seen: list[int] = []
+
+    def count(conn) -> None:
+        seen.append(1)
+
+    event.listen(db.engine, "commit", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "commit", count)
+
+
+def test_a_first_join_is_one_transaction(app, connect):
+    """The member row, the presence row and the announcements of a first join
+    commit together (not the row first, then the rest)."""
+    org = factories.make_org("Harbour")
+    room = factories.make_room(org)
+    sock = connect(factories.make_member(org, pseudonym="First"))
+    ref = SimpleNamespace(public_id=room.public_id)
+    with commits() as committed:
+        assert join(sock, ref)["ok"]  # creates the member row
+    assert len(committed) == 1, committed

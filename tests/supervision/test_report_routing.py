@@ -20,7 +20,9 @@ from tests.test_policy_matrix import _mask_csrf
 
 def _message(room, author, body="a message"):
     rooms.ensure_member(room, author)
-    message, _ = rooms.send_message(room, author, body, "", f"rr-{author.id}-{body}")
+    message = rooms.send_message(
+        room, actor=author, body=body, client_msg_id=f"rr-{author.id}-{body}"
+    )
     return message
 
 
@@ -156,9 +158,9 @@ def test_resource_report_reaches_the_owner_org_without_the_reporter(
     lead_b = factories.make_member(world.org_b, role=Role.LEAD)
     resource = library.create_link(
         world.org_b,
-        world.bea,
         library.Fields(title="B guide", visibility="partners"),
         "https://example.org/b",
+        actor=world.bea,
     )
     report = reports.report_resource(world.alice, resource, "spam", "my note")
     assert report.routed_org_id == world.org_a.id
@@ -242,7 +244,9 @@ def _target(world, kind: str, where: str):
         return subject, subject.profile
     if kind == "resource":
         fields = library.Fields(title="Reported guide", visibility="partners")
-        return subject, library.create_link(org, subject, fields, "https://e.org/r")
+        return subject, library.create_link(
+            org, fields, "https://e.org/r", actor=subject
+        )
     room = world.room
     if where == "other":
         room = factories.make_room(org, visibility="partners", partners=[world.org_a])

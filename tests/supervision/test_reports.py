@@ -15,7 +15,9 @@ from tests.conftest import post_form
 
 def _message(world, room, author, body="a message"):
     rooms.ensure_member(room, author)
-    message, _ = rooms.send_message(room, author, body, "", f"rep-{author.id}-{body}")
+    message = rooms.send_message(
+        room, actor=author, body=body, client_msg_id=f"rep-{author.id}-{body}"
+    )
     return message
 
 
