@@ -22,7 +22,7 @@ MEMBER = [
     ("/account/safety", "Safety"),
 ]
 LEAD_ONLY = [("/org/requests", "Requests"), ("/org/members", "Members")]
-LEAD_ONLY += [("/trust", "Trust")]
+LEAD_ONLY += [("/org/trust", "Trust")]
 ACCOUNT = [("/account", "Account"), ("/logout", "Sign out")]
 EXPECTED = {
     "member": MEMBER + ACCOUNT,
