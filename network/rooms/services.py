@@ -233,15 +233,15 @@ def kept_apart_sids(room: Room, account_id: int) -> list[str]:
     one query per broadcast, whoever listens."""
     return list(
         db.session.scalars(
-            _apart_sids_statement(), {"room_id": room.id, "account_id": account_id}
+            apart_sids_statement(), {"room_id": room.id, "account_id": account_id}
         )
     )
 
 
 @functools.cache
-def _apart_sids_statement() -> Select:
-    """kept_apart_sids' query, built once (building it cost more than running
-    it); the room and the person are bound per broadcast."""
+def apart_sids_statement() -> Select:
+    """kept_apart_sids' query (presence batches run it too), built once (building
+    it cost more than running it); the room and the person are bound per broadcast."""
     return select(RoomPresence.sid).where(
         RoomPresence.room_id == bindparam("room_id"),
         RoomPresence.account_id.in_(policy.room_apart_ids(bindparam("account_id"))),
