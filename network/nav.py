@@ -1,7 +1,10 @@
-"""The main navigation, gathered from what each feature contributes in its init_app.
+"""What features contribute to the shared pages, registered in their init_app: the
+main navigation's links and the home page's sections.
 
-A feature adds its links with `add_item`; base.html draws `nav_items()`, the links
-the signed-in person may see, in `order`. The registry lives on the app, so every
+A feature adds links with `add_item`; base.html draws `nav_items()`, the links the
+signed-in person may see, in `order`. A feature adds a home section with
+`add_home_section`; the home page draws the sections whose context function gives
+variables for this person, in `order`. Both registries live on the app, so every
 app built in a process (tests build many) has its own, filled once.
 """
 
@@ -10,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
 from network import policy
 
 Visible = Callable[[object], bool]
+Context = Callable[[object], "dict | None"]
 _KEY = "network.nav"
+_HOME_KEY = "network.home_sections"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,15 @@ class NavItem:
     endpoint: str
     label: str
     visible: Visible
+    order: int
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """One section of the home page: a template and what it shows to whom."""
+
+    template: str
+    context: Context
     order: int
 
 
@@ -67,7 +82,30 @@ def nav_items() -> list[NavItem]:
     return items_for(current_app, current_user)
 
 
+def add_home_section(
+    app: Flask, template: str, *, context: Context, order: int
+) -> None:
+    """Add a home page section: `context(actor)` gives its template's variables,
+    or None where this person does not get the section."""
+    sections = app.extensions.setdefault(_HOME_KEY, [])
+    if any(section.template == template for section in sections):
+        raise ValueError(f"home section {template!r} added twice")
+    sections.append(HomeSection(template, context, order))
+    sections.sort(key=lambda section: section.order)
+
+
+def home_sections(app: Flask, actor) -> list[Markup]:
+    """The home page sections this person gets, rendered, in order."""
+    drawn = []
+    for section in app.extensions.get(_HOME_KEY, []):
+        values = section.context(actor)
+        if values is not None:
+            drawn.append(Markup(render_template(section.template, **values)))
+    return drawn
+
+
 def init_app(app: Flask) -> None:
-    """Expose nav_items() to templates; features add their links afterwards."""
+    """Expose nav_items() to templates; features add links and sections afterwards."""
     app.extensions[_KEY] = []
+    app.extensions[_HOME_KEY] = []
     app.add_template_global(nav_items, "nav_items")

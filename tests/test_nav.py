@@ -78,3 +78,16 @@ def test_anonymous_visitors_get_no_navigation_links(client):
         html = client.get(url).get_data(as_text=True)
         assert 'class="brand"' in html
         assert nav_links(html) is None
+
+
+SECTION_MARKS = ('id="lead-tools"', 'class="button"', 'id="look-after"')
+
+
+@pytest.mark.parametrize("kind", ["member", "moderator", "lead"])
+def test_home_gathers_the_sections_features_contribute_in_order(app, login_as, kind):
+    html = login_as(_person(kind)).get("/").get_data(as_text=True)
+    found = [mark for mark in SECTION_MARKS if mark in html]
+    assert found == list(SECTION_MARKS if kind == "lead" else SECTION_MARKS[1:])
+    assert [html.index(mark) for mark in found] == sorted(
+        html.index(mark) for mark in found
+    )

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the organization pages and the admin's and leads' links."""
+    """Register the organization pages, the admin's and leads' links and the
+    lead's tools on the home page."""
     from network import nav, policy
     from network.orgs.routes import bp
 
@@ -20,3 +21,15 @@ def init_app(app: Flask) -> None:
     )
     nav.add_item(app, "orgs.requests", "Requests", visible=nav.leads, order=50)
     nav.add_item(app, "orgs.members", "Members", visible=nav.leads, order=60)
+    nav.add_home_section(app, "orgs/_home_lead.html", context=_home_lead, order=20)
+
+
+def _home_lead(actor) -> dict | None:
+    """The home page's tools of a lead's organization (none for others)."""
+    from network import policy
+    from network.orgs.services import pending_count
+
+    org = policy.lead_org(actor)
+    if org is None:
+        return None
+    return {"pending": pending_count(org), "org_public_id": org.public_id}
