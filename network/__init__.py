@@ -42,7 +42,8 @@ FEATURES = (
 
 
 def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
-    """Build the app: config, extensions, blueprints, socket handlers, headers."""
+    """Build the app: config, extensions, each feature (blueprints, socket
+    handlers, nav links, home sections), headers."""
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
