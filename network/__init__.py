@@ -10,13 +10,40 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from network.config import Config, TestConfig, trusted_hosts
 from network import sqlite  # noqa: F401  (pragmas on every SQLite connection)
+from network import (
+    accounts,
+    directory,
+    home,
+    library,
+    moderation,
+    orgs,
+    rooms,
+    safety,
+    supervision,
+    trust,
+)
 from network.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The feature packages, each registering itself with init_app(app): blueprints,
+# socket handlers, navigation links. They register in this order.
+FEATURES = (
+    accounts,
+    orgs,
+    trust,
+    directory,
+    safety,
+    rooms,
+    moderation,
+    supervision,
+    home,
+    library,
+)
 
 
 def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
-    """Build the app: config, extensions, blueprints, socket handlers, headers."""
+    """Build the app: config, extensions, each feature (blueprints, socket
+    handlers, nav links, home sections), headers."""
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
@@ -32,7 +59,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     _quiet_logs(app)
 
-    from network import health, inputs, realtime, security
+    from network import health, inputs, nav, realtime, security
     from network.errors import register_error_handlers
 
     inputs.init_app(app)  # before any route is added: it bounds <int:...>
@@ -44,47 +71,22 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_locale)
-    # Socket handlers must be imported before the server is built, so every
-    # app built in this process (tests build many) gets them registered.
-    from network.accounts import sockets as account_sockets  # noqa: F401
-    from network.moderation import sockets as moderation_sockets  # noqa: F401
-    from network.rooms import sockets as room_sockets  # noqa: F401
-    from network.supervision import sockets as supervision_sockets  # noqa: F401
-
+    nav.init_app(app)
+    # Each feature registers its blueprint, nav links and socket handlers. Handlers
+    # are added to the shared socketio object when a feature first imports its
+    # sockets module, so features come before realtime builds the server (which
+    # copies them in): every app built in this process (tests build many) gets
+    # them, each once.
+    for feature in FEATURES:
+        feature.init_app(app)
     realtime.init_app(app)
     app.session_interface = security.SessionInterface()
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from network.accounts.routes import bp as accounts_bp
     from network.cli import register_cli
-    from network.directory.routes import bp as directory_bp
-    from network.home.routes import bp as home_bp
-    from network.library.routes import bp as library_bp
-    from network.orgs.routes import bp as orgs_bp
-    from network.moderation.routes import bp as moderation_bp
-    from network.rooms.routes import bp as rooms_bp
-    from network.supervision.routes import bp as supervision_bp
-    from network.safety.lead_routes import bp as lead_safety_bp
-    from network.safety.routes import bp as safety_bp
-    from network.trust.routes import bp as trust_bp
 
-    blueprints = (
-        accounts_bp,
-        orgs_bp,
-        trust_bp,
-        directory_bp,
-        safety_bp,
-        lead_safety_bp,
-        rooms_bp,
-        moderation_bp,
-        supervision_bp,
-        home_bp,
-        library_bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)
     app.before_request(security.check_origin)

@@ -43,7 +43,7 @@ def create_admin(login_name: str, password: str, pseudonym: str) -> None:
         services.check_new_account(data)
     except services.InputError as error:
         raise click.ClickException(error.message) from None
-    account = services._create_account(data)
+    account = services.create_named_account(data)
     account.is_platform_admin = True
     db.session.commit()
     click.echo(f"Platform admin '{login_name}' created.")

@@ -123,7 +123,7 @@ PEOPLE = [
 
 def seed(password: str) -> list[tuple[str, str]]:
     """Create the demo rows; returns (login, description) pairs to print."""
-    admin = accounts._create_account(
+    admin = accounts.create_named_account(
         accounts.NewAccount(
             login_name="admin", password=password, pseudonym="Network Admin"
         )
@@ -137,7 +137,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     logins = [("admin", "platform admin")]
     leads: dict[int, Account] = {}
     for login, pseudonym, index, role, status, pronouns, langs, region in PEOPLE:
-        account = accounts._create_account(
+        account = accounts.create_named_account(
             accounts.NewAccount(
                 login_name=login,
                 password=password,

@@ -153,7 +153,7 @@ def _recheck(room: _Room) -> None:
     in the batch, the query a single emit ran; with it, a batch leaks no more
     than a single emit did."""
     from network.extensions import db
-    from network.rooms.people import _apart_sids_statement
+    from network.rooms.people import apart_sids_statement
 
     found: dict[tuple[int, int], frozenset[str]] = {}
     for item in room.changes:
@@ -163,7 +163,7 @@ def _recheck(room: _Room) -> None:
         if key not in found:
             found[key] = frozenset(
                 db.session.scalars(
-                    _apart_sids_statement(),
+                    apart_sids_statement(),
                     {"room_id": item.room_id, "account_id": item.person_id},
                 )
             )

@@ -1,1 +1,17 @@
 """Accounts: sign-up, login, sessions, password reset and pseudonymous profiles."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the accounts pages, the connect gate's socket handlers and the
+    Account and Sign out links."""
+    from network import nav
+    from network.accounts import sockets  # noqa: F401  (its handlers register on import)
+    from network.accounts.routes import bp
+
+    app.register_blueprint(bp)
+    nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
+    nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)

@@ -63,8 +63,10 @@ def check_new_account(data: NewAccount) -> None:
         raise InputError("login_name", "That login name is taken. Choose another.")
 
 
-def _create_account(data: NewAccount) -> Account:
-    """An account with exactly this login name (demo and admin command line)."""
+def create_named_account(data: NewAccount) -> Account:
+    """An account with exactly this login name and no membership, flushed, not
+    committed. A system action, no actor: the admin command line (after
+    check_new_account) and the demo seed; public sign-ups add a suffix first."""
     name = pseudonyms.clean(data.pseudonym)
     account = Account(
         login_name=data.login_name.strip(),
@@ -87,7 +89,7 @@ def _create_account(data: NewAccount) -> Account:
 
 def _sign_up(data: NewAccount) -> Account:
     """A public sign-up: the login name gets its suffix; no name is checked."""
-    return _create_account(
+    return create_named_account(
         replace(data, login_name=names.assigned_login_name(data.login_name))
     )
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from network import policy
-from network.models import SupportRequest
-from network.orgs.services import pending_count
-from network.rooms.services import open_requests
-from network.supervision.services import upcoming_for
+from network import nav, policy
 
 bp = Blueprint("home", __name__)
 
@@ -25,18 +19,8 @@ def index():
         return redirect(url_for("orgs.admin_organizations"))
     if not policy.can_use_network(current_user):
         return redirect(url_for("accounts.waiting"))
-    membership = policy.active_membership(current_user)
-    pending = (
-        pending_count(membership.organization) if policy.can_lead(current_user) else 0
-    )
-    requests = open_requests(
-        policy.visible_support_requests(select(SupportRequest), current_user)
-    )
     return render_template(
-        "accounts/home.html",
-        membership=membership,
-        pending=pending,
-        support_requests=requests,
-        sessions=upcoming_for(current_user),
-        handled_form=FlaskForm(),
+        "home/index.html",
+        membership=policy.active_membership(current_user),
+        sections=nav.home_sections(current_app, current_user),
     )

@@ -1,1 +1,35 @@
 """Organizations: creation by the admin, vetting, roles, invitations, audit."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the organization pages, the admin's and leads' links and the
+    lead's tools on the home page."""
+    from network import nav, policy
+    from network.orgs.routes import bp
+
+    app.register_blueprint(bp)
+    nav.add_item(
+        app,
+        "orgs.admin_organizations",
+        "Organizations",
+        visible=policy.is_admin,
+        order=45,
+    )
+    nav.add_item(app, "orgs.requests", "Requests", visible=nav.leads, order=50)
+    nav.add_item(app, "orgs.members", "Members", visible=nav.leads, order=60)
+    nav.add_home_section(app, "orgs/_home_lead.html", context=_home_lead, order=20)
+
+
+def _home_lead(actor) -> dict | None:
+    """The home page's tools of a lead's organization (none for others)."""
+    from network import policy
+    from network.orgs.services import pending_count
+
+    org = policy.lead_org(actor)
+    if org is None:
+        return None
+    return {"pending": pending_count(org), "org_public_id": org.public_id}

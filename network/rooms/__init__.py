@@ -1,1 +1,30 @@
 """Real-time rooms: persisted channels, catch-up, presence, typing."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the room pages, the room socket handlers, the Rooms link and the
+    home page's help requests."""
+    from network import nav
+    from network.rooms import sockets  # noqa: F401  (its handlers register on import)
+    from network.rooms.routes import bp
+
+    app.register_blueprint(bp)
+    nav.add_item(app, "rooms.index", "Rooms", visible=nav.in_network, order=20)
+    nav.add_home_section(app, "rooms/_home_help.html", context=_home_help, order=10)
+
+
+def _home_help(actor) -> dict:
+    """The home page's open help requests this person may handle."""
+    from flask_wtf import FlaskForm
+    from sqlalchemy import select
+
+    from network import policy
+    from network.models import SupportRequest
+    from network.rooms.services import open_requests
+
+    visible = policy.visible_support_requests(select(SupportRequest), actor)
+    return {"support_requests": open_requests(visible), "handled_form": FlaskForm()}

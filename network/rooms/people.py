@@ -33,13 +33,13 @@ def kept_apart_sids(room: Room, account_id: int) -> list[str]:
     one query per broadcast, whoever listens."""
     return list(
         db.session.scalars(
-            _apart_sids_statement(), {"room_id": room.id, "account_id": account_id}
+            apart_sids_statement(), {"room_id": room.id, "account_id": account_id}
         )
     )
 
 
 @functools.cache
-def _apart_sids_statement() -> Select:
+def apart_sids_statement() -> Select:
     """kept_apart_sids' query, built once (building it cost more than running
     it); the room and the person are bound per broadcast."""
     return select(RoomPresence.sid).where(

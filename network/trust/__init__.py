@@ -1,1 +1,14 @@
 """Trust between organizations: each lead's level toward every other organization."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the trust page and the leads' Trust link."""
+    from network import nav
+    from network.trust.routes import bp
+
+    app.register_blueprint(bp)
+    nav.add_item(app, "trust.trust", "Trust", visible=nav.leads, order=70)
