@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import atexit
@@ -46,6 +47,13 @@ def _outage_bounds(url: str) -> dict:
             "options": f"-c statement_timeout={statement_ms}",
         },
     }
+
+
+def _burst_limit(burst: float, rate: float) -> str:
+    """A burst and a long-run rate a second as a moving-window limit string:
+    `burst` events in the time `rate` takes to allow as many."""
+    seconds = max(1, math.ceil(burst / rate))
+    return f"{max(1, int(burst))} per {seconds} seconds"
 
 
 class Config:
@@ -101,15 +109,16 @@ class Config:
         self.LOGIN_DELAY_CAP = int(os.environ.get("LOGIN_DELAY_CAP_SECONDS", "900"))
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.SOCKET_RATELIMIT_ENABLED = _env_bool("SOCKET_RATELIMIT_ENABLED", True)
-        # (capacity, tokens per second) per member: bursts of 10 messages, then one
-        # a second; typing is throttled harder and never stored.
+        # Per member, in `limits` notation (network/ratelimit.py, a moving
+        # window): bursts of 10 messages, one a second over time; typing is
+        # throttled harder and never stored.
         self.SOCKET_LIMITS = {
-            "message": (
+            "message": _burst_limit(
                 float(os.environ.get("MESSAGE_BURST", "10")),
                 float(os.environ.get("MESSAGE_RATE", "1")),
             ),
-            "typing": (3.0, 0.5),
-            "history": (20.0, 5.0),
+            "typing": "3 per 6 seconds",
+            "history": "20 per 4 seconds",
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then
