@@ -15,6 +15,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from network.ratelimit import client_key
+
 
 class Base(DeclarativeBase):
     """Declarative base with stable constraint names, so migrations are portable."""
@@ -45,13 +47,6 @@ class Session(FlaskSession):
                 callback()
             except Exception:  # the commit stands; a failed emit must not undo it
                 logging.getLogger(__name__).exception("after-commit work failed")
-
-
-def client_key() -> str:
-    """Rate-limit key for the client: a keyed hash of its address, never the IP."""
-    from network.security import client_fingerprint
-
-    return client_fingerprint()
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
