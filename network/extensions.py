@@ -65,6 +65,16 @@ def commit_keeping_loaded() -> None:
         session.expire_on_commit = keep
 
 
+def paginate(stmt, *, page: int, per_page: int):
+    """db.paginate, except that a page past the last shows the last one (a stale
+    link, or a list that shrank meanwhile); the page's rows first, then the count."""
+    listing = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    if not listing.items and listing.page > 1:
+        last = max(1, listing.pages)
+        listing = db.paginate(stmt, page=last, per_page=per_page, error_out=False)
+    return listing
+
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 socketio = SocketIO()
