@@ -1,15 +1,18 @@
 """Per-member limits on socket events and per-account sign-in delays, counted by
 the `limits` library in the storage Flask-Limiter uses (RATELIMIT_STORAGE_URI).
 
-Every limit is a `limits` rate-limit string (SOCKET_LIMITS: "10 per 10 seconds")
-counted with the moving-window strategy: an event is allowed while fewer than N
-were allowed in the last T seconds. A (burst, rate) pair becomes "burst per
-burst/rate seconds": the same burst and the same long-run rate as a token bucket;
-only the refill differs, since a slot comes back T seconds after the event that
-took it instead of dripping back at `rate` a second. Moving window because it is
-exact (a sliding-window counter only estimates the previous window) and because
-`limits` times its entries, in memory and in Redis alike, with this process's
-`time.time()`: one clock for every limit.
+Every limit is a `limits` rate-limit string (SOCKET_LIMITS, in the syntax of
+LOGIN_LIMIT_CLIENT), counted with the moving-window strategy: an event is allowed
+while each window ("10 per second") has allowed fewer in its last span of time.
+`limits` has no token bucket, so a burst and a rate (MESSAGE_BURST, MESSAGE_RATE)
+become windows at three scales (config._burst_limit): the burst within a second,
+and what the bucket allowed within 10 seconds and within a minute:
+"10 per second; 20 per 10 seconds; 70 per minute". As with the bucket, a member
+who sent a burst may send again a second later, and over a minute no more than
+the bucket let through; between one and ten seconds a second burst may come
+sooner. Moving windows because they are exact (a sliding-window counter only
+estimates the previous window) and because `limits` times their entries, in
+memory and in Redis alike, with this process's `time.time()`: one clock.
 
 With RATELIMIT_STORAGE_URI=redis://..., every server process counts in the same
 Redis (bounded waits, no retries); while Redis is away each process counts in its
@@ -29,7 +32,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import current_app, request
-from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerSecond, parse
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerSecond,
+    parse_many,
+)
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -71,6 +79,13 @@ class Limits:
         """Count one event; False (and nothing counted) when the limit is reached."""
         return self.run(lambda limiter: limiter.hit(item, *identifiers))
 
+    def hit_all(self, items: tuple[RateLimitItem, ...], *identifiers: str) -> bool:
+        """Count one event in each window, shortest first, as Flask-Limiter does;
+        False at the first that is full (the shorter ones keep their count)."""
+        return self.run(
+            lambda limiter: all(limiter.hit(item, *identifiers) for item in items)
+        )
+
 
 def _shared_storage(storage_uri: str):
     """Redis for `limits`, with every command bounded and never retried (redis-py
@@ -96,16 +111,16 @@ def limits() -> Limits:
 
 
 @functools.lru_cache(maxsize=64)
-def _item(limit: str) -> RateLimitItem:
-    return parse(limit)
+def _items(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(sorted(parse_many(limits), key=lambda item: item.get_expiry()))
 
 
 def allow(kind: str, account_id: int) -> bool:
     """Count one event of this kind for one member (SOCKET_LIMITS[kind])."""
     if not current_app.config["SOCKET_RATELIMIT_ENABLED"]:
         return True
-    item = _item(current_app.config["SOCKET_LIMITS"][kind])
-    return limits().hit(item, "socket", kind, str(account_id))
+    items = _items(current_app.config["SOCKET_LIMITS"][kind])
+    return limits().hit_all(items, "socket", kind, str(account_id))
 
 
 @dataclass(frozen=True)

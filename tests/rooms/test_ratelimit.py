@@ -8,6 +8,7 @@ import logging
 import pytest
 from limits import parse
 
+from network import ratelimit
 from network.ratelimit import Limits
 
 
@@ -57,3 +58,21 @@ def test_redis_away_counts_in_the_process_meanwhile(caplog):
         answers = [away.hit(limit, "test-away", "member-1") for _ in range(3)]
     assert answers == [True, True, False]
     assert "rate-limit storage unavailable: counting in this process" in caplog.text
+
+
+def test_member_limit_gives_the_burst_again_after_a_second_within_the_bucket(
+    app, frozen_clock
+):
+    # typing: a burst of 3, half an event a second: "3 per second; 8 per 10
+    # seconds; 33 per minute".
+    def sends(n: int) -> list[bool]:
+        return [ratelimit.allow("typing", 7) for _ in range(n)]
+
+    assert sends(4) == [True, True, True, False]
+    assert ratelimit.allow("typing", 8)  # another member's own limit
+    frozen_clock.now += 1.5
+    assert sends(4) == [True, True, True, False]
+    frozen_clock.now += 1.5
+    assert sends(3) == [True, True, False]  # 8 within 10 seconds, as the bucket
+    frozen_clock.now += 7.5
+    assert sends(4) == [True, True, True, False]
