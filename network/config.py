@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import atexit
@@ -46,6 +47,17 @@ def _outage_bounds(url: str) -> dict:
             "options": f"-c statement_timeout={statement_ms}",
         },
     }
+
+
+def _burst_limit(burst: float, rate: float) -> str:
+    """A burst and a rate a second over time, as moving windows at three scales:
+    the burst within a second, and what a token bucket of that burst and rate
+    allows within 10 seconds and within a minute."""
+    burst = max(1, int(burst))
+    return (
+        f"{burst} per second; {math.floor(burst + 10 * rate)} per 10 seconds; "
+        f"{math.floor(burst + 60 * rate)} per minute"
+    )
 
 
 class Config:
@@ -101,15 +113,17 @@ class Config:
         self.LOGIN_DELAY_CAP = int(os.environ.get("LOGIN_DELAY_CAP_SECONDS", "900"))
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.SOCKET_RATELIMIT_ENABLED = _env_bool("SOCKET_RATELIMIT_ENABLED", True)
-        # (capacity, tokens per second) per member: bursts of 10 messages, then one
-        # a second; typing is throttled harder and never stored.
+        # Per member, in `limits` notation (network/ratelimit.py, moving
+        # windows): bursts of 10 messages, one a second over time ("10 per
+        # second; 20 per 10 seconds; 70 per minute"); typing is throttled harder
+        # and never stored.
         self.SOCKET_LIMITS = {
-            "message": (
+            "message": _burst_limit(
                 float(os.environ.get("MESSAGE_BURST", "10")),
                 float(os.environ.get("MESSAGE_RATE", "1")),
             ),
-            "typing": (3.0, 0.5),
-            "history": (20.0, 5.0),
+            "typing": _burst_limit(3, 0.5),
+            "history": _burst_limit(20, 5),
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then

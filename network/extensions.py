@@ -15,6 +15,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from network.ratelimit import client_key
+
 
 class Base(DeclarativeBase):
     """Declarative base with stable constraint names, so migrations are portable."""
@@ -47,13 +49,6 @@ class Session(FlaskSession):
                 logging.getLogger(__name__).exception("after-commit work failed")
 
 
-def client_key() -> str:
-    """Rate-limit key for the client: a keyed hash of its address, never the IP."""
-    from network.security import client_fingerprint
-
-    return client_fingerprint()
-
-
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 
 
@@ -68,6 +63,16 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = keep
+
+
+def paginate(stmt, *, page: int, per_page: int):
+    """db.paginate, except that a page past the last shows the last one (a stale
+    link, or a list that shrank meanwhile); the page's rows first, then the count."""
+    listing = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    if not listing.items and listing.page > 1:
+        last = max(1, listing.pages)
+        listing = db.paginate(stmt, page=last, per_page=per_page, error_out=False)
+    return listing
 
 
 migrate = Migrate(render_as_batch=True, compare_type=True)

@@ -1,120 +1,126 @@
-"""Token buckets for socket events, in memory or shared through Redis.
+"""Per-member limits on socket events and per-account sign-in delays, counted by
+the `limits` library in the storage Flask-Limiter uses (RATELIMIT_STORAGE_URI).
 
-A bucket holds up to `capacity` tokens and gains `rate` tokens a second; every
-event takes one. With RATELIMIT_STORAGE_URI=redis://..., every server process
-draws from the same bucket (an atomic Lua script); otherwise a process-local dict.
+Every limit is a `limits` rate-limit string (SOCKET_LIMITS, in the syntax of
+LOGIN_LIMIT_CLIENT), counted with the moving-window strategy: an event is allowed
+while each window ("10 per second") has allowed fewer in its last span of time.
+`limits` has no token bucket, so a burst and a rate (MESSAGE_BURST, MESSAGE_RATE)
+become windows at three scales (config._burst_limit): the burst within a second,
+and what the bucket allowed within 10 seconds and within a minute:
+"10 per second; 20 per 10 seconds; 70 per minute". As with the bucket, a member
+who sent a burst may send again a second later, and over a minute no more than
+the bucket let through; between one and ten seconds a second burst may come
+sooner. Moving windows because they are exact (a sliding-window counter only
+estimates the previous window) and because `limits` times their entries, in
+memory and in Redis alike, with this process's `time.time()`: one clock.
+
+With RATELIMIT_STORAGE_URI=redis://..., every server process counts in the same
+Redis (bounded waits, no retries); while Redis is away each process counts in its
+own memory meanwhile and logs a warning, as Flask-Limiter does for HTTP limits.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import logging
-import threading
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import current_app
-from redis.exceptions import RedisError
-
-from network.queue import bounded_redis
+from flask import current_app, request
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerSecond,
+    parse_many,
+)
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
-_LUA = """
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
-return allowed
-"""
+T = TypeVar("T")
+STORAGE_TIMEOUT = 0.5  # seconds: any Redis command answers or fails within it
 
 
-@dataclass(frozen=True)
-class Bucket:
-    """A named limit: `capacity` events at once, refilled at `rate` per second."""
-
-    name: str
-    capacity: float
-    rate: float
+def client_key() -> str:
+    """Rate-limit key for the client: a keyed hash of its address, never the IP."""
+    address = request.remote_addr or "unknown"
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-class TokenBuckets:
-    """Takes tokens from per-key buckets, locally or in Redis."""
+class Limits:
+    """Moving-window limits in the shared storage, or in memory while it is away."""
 
     def __init__(self, storage_uri: str) -> None:
-        self._local: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-        self._redis = None
-        self._script = None
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._shared = None
         if storage_uri.startswith(("redis://", "rediss://")):
-            self._redis = bounded_redis(storage_uri)
-            self._script = self._redis.register_script(_LUA)
+            self._shared = MovingWindowRateLimiter(_shared_storage(storage_uri))
 
-    def take(self, bucket: Bucket, key: str) -> bool:
-        """Take one token; False (and nothing taken) when the bucket is empty."""
-        full_key = f"pn:bucket:{bucket.name}:{key}"
-        now = time.time()
-        if self._script is not None:
+    def run(self, work: Callable[[MovingWindowRateLimiter], T]) -> T:
+        """Run `work` on the shared limiter; on this process's own meanwhile."""
+        if self._shared is not None:
             try:
-                return bool(
-                    self._script(
-                        keys=[full_key], args=[bucket.capacity, bucket.rate, now]
-                    )
-                )
-            except RedisError:  # Redis away: this process's own bucket meanwhile
-                _redis_away()
-        with self._lock:
-            tokens, at = self._local.get(full_key, (bucket.capacity, now))
-            tokens = min(bucket.capacity, tokens + max(0.0, now - at) * bucket.rate)
-            allowed = tokens >= 1
-            self._local[full_key] = (tokens - 1 if allowed else tokens, now)
-            return allowed
+                return work(self._shared)
+            except StorageError:
+                log.warning("rate-limit storage unavailable: counting in this process")
+        return work(self._local)
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Count one event; False (and nothing counted) when the limit is reached."""
+        return self.run(lambda limiter: limiter.hit(item, *identifiers))
+
+    def hit_all(self, items: tuple[RateLimitItem, ...], *identifiers: str) -> bool:
+        """Count one event in each window, shortest first, as Flask-Limiter does;
+        False at the first that is full (the shorter ones keep their count)."""
+        return self.run(
+            lambda limiter: all(limiter.hit(item, *identifiers) for item in items)
+        )
 
 
-def _redis_away() -> None:
-    log.warning("rate-limit storage unavailable: counting in this process")
+def _shared_storage(storage_uri: str):
+    """Redis for `limits`, with every command bounded and never retried (redis-py
+    retries thrice by default)."""
+    return storage_from_string(
+        storage_uri,
+        key_prefix="pn",
+        wrap_exceptions=True,
+        socket_timeout=STORAGE_TIMEOUT,
+        socket_connect_timeout=STORAGE_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
 
 
-def buckets() -> TokenBuckets:
-    """The app's token buckets (created on first use)."""
-    key = "network.buckets"
+def limits() -> Limits:
+    """The app's limits (created on first use)."""
+    key = "network.limits"
     if key not in current_app.extensions:
-        current_app.extensions[key] = TokenBuckets(
+        current_app.extensions[key] = Limits(
             current_app.config["RATELIMIT_STORAGE_URI"]
         )
     return current_app.extensions[key]
 
 
-def allow(bucket_name: str, account_id: int) -> bool:
-    """Take a token for one member from a configured bucket (SOCKET_LIMITS)."""
+@functools.lru_cache(maxsize=64)
+def _items(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(sorted(parse_many(limits), key=lambda item: item.get_expiry()))
+
+
+def allow(kind: str, account_id: int) -> bool:
+    """Count one event of this kind for one member (SOCKET_LIMITS[kind])."""
     if not current_app.config["SOCKET_RATELIMIT_ENABLED"]:
         return True
-    capacity, rate = current_app.config["SOCKET_LIMITS"][bucket_name]
-    return buckets().take(Bucket(bucket_name, capacity, rate), str(account_id))
-
-
-_DELAY_LUA = """
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-local free = tonumber(ARGV[1])
-local base = tonumber(ARGV[2])
-local cap = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-if failures >= free then
-  local wait = math.min(cap, base * 2 ^ (failures - free))
-  redis.call('HSET', KEYS[1], 'until', tostring(now + wait))
-end
-redis.call('EXPIRE', KEYS[1], 86400)
-return failures
-"""
+    items = _items(current_app.config["SOCKET_LIMITS"][kind])
+    return limits().hit_all(items, "socket", kind, str(account_id))
 
 
 @dataclass(frozen=True)
@@ -131,80 +137,69 @@ class Delay:
             return 0.0
         return min(self.cap, self.base * 2 ** (failures - self.free))
 
+    def counted(self) -> int:
+        """Failures worth counting: the first whose window is the cap (more wait
+        no longer)."""
+        if self.base <= 0 or self.cap <= self.base:
+            return max(1, self.free)
+        return max(1, self.free + math.ceil(math.log2(self.cap / self.base)))
+
 
 class LoginDelays:
-    """Progressive per-account sign-in delays, in memory or shared through Redis.
+    """Progressive per-account sign-in delays, as two moving-window limits.
 
-    A failure past `free` opens a window that doubles per failure up to `cap`;
-    an attempt inside the window is refused unchecked. Quiet for a day, or a
-    successful sign-in, and the account starts over.
+    The failures of the last day are one limit's entries; a failure past `free`
+    restarts a pause (a limit of one per `cap` seconds, whose entry's time is the
+    failure's) of `delay.window(failures)` seconds, doubling per failure up to
+    `cap`. An attempt inside the pause is refused unchecked. A day without a
+    failure, or a successful sign-in, and the account starts over.
     """
 
-    def __init__(self, storage_uri: str) -> None:
-        self._local: dict[str, tuple[int, float, float]] = {}
-        self._lock = threading.Lock()
-        self._redis = None
-        if storage_uri.startswith(("redis://", "rediss://")):
-            self._redis = bounded_redis(storage_uri)
-            self._script = self._redis.register_script(_DELAY_LUA)
+    def __init__(self, limits: Limits, delay: Delay) -> None:
+        self._limits = limits
+        self._delay = delay
+        self._failures = RateLimitItemPerDay(delay.counted())
+        self._pause = RateLimitItemPerSecond(1, max(1, math.ceil(delay.cap)))
 
     def wait_left(self, key: str) -> float:
         """Seconds before this account may be tried again from an unknown browser."""
-        now = time.time()
-        if self._redis is not None:
-            try:
-                until = self._redis.hget(f"pn:delay:{key}", "until")
-                return max(0.0, float(until) - now) if until else 0.0
-            except RedisError:  # Redis away: this process's own record meanwhile
-                _redis_away()
-        with self._lock:
-            _, until, _ = self._local.get(key, (0, 0.0, now))
-            return max(0.0, until - now)
+
+        def left(limiter: MovingWindowRateLimiter) -> float:
+            pause = limiter.get_window_stats(self._pause, "login-pause", key)
+            if pause.remaining:
+                return 0.0
+            started = pause.reset_time - self._pause.get_expiry()
+            failures = limiter.get_window_stats(self._failures, "login-failures", key)
+            wait = self._delay.window(self._failures.amount - failures.remaining)
+            return max(0.0, started + wait - time.time())
+
+        return self._limits.run(left)
 
     def failed(self, key: str, delay: Delay) -> None:
         """Count a failure; past the free ones, open (or double) the window."""
-        now = time.time()
-        if self._redis is not None:
-            try:
-                self._script(
-                    keys=[f"pn:delay:{key}"],
-                    args=[delay.free, delay.base, delay.cap, now],
-                )
-                return
-            except RedisError:
-                _redis_away()
-        with self._lock:
-            failures, until, seen = self._local.get(key, (0, 0.0, now))
-            if now - seen > 86400:
-                failures, until = 0, 0.0
-            failures += 1
-            wait = delay.window(failures)
-            self._local[key] = (failures, now + wait if wait else until, now)
-            if len(self._local) > 50_000:  # forget names not tried for a day
-                self._local = {
-                    k: v for k, v in self._local.items() if now - v[2] <= 86400
-                }
+
+        def count(limiter: MovingWindowRateLimiter) -> None:
+            limiter.hit(self._failures, "login-failures", key)
+            failures = limiter.get_window_stats(self._failures, "login-failures", key)
+            if delay.window(self._failures.amount - failures.remaining):
+                limiter.clear(self._pause, "login-pause", key)
+                limiter.hit(self._pause, "login-pause", key)
+
+        self._limits.run(count)
 
     def clear(self, key: str) -> None:
         """Forget an account's failures (after a successful sign-in)."""
-        if self._redis is not None:
-            try:
-                self._redis.delete(f"pn:delay:{key}")
-                return
-            except RedisError:
-                _redis_away()
-        with self._lock:
-            self._local.pop(key, None)
+
+        def forget(limiter: MovingWindowRateLimiter) -> None:
+            limiter.clear(self._failures, "login-failures", key)
+            limiter.clear(self._pause, "login-pause", key)
+
+        self._limits.run(forget)
 
 
 def login_delays() -> LoginDelays:
-    """The app's per-account sign-in delays (created on first use)."""
-    key = "network.login_delays"
-    if key not in current_app.extensions:
-        current_app.extensions[key] = LoginDelays(
-            current_app.config["RATELIMIT_STORAGE_URI"]
-        )
-    return current_app.extensions[key]
+    """The app's per-account sign-in delays, with the configured delay."""
+    return LoginDelays(limits(), login_delay())
 
 
 def login_delay() -> Delay:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -83,13 +82,6 @@ def normalize_code(code: str) -> str:
     """Accept codes typed in lower case, with spaces or without dashes."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
-
-
-def client_fingerprint() -> str:
-    """A keyed hash of the client address, for rate limits; the IP is never kept."""
-    address = request.remote_addr or "unknown"
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def start_session(account: Account, *, remember: bool = False) -> None:

@@ -20,6 +20,9 @@ away.
 
 The per-member message limit (network/ratelimit.py) is separate: it counts stored
 messages across processes; this budget counts packets, per socket, in memory.
+It stays a bucket of its own rather than a `limits` window: it runs for every
+packet in the socket's reader with no lock or storage call, and its strikes are
+forgiven once the bucket has refilled, which a window has no notion of.
 """
 
 from __future__ import annotations

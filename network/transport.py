@@ -26,6 +26,7 @@ from flask import Flask
 from limits import parse_many
 
 from network.extensions import limiter
+from network.ratelimit import client_key
 
 TIMEOUT_ANSWER = b"The request body did not arrive in time."
 
@@ -78,12 +79,12 @@ def _bounded_handshakes(app: Flask, connect: Callable) -> Callable:
 
 
 def _anonymous_allowed(app: Flask, environ: dict, limits) -> bool:
-    from network.security import client_fingerprint, signed_in_account
+    from network.security import signed_in_account
 
     with app.request_context(environ):
         if signed_in_account() is not None:
             return True
-        key = client_fingerprint()
+        key = client_key()
         strategy = limiter.limiter
         # Every window takes a hit only when all of them have room.
         if not all(strategy.test(limit, "socket-handshake", key) for limit in limits):

@@ -173,7 +173,8 @@ _db_counter = iter(range(1, 10_000))
 
 
 class _Clock:
-    """A settable clock for the token buckets (network.ratelimit reads time.time)."""
+    """A settable clock for the rate limits: `limits` times its entries, in
+    memory and in Redis, with time.time(), and so does network.ratelimit."""
 
     def __init__(self) -> None:
         self.now = 1_000_000.0
@@ -184,11 +185,15 @@ class _Clock:
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    """Freeze the token buckets' clock, so rate-limit tests never depend on speed."""
+    """Freeze the rate limits' clock, so rate-limit tests never depend on speed."""
+    import limits.storage.memory
+    import limits.storage.redis
+
     import network.ratelimit
 
     clock = _Clock()
-    monkeypatch.setattr(network.ratelimit, "time", clock)
+    for module in (network.ratelimit, limits.storage.memory, limits.storage.redis):
+        monkeypatch.setattr(module, "time", clock)
     return clock
 
 

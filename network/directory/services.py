@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import literal, select
+from sqlalchemy.orm import Bundle
 
 from network import policy
 from network.accounts import pseudonyms
-from network.extensions import db
+from network.extensions import paginate
 from network.models import (
     EXPERIENCE_TAGS,
     LANGUAGES,
@@ -76,26 +77,27 @@ def search(
     key = pseudonyms.skeleton(query) if query.strip() else ""
     if key:
         stmt = stmt.where(Profile.pseudonym_key.contains(key, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        stmt.with_only_columns(
-            Profile.account_id,
-            Profile.public_id,
-            Profile.pseudonym,
-            Profile.tag,
-            Profile.pronouns,
-            Organization.name,
-            Profile.region,
-            Profile.languages,
-            Profile.experience,
-        )
+    # The shown columns as one bundle: db.paginate yields one value per row.
+    # The joins add no rows: one membership per account.
+    shown = Bundle(
+        "entry",
+        Profile.account_id,
+        Profile.public_id,
+        Profile.pseudonym,
+        Profile.tag,
+        Profile.pronouns,
+        Organization.name,
+        Profile.region,
+        Profile.languages,
+        Profile.experience,
+    )
+    listing = paginate(
+        stmt.with_only_columns(shown)
         .join(Membership, Membership.account_id == Profile.account_id)
         .join(Organization, Organization.id == Membership.organization_id)
-        .order_by(Profile.pseudonym_key, Profile.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .order_by(Profile.pseudonym_key, Profile.id),
+        page=page,
+        per_page=PAGE_SIZE,
     )
     entries = [
         Entry(
@@ -119,6 +121,6 @@ def search(
             region,
             languages,
             experience,
-        ) in rows
+        ) in listing.items
     ]
-    return DirectoryPage(entries, total, page, pages)
+    return DirectoryPage(entries, listing.total, listing.page, max(1, listing.pages))

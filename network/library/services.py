@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, literal, select, text
+from sqlalchemy import literal, select, text
+from sqlalchemy.orm import Bundle
 from sqlalchemy.sql import column
 
 from network import audit, markup, offload, policy
 from network.errors import InputError
-from network.extensions import db
+from network.extensions import db, paginate
 from network.library import uploads
 from network.models import (
     RESOURCE_LANGUAGES,
@@ -231,23 +232,19 @@ def search(
                 select(Organization.id).where(Organization.public_id == owner)
             )
         )
-    total = db.session.scalar(stmt.with_only_columns(func.count(Resource.id)))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    # The page's ids come from the covering index (ix_resources_visible) alone;
-    # only those rows are then read from the table.
-    page_ids = (
-        stmt.with_only_columns(Resource.id)
-        .order_by(Resource.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+    # The listed columns as one bundle: db.paginate yields one value per row.
+    listed = Bundle("listed", *(getattr(Resource, name) for name in Listed._fields))
+    listing = paginate(
+        stmt.with_only_columns(listed).order_by(Resource.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
     )
-    rows = db.session.execute(
-        select(*(getattr(Resource, name) for name in Listed._fields))
-        .where(Resource.id.in_(page_ids))
-        .order_by(Resource.id.desc())
+    return SearchPage(
+        [Listed(*row) for row in listing.items],
+        listing.total,
+        listing.page,
+        max(1, listing.pages),
     )
-    return SearchPage([Listed(*row) for row in rows], total, page, pages)
 
 
 def owner_choices(actor: Account) -> list[Organization]:

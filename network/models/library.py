@@ -21,7 +21,7 @@ class Resource(db.Model):
 
     __tablename__ = "resources"
     # Covers the library's visibility filter (owner, visibility, author), so the
-    # count and the page's ids never read the table (docs: README, Library).
+    # count never reads the table (docs: README, Library).
     __table_args__ = (
         Index("ix_resources_visible", "owner_org_id", "visibility", "author_id"),
     )

