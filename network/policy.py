@@ -40,7 +40,6 @@ from network.models import (
     RequestStatus,
     Separation,
     SeparationRequest,
-    SupervisionSession,
     SupportRecipient,
     SupportRequest,
     Status,
@@ -48,6 +47,9 @@ from network.models import (
     VettingItem,
     utcnow,
 )
+from network.models.orgs import ROOM_MANAGER_ROLES
+from network.models.supervision import facilitator_ids, room_open
+from network.models.trust import trust_given
 
 ROLE_RANK = {Role.MEMBER: 0, Role.MODERATOR: 1, Role.LEAD: 2}
 
@@ -238,16 +240,6 @@ def visible_join_targets(stmt: Select) -> Select:
 
 
 # --- trust between organizations --------------------------------------------------
-
-
-def trust_given(from_org_id: int, to_org_id: int) -> TrustLevel:
-    """What one organization's leads give another (absent means none)."""
-    level = db.session.scalar(
-        select(OrgTrust.level).where(
-            OrgTrust.from_org_id == from_org_id, OrgTrust.to_org_id == to_org_id
-        )
-    )
-    return TrustLevel(level or 0)
 
 
 def effective_trust(org_a_id: int, org_b_id: int) -> TrustLevel:
@@ -649,8 +641,6 @@ def access_open_request_for_attach(actor, public_id: str) -> SeparationRequest:
 
 # --- rooms ---------------------------------------------------------------------------
 
-ROOM_MANAGER_ROLES = {Role.LEAD, Role.MODERATOR}
-
 
 def kept_apart_ids(account_id: int) -> Select:
     """Everyone this account is blocked with or separated from, either way."""
@@ -1046,58 +1036,6 @@ def access_managed_room(actor, room_public_id: str) -> Room:
     if room is None:
         raise NotFound()
     return room
-
-
-def session_running(room: Room, now=None) -> SupervisionSession | None:
-    """The supervision session running in the room now, if any."""
-    now = now or utcnow()
-    return db.session.scalar(
-        select(SupervisionSession)
-        .where(
-            SupervisionSession.room_id == room.id,
-            SupervisionSession.cancelled_at.is_(None),
-            SupervisionSession.starts_at <= now,
-            SupervisionSession.ends_at > now,
-        )
-        .limit(1)
-    )
-
-
-def facilitator_ids(room: Room) -> Select:
-    """Accounts who facilitate the room: named facilitators and host managers."""
-    named = select(RoomMember.account_id).where(
-        RoomMember.room_id == room.id,
-        RoomMember.role == "facilitator",
-        RoomMember.status == "active",
-    )
-    managers = select(Membership.account_id).where(
-        Membership.organization_id == room.host_org_id,
-        Membership.status == Status.APPROVED,
-        Membership.role.in_([str(role) for role in ROOM_MANAGER_ROLES]),
-    )
-    return union(named, managers)
-
-
-def facilitator_present(room: Room) -> bool:
-    """True while a facilitator has the room open."""
-    return (
-        db.session.scalar(
-            select(RoomPresence.sid)
-            .where(
-                RoomPresence.room_id == room.id,
-                RoomPresence.account_id.in_(facilitator_ids(room)),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def room_open(room: Room) -> bool:
-    """Channels are always open; supervision rooms only when supervised."""
-    if room.kind != "supervision":
-        return True
-    return session_running(room) is not None or facilitator_present(room)
 
 
 def post_refusal(actor, room: Room) -> str | None:

@@ -23,6 +23,7 @@ from network.models import (
     Organization,
     Resource,
     Room,
+    TrustLevel,
     utcnow,
 )
 from network.rooms import services as rooms
@@ -258,7 +259,7 @@ def owner_choices(actor: Account) -> list[Organization]:
     if mine is None:
         return []
     ids = select(literal(mine.organization_id)).union(
-        policy.trusted_org_ids(mine.organization_id, policy.TrustLevel.COLLABORATE)
+        policy.trusted_org_ids(mine.organization_id, TrustLevel.COLLABORATE)
     )
     return list(
         db.session.scalars(

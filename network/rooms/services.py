@@ -45,6 +45,7 @@ from network.models import (
     utcnow,
     display_name,
 )
+from network.models.supervision import facilitator_ids, room_open
 
 HISTORY_PAGE = 50
 CATCH_UP_PAGE = 200
@@ -334,7 +335,7 @@ def _queue_state(room: Room, account_id: int) -> None:
     """When a facilitator arrives or leaves, a supervision room may open or close."""
     if room.kind != "supervision":
         return
-    if account_id in set(db.session.scalars(policy.facilitator_ids(room))):
+    if account_id in set(db.session.scalars(facilitator_ids(room))):
         realtime.emit_after_commit(
             "room:state", room_state(room), to=realtime.room_key(room.id)
         )
@@ -880,7 +881,7 @@ def requestable(account: Account) -> list[tuple[Room, bool]]:
 
 def room_state(room: Room) -> dict:
     """The open/closed state broadcast when facilitators come and go."""
-    return {"room_id": room.public_id, "open": policy.room_open(room)}
+    return {"room_id": room.public_id, "open": room_open(room)}
 
 
 def cards_for(viewer: Account, messages: list[dict]) -> dict[str, dict]:
