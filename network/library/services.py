@@ -23,6 +23,7 @@ from network.models import (
     Organization,
     Profile,
     Resource,
+    TrustLevel,
     utcnow,
 )
 
@@ -253,7 +254,7 @@ def owner_choices(actor: Account) -> list[Organization]:
     if mine is None:
         return []
     ids = select(literal(mine.organization_id)).union(
-        policy.trusted_org_ids(mine.organization_id, policy.TrustLevel.COLLABORATE)
+        policy.trusted_org_ids(mine.organization_id, TrustLevel.COLLABORATE)
     )
     return list(
         db.session.scalars(

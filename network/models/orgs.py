@@ -21,6 +21,10 @@ class Role(enum.StrEnum):
     LEAD = "lead"
 
 
+# The roles that run an organization's rooms (and so facilitate its supervision).
+ROOM_MANAGER_ROLES = {Role.LEAD, Role.MODERATOR}
+
+
 class Status(enum.StrEnum):
     """Where a membership stands in vetting."""
 

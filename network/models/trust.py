@@ -5,7 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.extensions import db
@@ -43,6 +50,16 @@ class OrgTrust(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )
+
+
+def trust_given(from_org_id: int, to_org_id: int) -> TrustLevel:
+    """What one organization's leads give another (absent means none)."""
+    level = db.session.scalar(
+        select(OrgTrust.level).where(
+            OrgTrust.from_org_id == from_org_id, OrgTrust.to_org_id == to_org_id
+        )
+    )
+    return TrustLevel(level or 0)
 
 
 class Block(db.Model):

@@ -24,6 +24,7 @@ from network.models import (
     Status,
     SupervisionSession,
 )
+from network.models.supervision import facilitator_ids, session_running
 from network.moderation import forms, reports, services
 from network.safety import services as safety
 from network.supervision import forms as supervision_forms
@@ -108,7 +109,7 @@ def manage(room_id: str):
             error = "Check the form below."
     except (services.ModerationInputError, supervision.SupervisionInputError) as exc:
         error = exc.message
-    running = policy.session_running(room)
+    running = session_running(room)
     return render_template(
         "moderation/manage.html",
         room=room,
@@ -233,7 +234,7 @@ def _invitable(room) -> list[tuple[str, str]]:
 def _facilitators(room) -> list[tuple[str, str]]:
     stmt = (
         select(Profile.public_id, Profile.pseudonym, Profile.tag)
-        .where(Profile.account_id.in_(policy.facilitator_ids(room)))
+        .where(Profile.account_id.in_(facilitator_ids(room)))
         .order_by(Profile.pseudonym_key)
     )
     rows = db.session.execute(

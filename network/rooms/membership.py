@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from network import policy, presence_batch, realtime
 from network.extensions import commit_keeping_loaded, db
+from network.models.supervision import facilitator_ids, room_open
 from network.models import (
     Account,
     Room,
@@ -143,7 +144,7 @@ def _queue_state(room: Room, account_id: int) -> None:
     """When a facilitator arrives or leaves, a supervision room may open or close."""
     if room.kind != "supervision":
         return
-    if account_id in set(db.session.scalars(policy.facilitator_ids(room))):
+    if account_id in set(db.session.scalars(facilitator_ids(room))):
         realtime.emit_after_commit(
             "room:state", room_state(room), to=realtime.room_key(room.id)
         )
@@ -167,4 +168,4 @@ def socket_closed(sid: str) -> None:
 
 def room_state(room: Room) -> dict:
     """The open/closed state broadcast when facilitators come and go."""
-    return {"room_id": room.public_id, "open": policy.room_open(room)}
+    return {"room_id": room.public_id, "open": room_open(room)}

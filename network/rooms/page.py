@@ -11,6 +11,7 @@ from sqlalchemy import and_, select
 from network import policy
 from network.extensions import db
 from network.models import Account, CheckIn, SupervisionSession, utcnow
+from network.models.supervision import facilitator_present
 from network.rooms import services
 
 CHECK_IN_EARLY = timedelta(minutes=15)  # as supervision.services.CHECK_IN_EARLY
@@ -93,7 +94,7 @@ def supervision_context(access: policy.RoomAccess, viewer: Account) -> dict:
         "supervision": True,
         "rules_accepted": access.row is not None
         and access.row.rules_accepted_at is not None,
-        "room_is_open": running is not None or policy.facilitator_present(room),
+        "room_is_open": running is not None or facilitator_present(room),
         "running": running,
         "next_session": next((s for s in sessions if s.starts_at > now), None),
         "sessions": sessions,

@@ -20,6 +20,7 @@ from network.models import (
     SupportRequest,
     utcnow,
 )
+from network.models.supervision import facilitator_ids
 from network.rooms import services as rooms
 
 CHECK_IN_EARLY = timedelta(minutes=15)
@@ -156,7 +157,7 @@ def schedule(
         raise SupervisionInputError("ends_at", "A session lasts at most 8 hours.")
     if ends_at <= utcnow():
         raise SupervisionInputError("ends_at", "That time has already passed.")
-    if facilitator.id not in set(db.session.scalars(policy.facilitator_ids(room))):
+    if facilitator.id not in set(db.session.scalars(facilitator_ids(room))):
         raise SupervisionInputError(
             "facilitator", "Choose one of the room's facilitators."
         )
