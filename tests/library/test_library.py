@@ -397,7 +397,10 @@ def test_lowered_trust_hides_partner_resources_at_once(app, lib, login_as):
 def test_sharing_into_a_room_takes_a_message_token(app, lib, login_as, frozen_clock):
     """A share posts a message, so it draws on the same budget as message:send:
     past it, the share is refused with a clear answer and nothing is posted."""
-    app.config["SOCKET_LIMITS"] = {**app.config["SOCKET_LIMITS"], "message": (2, 0.01)}
+    app.config["SOCKET_LIMITS"] = {
+        **app.config["SOCKET_LIMITS"],
+        "message": "2 per minute",
+    }
     room = factories.make_room(lib.org_a, name="Busy room")
     guide = _link(lib, "Guide")
     client = login_as(lib.author)
