@@ -1229,6 +1229,27 @@ def can_name_facilitators(actor, room: Room) -> bool:
     return org is not None and org.id == room.host_org_id and _room_usable(room)
 
 
+def require_naming_facilitators(actor, room: Room) -> None:
+    """Raise NotFound unless the actor may name the room's facilitators."""
+    if not can_name_facilitators(actor, room):
+        raise NotFound()
+
+
+def access_room_session(actor, room: Room, session_public_id) -> SupervisionSession:
+    """A supervision session of a room the actor moderates, by public id."""
+    if not isinstance(session_public_id, str) or not can_moderate(actor, room):
+        raise NotFound()
+    session = db.session.scalar(
+        select(SupervisionSession).where(
+            SupervisionSession.public_id == session_public_id,
+            SupervisionSession.room_id == room.id,
+        )
+    )
+    if session is None:
+        raise NotFound()
+    return session
+
+
 # --- reports -------------------------------------------------------------------------
 
 # Who reviews each kind of report row (see Report.audience). "Someone from my past"
@@ -1390,6 +1411,15 @@ def access_own_report(actor, public_id: str) -> Report:
     ):
         raise NotFound()
     return report
+
+
+def access_own_report_subject(actor, public_id: str) -> tuple[Report, Account]:
+    """A report the actor filed (access_own_report) and the account it is about."""
+    report = access_own_report(actor, public_id)
+    other = db.session.get(Account, report.target_account_id or 0)
+    if other is None:
+        raise NotFound()
+    return report, other
 
 
 def can_review_any(actor) -> bool:

@@ -483,15 +483,15 @@ ACTIONS = [
     Action(
         "lock room",
         "POST",
-        "/rooms/{room}/manage",
-        {"action": "lock"},
+        "/rooms/{room}/manage/lock",
+        {},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
         "mute member",
         "POST",
-        "/rooms/{sroom}/manage",
-        {"action": "mute", "m-member": "{member_a}", "m-minutes": "5", "m-reason": "x"},
+        "/rooms/{sroom}/manage/mute",
+        {"m-member": "{member_a}", "m-minutes": "5", "m-reason": "x"},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
@@ -981,11 +981,10 @@ def test_people_lists_leave_out_kept_apart(app, login_as, kind, relation):
         token = csrf_token(client, f"/rooms/{room.public_id}/manage")
         answers = [
             client.post(
-                f"/rooms/{room.public_id}/manage",
+                f"/rooms/{room.public_id}/manage/remove",
                 data={
                     "m-csrf_token": token,
                     "m-member": who,
-                    "action": "remove",
                     "m-reason": "matrix",
                     "m-minutes": "5",
                 },
