@@ -849,6 +849,36 @@ def can_request_to_join(actor, room: Room) -> bool:
     return not can_join_room(actor, room) and _room_member(actor, room) is None
 
 
+def _room_by_public_id(room_public_id) -> Room | None:
+    if not isinstance(room_public_id, str):
+        return None
+    return db.session.scalar(select(Room).where(Room.public_id == room_public_id))
+
+
+def access_requestable_room(actor, room_public_id) -> Room:
+    """A supervision room the actor may ask to join (can_request_to_join)."""
+    room = _room_by_public_id(room_public_id)
+    if room is None or not can_request_to_join(actor, room):
+        raise NotFound()
+    return room
+
+
+def access_room_invitation(actor, room_public_id) -> tuple[Room, RoomMember]:
+    """A room the actor is invited to, with their invited member row."""
+    room = _room_by_public_id(room_public_id)
+    account = _account(actor)
+    if room is None or account is None:
+        raise NotFound()
+    row = db.session.scalar(
+        select(RoomMember).where(
+            RoomMember.room_id == room.id, RoomMember.account_id == account.id
+        )
+    )
+    if row is None or row.status != "invited":
+        raise NotFound()
+    return room, row
+
+
 def visible_rooms(stmt: Select, actor) -> Select:
     """Filter a Room query to exactly the rooms can_join_room allows."""
     membership = active_membership(actor)

@@ -17,10 +17,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from network import policy, ratelimit, realtime
-from network.accounts import services
+from network.accounts import lookups, services
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
     AnotherOrganizationForm,
@@ -34,7 +33,7 @@ from network.accounts.forms import (
     ResetTokenForm,
 )
 from network.errors import NotFound
-from network.extensions import db, limiter
+from network.extensions import limiter
 from network.guards import login_required, member_required
 from network.models import Organization, Status
 from network.security import current_auth_session, end_session, start_session
@@ -61,9 +60,7 @@ def _known_device() -> bool:
     attempts made elsewhere (OWASP "device cookies")."""
     mark = request.cookies.get(DEVICE_COOKIE, "")
     name = services.login_key(request.form.get("login_name", ""))
-    account = db.session.scalar(
-        select(services.Account).where(services.Account.login_key == name)
-    )
+    account = lookups.account_by_login_key(name)
     return bool(
         account and mark and hmac.compare_digest(mark, _device_mark(account.id))
     )
@@ -82,9 +79,8 @@ def _failed(response: Response) -> bool:
 
 
 def _org_choices() -> list[tuple[str, str]]:
-    stmt = policy.visible_join_targets(select(Organization)).order_by(Organization.name)
     return [("", "Choose an organization")] + [
-        (org.public_id, org.name) for org in db.session.scalars(stmt)
+        (org.public_id, org.name) for org in lookups.join_targets()
     ]
 
 
@@ -204,10 +200,7 @@ def _signed_up(account) -> None:
 
 
 def _chosen_org(form) -> Organization | None:
-    stmt = policy.visible_join_targets(
-        select(Organization).where(Organization.public_id == form.organization.data)
-    )
-    org = db.session.scalar(stmt)
+    org = lookups.join_target(form.organization.data)
     if org is None:
         form.organization.errors = ["Choose an organization from the list."]
     return org

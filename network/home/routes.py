@@ -5,13 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from network import policy
-from network.models import SupportRequest
 from network.orgs.services import pending_count
-from network.rooms.services import open_requests
-from network.supervision.services import upcoming_for
+from network.supervision.services import open_support_requests, upcoming_for
 
 bp = Blueprint("home", __name__)
 
@@ -29,9 +26,7 @@ def index():
     pending = (
         pending_count(membership.organization) if policy.can_lead(current_user) else 0
     )
-    requests = open_requests(
-        policy.visible_support_requests(select(SupportRequest), current_user)
-    )
+    requests = open_support_requests(current_user)
     return render_template(
         "accounts/home.html",
         membership=membership,

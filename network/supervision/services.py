@@ -309,6 +309,13 @@ def shared_check_ins(
 # --- "I need support" ----------------------------------------------------------------
 
 
+def open_support_requests(viewer: Account) -> list:
+    """Open help requests the viewer may handle, with names and room names."""
+    return rooms.open_requests(
+        policy.visible_support_requests(select(SupportRequest), viewer)
+    )
+
+
 def support_alert(
     room: Room, account: Account
 ) -> tuple[SupportRequest | None, list[int]]:
