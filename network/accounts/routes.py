@@ -229,7 +229,7 @@ def waiting():
         org = _chosen_org(form)
         if org is not None:
             services.request_another_organization(
-                current_user, org, form.note.data or ""
+                org, form.note.data or "", actor=current_user
             )
             flash("Your request was sent.")
             return redirect(url_for("accounts.waiting"))
@@ -252,7 +252,6 @@ def settings():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user,
                 pseudonym=form.pseudonym.data,
                 pronouns=form.pronouns.data or "",
                 region=form.region.data or "",
@@ -263,6 +262,7 @@ def settings():
                 appear_offline=form.appear_offline.data,
                 timezone=form.timezone.data,
                 email=form.email.data,
+                actor=current_user,
             )
         except services.InputError as error:
             _apply_input_error(form, error)
@@ -285,7 +285,9 @@ def change_password():
         else:
             row = current_auth_session()
             services.change_password(
-                current_user, form.password.data, keep_session=row.id if row else None
+                form.password.data,
+                keep_session=row.id if row else None,
+                actor=current_user,
             )
             flash("Your password is changed. Other devices were signed out.")
             return redirect(url_for("accounts.settings"))

@@ -33,13 +33,13 @@ def _check(category: str, note: str) -> str:
 
 
 def report_message(
-    reporter: Account, message: Message, category: str, note: str
+    message: Message, category: str, note: str, *, actor: Account
 ) -> Report:
     """A message report; a de-identified copy goes to a host that is not the
     reporter's own organization."""
     room = db.session.get(Room, message.room_id)
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="message",
@@ -52,17 +52,17 @@ def report_message(
 
 
 def report_profile(
-    reporter: Account,
     profile: Profile,
     category: str,
     note: str,
     *,
     share: bool = False,
+    actor: Account,
 ) -> Report:
     """A profile report stays with the reporter's organization until its lead
     forwards it; `share` is the reporter's consent to be named then."""
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="profile",
@@ -74,11 +74,11 @@ def report_profile(
 
 
 def report_resource(
-    reporter: Account, resource: Resource, category: str, note: str
+    resource: Resource, category: str, note: str, *, actor: Account
 ) -> Report:
     """A resource report; a de-identified copy goes to another owner organization."""
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="resource",

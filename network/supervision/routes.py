@@ -21,7 +21,7 @@ def request_to_join(room_id: str):
     """Ask a supervision room's facilitators to let one in."""
     room = policy.access_requestable_room(current_user, room_id)
     if FlaskForm().validate_on_submit():
-        services.request_to_join(room, current_user)
+        services.request_to_join(room, actor=current_user)
         flash("Your request was sent to the facilitators.")
     return redirect(url_for("rooms.index"))
 
@@ -34,7 +34,7 @@ def answer_invitation(room_id: str):
     if not FlaskForm().validate_on_submit():
         raise NotFound()
     accept = request.form.get("answer") == "accept"
-    services.respond_to_invitation(room, current_user, accept)
+    services.respond_to_invitation(room, accept, actor=current_user)
     if accept:
         return redirect(url_for("rooms.room", room_id=room.public_id))
     return redirect(url_for("rooms.index"))
@@ -46,7 +46,7 @@ def accept_rules(room_id: str):
     """Accept the room's ground rules (once, before the first message)."""
     room = policy.access_room(current_user, room_id)
     if FlaskForm().validate_on_submit():
-        services.accept_rules(room, current_user)
+        services.accept_rules(room, actor=current_user)
     return redirect(url_for("rooms.room", room_id=room.public_id))
 
 
@@ -69,10 +69,10 @@ def check_in(room_id: str):
     try:
         services.check_in(
             session,
-            current_user,
             int(form.feeling.data),
             form.word.data or "",
             form.share.data == "share",
+            actor=current_user,
         )
     except services.SupervisionInputError as error:
         return render_template("supervision/refused.html", message=error.message), 400
@@ -94,5 +94,5 @@ def one_to_one(request_id: str):
     row = policy.access_support_alert(current_user, request_id)
     if not FlaskForm().validate_on_submit():
         raise NotFound()
-    room = services.open_private_room(row, facilitator=current_user)
+    room = services.open_private_room(row, actor=current_user)
     return redirect(url_for("rooms.room", room_id=room.public_id))

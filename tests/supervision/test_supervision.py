@@ -54,7 +54,7 @@ def test_rules_must_be_accepted_before_first_message(
     room, fern, _ = sup
     newcomer = factories.make_member(world.org_a, pseudonym="New Nettle")
     supervision.invite(room, newcomer, actor=fern)
-    supervision.respond_to_invitation(room, newcomer, True)
+    supervision.respond_to_invitation(room, True, actor=newcomer)
     start_session(room, fern)
     sock = connect(newcomer)
     join(sock, room)
@@ -297,7 +297,7 @@ def test_facilitator_opens_private_one_to_one_room(app, world, sup, connect, log
     assert not policy.can_join_room(world.lead_a, private)
     assert "One-to-one" not in login_as(world.amir).get("/rooms").get_data(as_text=True)
     # Same rules: Alice accepts the ground rules, and it is open while Fern is there.
-    supervision.accept_rules(private, world.alice)
+    supervision.accept_rules(private, actor=world.alice)
     join(alice, private)
     assert send(alice, private)["error"] == "closed"
     join(fern_sock, private)
