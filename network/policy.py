@@ -149,6 +149,15 @@ def access_membership(actor, profile_public_id: str) -> Membership:
     return membership
 
 
+def access_listed_member(actor, profile_public_id: str) -> Membership:
+    """An approved or suspended member of the lead's organization (the members
+    list's detail page); a pending or rejected one answers like a missing one."""
+    membership = access_membership(actor, profile_public_id)
+    if membership.status not in {Status.APPROVED, Status.SUSPENDED}:
+        raise NotFound()
+    return membership
+
+
 def access_pending_request(actor, profile_public_id: str) -> Membership:
     """A pending join request to the lead's own organization."""
     membership = access_membership(actor, profile_public_id)
@@ -162,6 +171,12 @@ def can_change_status(actor, membership: Membership) -> bool:
     return (
         can_manage_membership(actor, membership) and membership.account_id != actor.id
     )
+
+
+def require_status_change(actor, membership: Membership) -> None:
+    """Raise NotFound unless the actor may change this member's status."""
+    if not can_change_status(actor, membership):
+        raise NotFound()
 
 
 def can_set_role(actor, membership: Membership, role: str) -> bool:
@@ -1458,6 +1473,28 @@ def can_review_any(actor) -> bool:
         return True
     membership = active_membership(actor)
     return membership is not None and membership.role in ROOM_MANAGER_ROLES
+
+
+def require_reviewer(actor) -> None:
+    """Raise NotFound unless the actor has a review queue (can_review_any)."""
+    if not can_review_any(actor):
+        raise NotFound()
+
+
+def require_review_preferences(actor) -> None:
+    """Raise NotFound unless the actor reviews reports and is not the admin (the
+    admin's queue has no opt-outs)."""
+    if not can_review_any(actor) or is_admin(actor):
+        raise NotFound()
+
+
+def access_reportable_profile(actor, public_id) -> Profile:
+    """A profile the actor may see and report: never their own (that answers
+    like a missing one)."""
+    profile = access_profile(actor, public_id)
+    if profile.account_id == actor.id:
+        raise NotFound()
+    return profile
 
 
 def access_reportable_message(actor, public_id) -> Message:

@@ -110,7 +110,7 @@ def world(app) -> World:
     blocked_person = factories.make_member(org_a, pseudonym="Blocked Person")
     past_person = factories.make_member(org_a, pseudonym="Past Person")
     assert past_person.id
-    block = safety_services.block(actors["member_a"], blocked_person.id)
+    block = safety_services.block(blocked_person.id, actor=actors["member_a"])
     separation = safety_services.file_separation(
         actors["member_a"], past_person, actor=actors["member_a"]
     )
@@ -118,15 +118,15 @@ def world(app) -> World:
     request = separation_requests.file_request(
         actors["member_a"], "Far Name", "", actor=actors["lead_a"]
     )
-    ask = separation_requests.ask_lead(actors["member_a"], "Asked Name", "")
+    ask = separation_requests.ask_lead("Asked Name", "", actor=actors["member_a"])
     room = factories.make_room(org_a, name="Alpha Room")
     support = room_services.ask_for_help(room, target)
     sroom = room_services.create_room(
         org_a, actor=actors["lead_a"], name="Alpha Circle", kind="supervision"
     )
     supervision_services.invite(sroom, actors["member_a"], actor=actors["lead_a"])
-    supervision_services.respond_to_invitation(sroom, actors["member_a"], True)
-    alert, _ = supervision_services.support_alert(sroom, actors["member_a"])
+    supervision_services.respond_to_invitation(sroom, True, actor=actors["member_a"])
+    alert, _ = supervision_services.support_alert(sroom, actor=actors["member_a"])
     resource = library_services.create_link(
         org_a,
         target,
@@ -134,7 +134,7 @@ def world(app) -> World:
         "https://example.org/alpha",
     )
     report = report_services.report_profile(
-        actors["member_a"], target.profile, "harassment", ""
+        target.profile, "harassment", "", actor=actors["member_a"]
     )
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
@@ -495,6 +495,76 @@ ACTIONS = [
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
+        "unlock room",
+        "POST",
+        "/rooms/{room}/manage/unlock",
+        {},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "set slow mode",
+        "POST",
+        "/rooms/{room}/manage/slow",
+        {"slow-seconds": "5"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "unmute member",
+        "POST",
+        "/rooms/{sroom}/manage/unmute",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "remove member",
+        "POST",
+        "/rooms/{sroom}/manage/remove",
+        {"m-member": "{member_a}", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "ban member",
+        "POST",
+        "/rooms/{sroom}/manage/ban",
+        {"m-member": "{member_a}", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "unban member",
+        "POST",
+        "/rooms/{sroom}/manage/unban",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "name facilitator",
+        "POST",
+        "/rooms/{sroom}/manage/facilitator",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a"}),
+    ),
+    Action(
+        "unname facilitator",
+        "POST",
+        "/rooms/{sroom}/manage/unfacilitator",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a"}),
+    ),
+    Action(
+        "set ground rules",
+        "POST",
+        "/rooms/{sroom}/manage/rules",
+        {"rules-ground_rules": "Be kind."},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "invite to supervision",
+        "POST",
+        "/rooms/{sroom}/manage/invite",
+        {"invite-member": "{target}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
         "ask to join supervision",
         "POST",
         "/rooms/{sroom}/join-request",
@@ -717,9 +787,9 @@ def _relate(asker, other, relation: str) -> None:
         )
         factories.separate(protected, kept)
     elif relation == "she_blocked":
-        safety_services.block(asker, other.id)
+        safety_services.block(other.id, actor=asker)
     elif relation == "he_blocked":
-        safety_services.block(other, asker.id)
+        safety_services.block(asker.id, actor=other)
 
 
 def _tier_world(tier: str):
@@ -899,8 +969,12 @@ def test_separation_request_access_at_every_trust_level(app, world, login_as, le
 PEOPLE_RELATIONS = {
     "viewer_protected": lambda viewer, person: _separate(viewer, person),
     "person_protected": lambda viewer, person: _separate(person, viewer),
-    "viewer_blocked": lambda viewer, person: safety_services.block(viewer, person.id),
-    "person_blocked": lambda viewer, person: safety_services.block(person, viewer.id),
+    "viewer_blocked": lambda viewer, person: safety_services.block(
+        person.id, actor=viewer
+    ),
+    "person_blocked": lambda viewer, person: safety_services.block(
+        viewer.id, actor=person
+    ),
 }
 PEOPLE_LISTS = [
     "manage members",
@@ -949,7 +1023,7 @@ def _people_list_room(kind: str, lead, person, bystander):
         db.session.commit()
         for account in (person, bystander):
             room_services.ensure_member(room, account)
-            supervision_services.check_in(session, account, 3, "", True)
+            supervision_services.check_in(session, 3, "", True, actor=account)
     db.session.commit()
     return room
 
@@ -1038,9 +1112,9 @@ def _name_world(relation: str):
     if "kept apart" in relation:
         factories.separate(holder, viewer)
     if "viewer blocked" in relation:
-        safety_services.block(viewer, holder.id)
+        safety_services.block(holder.id, actor=viewer)
     if "holder blocked" in relation:
-        safety_services.block(holder, viewer.id)
+        safety_services.block(viewer.id, actor=holder)
     db.session.commit()
     return viewer, holder
 
@@ -1115,8 +1189,8 @@ def report_world(app) -> World:
         "h_apart": factories.make_member(org_h, role=Role.LEAD),
     }
     reporter = factories.make_member(org_r, pseudonym="Reporter Rae")
-    safety_services.block(reporter, actors["r_apart"].id)
-    safety_services.block(actors["h_apart"], actors["subject"].id)
+    safety_services.block(actors["r_apart"].id, actor=reporter)
+    safety_services.block(actors["subject"].id, actor=actors["h_apart"])
     room = factories.make_room(org_h, visibility="partners", partners=[org_r])
     for person in (actors["subject"], reporter):
         room_services.ensure_member(room, person)
@@ -1124,12 +1198,14 @@ def report_world(app) -> World:
         room, actors["subject"], "reported words", "", "matrix-report-1"
     )
     by_message = report_services.report_message(
-        reporter, message, "harassment", "note-one"
+        message, "harassment", "note-one", actor=reporter
     )
     profile = actors["subject"].profile
-    by_profile = report_services.report_profile(reporter, profile, "spam", "note-two")
+    by_profile = report_services.report_profile(
+        profile, "spam", "note-two", actor=reporter
+    )
     forwarded = report_services.forward(by_profile, actor=actors["r_lead"])
-    past = report_services.report_profile(reporter, profile, "past", "note-three")
+    past = report_services.report_profile(profile, "past", "note-three", actor=reporter)
     host_copy = db.session.scalar(
         select(Report).where(Report.copy_of_id == by_message.id)
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+
 from network import policy
 from network.inputs import int_arg
 from network.accounts import services as account_services
-from network.errors import NotFound
 from network.guards import admin_required, lead_required, member_required
-from network.models import Role, Status
+from network.models import Role
 from network.orgs import audit_log as audit_log_service
 from network.orgs import forms, listings, services
 
@@ -79,17 +79,14 @@ def members():
 @lead_required
 def member_detail(public_id: str):
     """Suspend, reinstate, change role, or issue a reset code."""
-    membership = policy.access_membership(current_user, public_id)
-    if membership.status not in {Status.APPROVED, Status.SUSPENDED}:
-        raise NotFound()
+    membership = policy.access_listed_member(current_user, public_id)
     suspend = forms.SuspendForm(prefix="suspend")
     role = forms.RoleForm(prefix="role", role=membership.role)
     plain = forms.EmptyForm()
     action = request.form.get("action")
     reset_code = None
     if request.method == "POST":
-        if not policy.can_change_status(current_user, membership):
-            raise NotFound()
+        policy.require_status_change(current_user, membership)
         if action == "suspend" and suspend.validate_on_submit():
             services.suspend_membership(
                 membership, suspend.reason.data, actor=current_user
