@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +39,8 @@ from network.models import (
     TrustLevel,
     VettingItem,
 )
+from network.models import utcnow
+from network.moderation import services as moderation_services
 from network.orgs import services as org_services
 from network.library import services as library_services
 from network.moderation import reports as report_services
@@ -76,7 +79,13 @@ MISSING = {
     "request": "missingMissingD",
     "ask": "missingMissingE",
     "member_b": "missingMissingF",
+    "requester": "missingMissingG",
+    "facilitator": "missingMissingH",
+    "session": "missingMissingI",
 }
+# A session three days ahead, in any time zone: scheduling it is allowed.
+SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
+SOON_END = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT11:00")
 
 
 @dataclass
@@ -127,6 +136,20 @@ def world(app) -> World:
     supervision_services.invite(sroom, actors["member_a"], actor=actors["lead_a"])
     supervision_services.respond_to_invitation(sroom, True, actor=actors["member_a"])
     alert, _ = supervision_services.support_alert(sroom, actor=actors["member_a"])
+    requester = factories.make_member(org_a, pseudonym="Requester Person")
+    supervision_services.request_to_join(sroom, actor=requester)
+    facilitator = factories.make_member(org_a, pseudonym="Facilitator Person")
+    moderation_services.set_facilitator(
+        sroom, facilitator, True, actor=actors["lead_a"]
+    )
+    session = supervision_services.schedule(
+        sroom,
+        starts_at=utcnow() + timedelta(days=2),
+        ends_at=utcnow() + timedelta(days=2, hours=1),
+        facilitator=facilitator,
+        topic="",
+        actor=actors["lead_a"],
+    )
     resource = library_services.create_link(
         org_a,
         target,
@@ -158,6 +181,9 @@ def world(app) -> World:
         "request": request.public_id,
         "ask": ask.public_id,
         "member_b": member_b.profile.public_id,
+        "requester": requester.profile.public_id,
+        "facilitator": facilitator.profile.public_id,
+        "session": session.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -562,6 +588,38 @@ ACTIONS = [
         "POST",
         "/rooms/{sroom}/manage/invite",
         {"invite-member": "{target}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "approve join request",
+        "POST",
+        "/rooms/{sroom}/manage/approve",
+        {"m-member": "{requester}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "decline join request",
+        "POST",
+        "/rooms/{sroom}/manage/decline",
+        {"m-member": "{requester}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "schedule session",
+        "POST",
+        "/rooms/{sroom}/manage/schedule",
+        {
+            "session-starts_at": SOON,
+            "session-ends_at": SOON_END,
+            "session-facilitator": "{facilitator}",
+        },
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "cancel session",
+        "POST",
+        "/rooms/{sroom}/manage/sessions/{session}/cancel",
+        {},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
