@@ -282,7 +282,7 @@ def _seed_supervision(harbour, lead) -> None:
     moderation.set_facilitator(circle, by_name["Lantern"], True, actor=lead)
     for name in ("Driftwood", "Sea Glass"):
         supervision.invite(circle, by_name[name], actor=lead)
-        supervision.respond_to_invitation(circle, by_name[name], True)
+        supervision.respond_to_invitation(circle, True, actor=by_name[name])
     start = (utcnow() + timedelta(days=1)).replace(
         hour=18, minute=0, second=0, microsecond=0
     )

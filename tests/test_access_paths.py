@@ -122,7 +122,7 @@ def test_foreign_support_request_sends_the_same_statements_as_a_missing_one(app,
 
 def test_block_of_someone_else_sends_the_same_statements_as_a_missing_one(app, net):
     _, _, viewer, hider = net
-    row = safety.block(hider, viewer.id)
+    row = safety.block(viewer.id, actor=hider)
     denied = _statements(viewer.id, policy.access_block, row.public_id)
     missing = _statements(viewer.id, policy.access_block, "no-such-block-000")
     assert denied == missing

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +39,8 @@ from network.models import (
     TrustLevel,
     VettingItem,
 )
+from network.models import utcnow
+from network.moderation import services as moderation_services
 from network.orgs import services as org_services
 from network.library import services as library_services
 from network.moderation import reports as report_services
@@ -76,7 +79,13 @@ MISSING = {
     "request": "missingMissingD",
     "ask": "missingMissingE",
     "member_b": "missingMissingF",
+    "requester": "missingMissingG",
+    "facilitator": "missingMissingH",
+    "session": "missingMissingI",
 }
+# A session three days ahead, in any time zone: scheduling it is allowed.
+SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
+SOON_END = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT11:00")
 
 
 @dataclass
@@ -110,7 +119,7 @@ def world(app) -> World:
     blocked_person = factories.make_member(org_a, pseudonym="Blocked Person")
     past_person = factories.make_member(org_a, pseudonym="Past Person")
     assert past_person.id
-    block = safety_services.block(actors["member_a"], blocked_person.id)
+    block = safety_services.block(blocked_person.id, actor=actors["member_a"])
     separation = safety_services.file_separation(
         actors["member_a"], past_person, actor=actors["member_a"]
     )
@@ -118,15 +127,29 @@ def world(app) -> World:
     request = separation_requests.file_request(
         actors["member_a"], "Far Name", "", actor=actors["lead_a"]
     )
-    ask = separation_requests.ask_lead(actors["member_a"], "Asked Name", "")
+    ask = separation_requests.ask_lead("Asked Name", "", actor=actors["member_a"])
     room = factories.make_room(org_a, name="Alpha Room")
     support = room_services.ask_for_help(room, actor=target)
     sroom = room_services.create_room(
         org_a, actor=actors["lead_a"], name="Alpha Circle", kind="supervision"
     )
     supervision_services.invite(sroom, actors["member_a"], actor=actors["lead_a"])
-    supervision_services.respond_to_invitation(sroom, actors["member_a"], True)
-    alert, _ = supervision_services.support_alert(sroom, actors["member_a"])
+    supervision_services.respond_to_invitation(sroom, True, actor=actors["member_a"])
+    alert, _ = supervision_services.support_alert(sroom, actor=actors["member_a"])
+    requester = factories.make_member(org_a, pseudonym="Requester Person")
+    supervision_services.request_to_join(sroom, actor=requester)
+    facilitator = factories.make_member(org_a, pseudonym="Facilitator Person")
+    moderation_services.set_facilitator(
+        sroom, facilitator, True, actor=actors["lead_a"]
+    )
+    session = supervision_services.schedule(
+        sroom,
+        starts_at=utcnow() + timedelta(days=2),
+        ends_at=utcnow() + timedelta(days=2, hours=1),
+        facilitator=facilitator,
+        topic="",
+        actor=actors["lead_a"],
+    )
     resource = library_services.create_link(
         org_a,
         library_services.Fields(title="Alpha Handbook"),
@@ -134,7 +157,7 @@ def world(app) -> World:
         actor=target,
     )
     report = report_services.report_profile(
-        actors["member_a"], target.profile, "harassment", ""
+        target.profile, "harassment", "", actor=actors["member_a"]
     )
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
@@ -158,6 +181,9 @@ def world(app) -> World:
         "request": request.public_id,
         "ask": ask.public_id,
         "member_b": member_b.profile.public_id,
+        "requester": requester.profile.public_id,
+        "facilitator": facilitator.profile.public_id,
+        "session": session.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -483,15 +509,117 @@ ACTIONS = [
     Action(
         "lock room",
         "POST",
-        "/rooms/{room}/manage",
-        {"action": "lock"},
+        "/rooms/{room}/manage/lock",
+        {},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
         "mute member",
         "POST",
-        "/rooms/{sroom}/manage",
-        {"action": "mute", "m-member": "{member_a}", "m-minutes": "5", "m-reason": "x"},
+        "/rooms/{sroom}/manage/mute",
+        {"m-member": "{member_a}", "m-minutes": "5", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "unlock room",
+        "POST",
+        "/rooms/{room}/manage/unlock",
+        {},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "set slow mode",
+        "POST",
+        "/rooms/{room}/manage/slow",
+        {"slow-seconds": "5"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "unmute member",
+        "POST",
+        "/rooms/{sroom}/manage/unmute",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "remove member",
+        "POST",
+        "/rooms/{sroom}/manage/remove",
+        {"m-member": "{member_a}", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "ban member",
+        "POST",
+        "/rooms/{sroom}/manage/ban",
+        {"m-member": "{member_a}", "m-reason": "x"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "unban member",
+        "POST",
+        "/rooms/{sroom}/manage/unban",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "name facilitator",
+        "POST",
+        "/rooms/{sroom}/manage/facilitator",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a"}),
+    ),
+    Action(
+        "unname facilitator",
+        "POST",
+        "/rooms/{sroom}/manage/unfacilitator",
+        {"m-member": "{member_a}"},
+        frozenset({"lead_a"}),
+    ),
+    Action(
+        "set ground rules",
+        "POST",
+        "/rooms/{sroom}/manage/rules",
+        {"rules-ground_rules": "Be kind."},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "invite to supervision",
+        "POST",
+        "/rooms/{sroom}/manage/invite",
+        {"invite-member": "{target}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "approve join request",
+        "POST",
+        "/rooms/{sroom}/manage/approve",
+        {"m-member": "{requester}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "decline join request",
+        "POST",
+        "/rooms/{sroom}/manage/decline",
+        {"m-member": "{requester}"},
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "schedule session",
+        "POST",
+        "/rooms/{sroom}/manage/schedule",
+        {
+            "session-starts_at": SOON,
+            "session-ends_at": SOON_END,
+            "session-facilitator": "{facilitator}",
+        },
+        frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action(
+        "cancel session",
+        "POST",
+        "/rooms/{sroom}/manage/sessions/{session}/cancel",
+        {},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(
@@ -717,9 +845,9 @@ def _relate(asker, other, relation: str) -> None:
         )
         factories.separate(protected, kept)
     elif relation == "she_blocked":
-        safety_services.block(asker, other.id)
+        safety_services.block(other.id, actor=asker)
     elif relation == "he_blocked":
-        safety_services.block(other, asker.id)
+        safety_services.block(asker.id, actor=other)
 
 
 def _tier_world(tier: str):
@@ -899,8 +1027,12 @@ def test_separation_request_access_at_every_trust_level(app, world, login_as, le
 PEOPLE_RELATIONS = {
     "viewer_protected": lambda viewer, person: _separate(viewer, person),
     "person_protected": lambda viewer, person: _separate(person, viewer),
-    "viewer_blocked": lambda viewer, person: safety_services.block(viewer, person.id),
-    "person_blocked": lambda viewer, person: safety_services.block(person, viewer.id),
+    "viewer_blocked": lambda viewer, person: safety_services.block(
+        person.id, actor=viewer
+    ),
+    "person_blocked": lambda viewer, person: safety_services.block(
+        viewer.id, actor=person
+    ),
 }
 PEOPLE_LISTS = [
     "manage members",
@@ -949,7 +1081,7 @@ def _people_list_room(kind: str, lead, person, bystander):
         db.session.commit()
         for account in (person, bystander):
             room_services.ensure_member(room, account)
-            supervision_services.check_in(session, account, 3, "", True)
+            supervision_services.check_in(session, 3, "", True, actor=account)
     db.session.commit()
     return room
 
@@ -981,11 +1113,10 @@ def test_people_lists_leave_out_kept_apart(app, login_as, kind, relation):
         token = csrf_token(client, f"/rooms/{room.public_id}/manage")
         answers = [
             client.post(
-                f"/rooms/{room.public_id}/manage",
+                f"/rooms/{room.public_id}/manage/remove",
                 data={
                     "m-csrf_token": token,
                     "m-member": who,
-                    "action": "remove",
                     "m-reason": "matrix",
                     "m-minutes": "5",
                 },
@@ -1039,9 +1170,9 @@ def _name_world(relation: str):
     if "kept apart" in relation:
         factories.separate(holder, viewer)
     if "viewer blocked" in relation:
-        safety_services.block(viewer, holder.id)
+        safety_services.block(holder.id, actor=viewer)
     if "holder blocked" in relation:
-        safety_services.block(holder, viewer.id)
+        safety_services.block(viewer.id, actor=holder)
     db.session.commit()
     return viewer, holder
 
@@ -1116,8 +1247,8 @@ def report_world(app) -> World:
         "h_apart": factories.make_member(org_h, role=Role.LEAD),
     }
     reporter = factories.make_member(org_r, pseudonym="Reporter Rae")
-    safety_services.block(reporter, actors["r_apart"].id)
-    safety_services.block(actors["h_apart"], actors["subject"].id)
+    safety_services.block(actors["r_apart"].id, actor=reporter)
+    safety_services.block(actors["subject"].id, actor=actors["h_apart"])
     room = factories.make_room(org_h, visibility="partners", partners=[org_r])
     for person in (actors["subject"], reporter):
         room_services.ensure_member(room, person)
@@ -1128,12 +1259,14 @@ def report_world(app) -> World:
         client_msg_id="matrix-report-1",
     )
     by_message = report_services.report_message(
-        reporter, message, "harassment", "note-one"
+        message, "harassment", "note-one", actor=reporter
     )
     profile = actors["subject"].profile
-    by_profile = report_services.report_profile(reporter, profile, "spam", "note-two")
+    by_profile = report_services.report_profile(
+        profile, "spam", "note-two", actor=reporter
+    )
     forwarded = report_services.forward(by_profile, actor=actors["r_lead"])
-    past = report_services.report_profile(reporter, profile, "past", "note-three")
+    past = report_services.report_profile(profile, "past", "note-three", actor=reporter)
     host_copy = db.session.scalar(
         select(Report).where(Report.copy_of_id == by_message.id)
     )

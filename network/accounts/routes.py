@@ -17,10 +17,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from network import policy, ratelimit, realtime
-from network.accounts import services
+from network.accounts import lookups, services
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
     AnotherOrganizationForm,
@@ -34,7 +33,7 @@ from network.accounts.forms import (
     ResetTokenForm,
 )
 from network.errors import NotFound
-from network.extensions import db, limiter
+from network.extensions import limiter
 from network.guards import login_required, member_required
 from network.models import Organization, Status
 from network.security import current_auth_session, end_session, start_session
@@ -61,9 +60,7 @@ def _known_device() -> bool:
     attempts made elsewhere (OWASP "device cookies")."""
     mark = request.cookies.get(DEVICE_COOKIE, "")
     name = services.login_key(request.form.get("login_name", ""))
-    account = db.session.scalar(
-        select(services.Account).where(services.Account.login_key == name)
-    )
+    account = lookups.account_by_login_key(name)
     return bool(
         account and mark and hmac.compare_digest(mark, _device_mark(account.id))
     )
@@ -82,9 +79,8 @@ def _failed(response: Response) -> bool:
 
 
 def _org_choices() -> list[tuple[str, str]]:
-    stmt = policy.visible_join_targets(select(Organization)).order_by(Organization.name)
     return [("", "Choose an organization")] + [
-        (org.public_id, org.name) for org in db.session.scalars(stmt)
+        (org.public_id, org.name) for org in lookups.join_targets()
     ]
 
 
@@ -204,10 +200,7 @@ def _signed_up(account) -> None:
 
 
 def _chosen_org(form) -> Organization | None:
-    stmt = policy.visible_join_targets(
-        select(Organization).where(Organization.public_id == form.organization.data)
-    )
-    org = db.session.scalar(stmt)
+    org = lookups.join_target(form.organization.data)
     if org is None:
         form.organization.errors = ["Choose an organization from the list."]
     return org
@@ -236,7 +229,7 @@ def waiting():
         org = _chosen_org(form)
         if org is not None:
             services.request_another_organization(
-                current_user, org, form.note.data or ""
+                org, form.note.data or "", actor=current_user
             )
             flash("Your request was sent.")
             return redirect(url_for("accounts.waiting"))
@@ -259,7 +252,6 @@ def settings():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user,
                 pseudonym=form.pseudonym.data,
                 pronouns=form.pronouns.data or "",
                 region=form.region.data or "",
@@ -270,6 +262,7 @@ def settings():
                 appear_offline=form.appear_offline.data,
                 timezone=form.timezone.data,
                 email=form.email.data,
+                actor=current_user,
             )
         except services.InputError as error:
             _apply_input_error(form, error)
@@ -292,7 +285,9 @@ def change_password():
         else:
             row = current_auth_session()
             services.change_password(
-                current_user, form.password.data, keep_session=row.id if row else None
+                form.password.data,
+                keep_session=row.id if row else None,
+                actor=current_user,
             )
             flash("Your password is changed. Other devices were signed out.")
             return redirect(url_for("accounts.settings"))

@@ -109,7 +109,8 @@ def find_usable_invitation(code: str) -> Invitation | None:
 
 
 def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
-    """Create an account whose membership waits for the lead's approval.
+    """Create an account whose membership waits for the lead's approval (no actor:
+    the newcomer has no account until this returns).
 
     A lead invitation issued by the platform admin appoints a first lead: that
     membership is approved at once, because the admin vetted them.
@@ -156,7 +157,8 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
 
 
 def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Account:
-    """Create an account with a pending request to join the chosen organization."""
+    """Create an account with a pending request to join the chosen organization
+    (no actor: the newcomer has no account until this returns)."""
     account = _sign_up(data)
     db.session.flush()
     db.session.add(
@@ -175,10 +177,10 @@ def sign_up_with_request(data: NewAccount, org: Organization, note: str) -> Acco
 
 
 def request_another_organization(
-    account: Account, org: Organization, note: str
+    org: Organization, note: str, *, actor: Account
 ) -> None:
     """After a rejection, a person may ask a different organization instead."""
-    membership = account.membership
+    membership = actor.membership
     membership.organization_id = org.id
     membership.status = Status.PENDING
     membership.role = Role.MEMBER
@@ -187,14 +189,13 @@ def request_another_organization(
     membership.rejection_reason = ""
     membership.decided_at = None
     membership.created_at = utcnow()
-    audit.record(
-        "membership.requested", actor=account, organization=org, target=account
-    )
+    audit.record("membership.requested", actor=actor, organization=org, target=actor)
     db.session.commit()
 
 
 def authenticate(login_name: str, password: str) -> Account | None:
-    """The account for these credentials, or None; unknown names take as long."""
+    """The account for these credentials, or None; unknown names take as long
+    (no actor: nobody is signed in yet)."""
     account = db.session.scalar(
         select(Account).where(Account.login_key == login_key(login_name))
     )
@@ -206,22 +207,22 @@ def authenticate(login_name: str, password: str) -> Account | None:
     return account
 
 
-def change_password(account: Account, new_password: str, *, keep_session: int | None):
+def change_password(new_password: str, *, actor: Account, keep_session: int | None):
     """Set a new password and sign every other browser out."""
-    account.password_hash = hash_password(new_password)
-    account.password_changed_at = utcnow()
-    end_other_sessions(account, keep_session)
-    audit.record("password.changed", actor=account, target=account)
+    actor.password_hash = hash_password(new_password)
+    actor.password_changed_at = utcnow()
+    end_other_sessions(actor, keep_session)
+    audit.record("password.changed", actor=actor, target=actor)
     db.session.commit()
-    realtime.end_access(accounts=[account.id], keep_session=keep_session)
+    realtime.end_access(accounts=[actor.id], keep_session=keep_session)
 
 
-def update_profile(account: Account, **fields: object) -> None:
+def update_profile(*, actor: Account, **fields: object) -> None:
     """Update the profile fields the holder may change."""
-    profile = account.profile
+    profile = actor.profile
     name = pseudonyms.clean(str(fields.pop("pseudonym", profile.pseudonym)))
     if name != profile.pseudonym:
-        if names.pseudonym_taken(name, actor=account):
+        if names.pseudonym_taken(name, actor=actor):
             raise InputError(
                 "pseudonym",
                 "That pseudonym, or one that looks like it, is taken. Choose another.",
@@ -242,7 +243,7 @@ def update_profile(account: Account, **fields: object) -> None:
     if "languages" in fields:
         profile.languages = ",".join(fields["languages"])  # type: ignore[arg-type]
     if "email" in fields:
-        account.email = (str(fields["email"] or "")).strip() or None
+        actor.email = (str(fields["email"] or "")).strip() or None
     db.session.commit()
 
 
@@ -285,7 +286,8 @@ _RESET_LOCK = threading.Lock()
 
 def request_reset_email(login_or_email: str) -> None:
     """Queue a reset for after the answer: the request does the same work (no
-    lookup, no token, no mail) whatever the account, so its timing tells nothing."""
+    lookup, no token, no mail) whatever the account, so its timing tells nothing.
+    No actor: whoever asks is not signed in."""
     app = current_app._get_current_object()
     link = public_link("accounts.reset_with_token", token=_TOKEN_SLOT)
     task = socketio.start_background_task(_reset_task, app, login_or_email, link)
@@ -305,7 +307,8 @@ def _reset_task(app, login_or_email: str, link: str) -> None:
 
 
 def send_reset_email(login_or_email: str, link: str) -> None:
-    """Email a reset link if the account has an email; silent either way."""
+    """Email a reset link if the account has an email; silent either way (no actor:
+    background work for a signed-out request)."""
     value = login_or_email.strip()
     account = db.session.scalar(
         select(Account).where(
@@ -357,7 +360,8 @@ def _use_reset(row: PasswordReset | None, new_password: str) -> bool:
 
 
 def reset_with_code(login_name: str, code: str, new_password: str) -> bool:
-    """Use a lead-issued code; False (nothing changed) if anything does not match."""
+    """Use a lead-issued code; False (nothing changed) if anything does not match
+    (no actor: whoever holds the code is signed out)."""
     row = db.session.scalar(
         select(PasswordReset)
         .join(Account, Account.id == PasswordReset.account_id)
@@ -386,5 +390,6 @@ def _email_reset(token: str) -> PasswordReset | None:
 
 
 def reset_with_token(token: str, new_password: str) -> bool:
-    """Use an emailed token; False (nothing changed) if it is invalid or spent."""
+    """Use an emailed token; False (nothing changed) if it is invalid or spent
+    (no actor: whoever holds the token is signed out)."""
     return _use_reset(_email_reset(token), new_password)

@@ -23,7 +23,7 @@ def directory():
         "tag": request.args.get("tag", ""),
         "query": request.args.get("q", "")[:40],
     }
-    result = services.search(current_user, page=int_arg("page", 1), **filters)
+    result = services.search(actor=current_user, page=int_arg("page", 1), **filters)
     return render_template(
         "directory/directory.html",
         result=result,

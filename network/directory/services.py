@@ -57,8 +57,8 @@ def _contains(column, code: str):
 
 
 def search(
-    actor,
     *,
+    actor,
     region: str = "",
     language: str = "",
     tag: str = "",

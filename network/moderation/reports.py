@@ -33,13 +33,13 @@ def _check(category: str, note: str) -> str:
 
 
 def report_message(
-    reporter: Account, message: Message, category: str, note: str
+    message: Message, category: str, note: str, *, actor: Account
 ) -> Report:
     """A message report; a de-identified copy goes to a host that is not the
     reporter's own organization."""
     room = db.session.get(Room, message.room_id)
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="message",
@@ -52,17 +52,17 @@ def report_message(
 
 
 def report_profile(
-    reporter: Account,
     profile: Profile,
     category: str,
     note: str,
     *,
     share: bool = False,
+    actor: Account,
 ) -> Report:
     """A profile report stays with the reporter's organization until its lead
     forwards it; `share` is the reporter's consent to be named then."""
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="profile",
@@ -74,11 +74,11 @@ def report_profile(
 
 
 def report_resource(
-    reporter: Account, resource: Resource, category: str, note: str
+    resource: Resource, category: str, note: str, *, actor: Account
 ) -> Report:
     """A resource report; a de-identified copy goes to another owner organization."""
     report = _new(
-        reporter,
+        actor,
         category,
         note,
         target_type="resource",
@@ -206,6 +206,45 @@ def resolve(report: Report, outcome: str, *, actor: Account) -> None:
     db.session.commit()
 
 
+def own_reports(reporter: Account) -> list[Report]:
+    """The reporter's own reports (never the copies), newest first."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.reporter_id == reporter.id, Report.copy_of_id.is_(None))
+            .order_by(Report.id.desc())
+            .limit(100)
+        )
+    )
+
+
+def review_queue(viewer: Account, status: str) -> list[Report]:
+    """The reports routed to the viewer, optionally of one status, oldest first."""
+    stmt = policy.visible_reports(select(Report), viewer)
+    if status in STATUS_LABELS:
+        stmt = stmt.where(Report.status == status)
+    return list(db.session.scalars(stmt.order_by(Report.id).limit(200)))
+
+
+def review_names(report: Report) -> dict[int, str]:
+    """Pseudonyms for the review page: the reporter only where they may be shown."""
+    people = [report.target_account_id or 0]
+    if policy.shows_reporter(report):
+        people.append(report.reporter_id)
+    return dict(
+        db.session.execute(
+            select(Profile.account_id, Profile.pseudonym).where(
+                Profile.account_id.in_(people)
+            )
+        ).all()
+    )
+
+
+def report_room(report: Report) -> Room | None:
+    """The room a message report came from, if any."""
+    return db.session.get(Room, report.room_id) if report.room_id else None
+
+
 def opted_out(account: Account) -> set[str]:
     """The categories this moderator chose not to review."""
     return set(
@@ -215,8 +254,9 @@ def opted_out(account: Account) -> set[str]:
     )
 
 
-def set_opt_outs(account: Account, categories: list[str]) -> None:
+def set_opt_outs(categories: list[str], *, actor: Account) -> None:
     """Replace the moderator's opt-outs."""
+    account = actor
     db.session.execute(
         delete(ReviewOptOut).where(ReviewOptOut.account_id == account.id)
     )

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from network import audit, realtime
+from network import audit, policy, realtime
 from network.errors import InputError
 from network.extensions import db
 from network.models import Account, Message, Organization, Room, RoomMember, utcnow
@@ -248,3 +248,16 @@ def set_facilitator(
         room=room,
     )
     db.session.commit()
+
+
+def name_facilitator(
+    room: Room, row: RoomMember, named: bool, *, actor: Account
+) -> None:
+    """Name (or un-name) a room member facilitator; they must belong to the host."""
+    account = db.session.get(Account, row.account_id)
+    membership = policy.active_membership(account)
+    if membership is None or membership.organization_id != room.host_org_id:
+        raise ModerationInputError(
+            "member", "Facilitators come from the host organization."
+        )
+    set_facilitator(room, account, named, actor=actor)

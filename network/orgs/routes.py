@@ -4,32 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from network import policy
 from network.inputs import int_arg
 from network.accounts import services as account_services
-from network.errors import NotFound
-from network.extensions import db
 from network.guards import admin_required, lead_required, member_required
-from network.models import (
-    Account,
-    AuditEvent,
-    Invitation,
-    Membership,
-    Organization,
-    Profile,
-    display_name,
-    Role,
-    Room,
-    Status,
-)
-from network.orgs import forms, services
+from network.models import Role
+from network.orgs import audit_log as audit_log_service
+from network.orgs import forms, listings, services
 
 bp = Blueprint("orgs", __name__)
-
-AUDIT_PAGE = 50
-MEMBERS_PAGE = 100
 
 
 def _status(form) -> int:
@@ -39,33 +23,11 @@ def _status(form) -> int:
 # --- lead: requests ------------------------------------------------------------------
 
 
-def _page_of_people(stmt, *columns):
-    """One page of a lead's list, read as columns (no entities): the total, the
-    page number from ?page= and the rows, each with the person's public id,
-    pseudonym and tag beside the membership columns asked for."""
-    count = stmt.with_only_columns(func.count(Membership.id)).order_by(None)
-    total = db.session.scalar(count)
-    pages = max(1, -(-total // MEMBERS_PAGE))
-    page = int_arg("page", 1, high=pages)
-    rows = db.session.execute(
-        stmt.with_only_columns(
-            Profile.public_id, Profile.pseudonym, Profile.tag, *columns
-        )
-        .join(Profile, Profile.account_id == Membership.account_id)
-        .limit(MEMBERS_PAGE)
-        .offset((page - 1) * MEMBERS_PAGE)
-    )
-    return {"memberships": list(rows), "page": page, "pages": pages, "total": total}
-
-
 @bp.get("/org/requests")
 @lead_required
 def requests():
     """Pending join requests to the lead's organization, oldest first."""
-    stmt = policy.visible_memberships(
-        select(Membership).where(Membership.status == Status.PENDING), current_user
-    ).order_by(Membership.created_at, Membership.id)
-    listing = _page_of_people(stmt, Membership.created_at, Membership.joined_via)
+    listing = listings.join_requests(current_user, int_arg("page", 1))
     return render_template("orgs/requests.html", **listing)
 
 
@@ -109,13 +71,7 @@ def request_detail(public_id: str):
 @lead_required
 def members():
     """Approved and suspended members of the lead's organization."""
-    stmt = policy.visible_memberships(
-        select(Membership).where(
-            Membership.status.in_([Status.APPROVED, Status.SUSPENDED])
-        ),
-        current_user,
-    ).order_by(Membership.status, Membership.role.desc(), Membership.id)
-    listing = _page_of_people(stmt, Membership.role, Membership.status)
+    listing = listings.members(current_user, int_arg("page", 1))
     return render_template("orgs/members.html", **listing)
 
 
@@ -123,17 +79,14 @@ def members():
 @lead_required
 def member_detail(public_id: str):
     """Suspend, reinstate, change role, or issue a reset code."""
-    membership = policy.access_membership(current_user, public_id)
-    if membership.status not in {Status.APPROVED, Status.SUSPENDED}:
-        raise NotFound()
+    membership = policy.access_listed_member(current_user, public_id)
     suspend = forms.SuspendForm(prefix="suspend")
     role = forms.RoleForm(prefix="role", role=membership.role)
     plain = forms.EmptyForm()
     action = request.form.get("action")
     reset_code = None
     if request.method == "POST":
-        if not policy.can_change_status(current_user, membership):
-            raise NotFound()
+        policy.require_status_change(current_user, membership)
         if action == "suspend" and suspend.validate_on_submit():
             services.suspend_membership(
                 membership, suspend.reason.data, actor=current_user
@@ -187,12 +140,7 @@ def invitations():
             days=form.days.data,
             note=form.note.data or "",
         )
-    listed = db.session.scalars(
-        select(Invitation)
-        .where(Invitation.organization_id == org.id)
-        .order_by(Invitation.id.desc())
-        .limit(100)
-    )
+    listed = listings.invitations(org)
     status = 400 if form.is_submitted() and new_code is None else 200
     return render_template(
         "orgs/invitations.html",
@@ -258,107 +206,14 @@ def remove_item(item_id: int):
 def audit_log(org_id: str):
     """The organization's audit log, newest first, keyset-paginated by id."""
     org = policy.access_org_audit(current_user, org_id)
-    base = select(AuditEvent).where(AuditEvent.organization_id == org.id)
-    filters = _audit_filters(org)
-    stmt = base
-    if filters["actor"]:
-        stmt = stmt.where(AuditEvent.actor_id == filters["actor"][0])
-    if filters["action"]:
-        stmt = stmt.where(AuditEvent.action == filters["action"])
-    if filters["room"]:
-        stmt = stmt.where(AuditEvent.room_id == filters["room"].id)
-    # The page cursor is the event's public id: an integer would count every
-    # organization's events between two pages.
-    before = request.args.get("before")
-    if before:
-        cursor = select(AuditEvent.id).where(
-            AuditEvent.public_id == before, AuditEvent.organization_id == org.id
-        )
-        stmt = stmt.where(AuditEvent.id < cursor.scalar_subquery())
-    events = list(
-        db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE))
+    context = audit_log_service.page(
+        org,
+        actor=request.args.get("actor", ""),
+        action=request.args.get("action", ""),
+        room=request.args.get("room", ""),
+        before=request.args.get("before", ""),
     )
-    names = _pseudonyms(
-        {e.actor_id for e in events} | {e.target_account_id for e in events}
-    )
-    older = events[-1].public_id if len(events) == AUDIT_PAGE else None
-    org_actor_ids = set(
-        db.session.scalars(
-            select(AuditEvent.actor_id)
-            .where(AuditEvent.organization_id == org.id)
-            .distinct()
-        )
-    )
-    rooms = {
-        room.id: room
-        for room in db.session.scalars(
-            select(Room).where(Room.host_org_id == org.id).order_by(Room.name)
-        )
-    }
-    return render_template(
-        "orgs/audit.html",
-        org=org,
-        events=events,
-        names=names,
-        older=older,
-        actors=_pseudonyms(org_actor_ids),
-        rooms=rooms,
-        filters=filters,
-        profile_ids=dict(
-            db.session.execute(
-                select(Profile.account_id, Profile.public_id).where(
-                    Profile.account_id.in_([i for i in org_actor_ids if i])
-                )
-            ).all()
-        ),
-        actions=sorted(
-            set(
-                db.session.scalars(
-                    select(AuditEvent.action)
-                    .where(AuditEvent.organization_id == org.id)
-                    .distinct()
-                )
-            )
-        ),
-    )
-
-
-def _audit_filters(org) -> dict:
-    """Filters from the query string: actor (profile id), action, room (public id)."""
-    actor_pid = request.args.get("actor", "")
-    actor = None
-    if actor_pid:
-        account_id = db.session.scalar(
-            select(Profile.account_id).where(Profile.public_id == actor_pid)
-        )
-        actor = (account_id or -1, actor_pid)
-    room = None
-    if request.args.get("room"):
-        room = db.session.scalar(
-            select(Room).where(
-                Room.public_id == request.args["room"], Room.host_org_id == org.id
-            )
-        )
-        room = room or Room(id=-1, public_id=request.args["room"], name="")
-    return {"actor": actor, "action": request.args.get("action", "")[:64], "room": room}
-
-
-def _pseudonyms(account_ids: set[int | None]) -> dict[int, str]:
-    ids = [i for i in account_ids if i is not None]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Profile.account_id, Profile.pseudonym, Profile.tag).where(
-            Profile.account_id.in_(ids)
-        )
-    )
-    names = {account_id: display_name(name, tag) for account_id, name, tag in rows}
-    admins = db.session.scalars(
-        select(Account.id).where(Account.id.in_(ids), Account.is_platform_admin)
-    )
-    for admin_id in admins:
-        names.setdefault(admin_id, "Platform admin")
-    return names
+    return render_template("orgs/audit.html", **context)
 
 
 # --- platform admin ------------------------------------------------------------------
@@ -382,7 +237,7 @@ def admin_organizations():
         else:
             flash(f"{org.name} is created. Now appoint its first lead.")
             return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
-    orgs = db.session.scalars(select(Organization).order_by(Organization.name))
+    orgs = listings.organizations()
     return render_template("admin/organizations.html", form=form, orgs=orgs), _status(
         form
     )
@@ -409,18 +264,8 @@ def admin_organization(org_id: str):
         _, new_code = services.issue_invitation(
             org, actor=current_user, role=Role.LEAD, max_uses=1, days=form.days.data
         )
-    leads = db.session.scalars(
-        select(Membership).where(
-            Membership.organization_id == org.id,
-            Membership.role == Role.LEAD,
-            Membership.status == Status.APPROVED,
-        )
-    )
-    member_count = db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.organization_id == org.id, Membership.status == Status.APPROVED
-        )
-    )
+    leads = listings.leads(org)
+    member_count = listings.approved_count(org)
     status = 400 if form.is_submitted() and new_code is None else 200
     return render_template(
         "admin/organization.html",

@@ -47,6 +47,15 @@ def access_membership(actor, profile_public_id: str) -> Membership:
     return membership
 
 
+def access_listed_member(actor, profile_public_id: str) -> Membership:
+    """An approved or suspended member of the lead's organization (the members
+    list's detail page); a pending or rejected one answers like a missing one."""
+    membership = access_membership(actor, profile_public_id)
+    if membership.status not in {Status.APPROVED, Status.SUSPENDED}:
+        raise NotFound()
+    return membership
+
+
 def access_pending_request(actor, profile_public_id: str) -> Membership:
     """A pending join request to the lead's own organization."""
     membership = access_membership(actor, profile_public_id)
@@ -60,6 +69,12 @@ def can_change_status(actor, membership: Membership) -> bool:
     return (
         can_manage_membership(actor, membership) and membership.account_id != actor.id
     )
+
+
+def require_status_change(actor, membership: Membership) -> None:
+    """Raise NotFound unless the actor may change this member's status."""
+    if not can_change_status(actor, membership):
+        raise NotFound()
 
 
 def can_set_role(actor, membership: Membership, role: str) -> bool:

@@ -11,6 +11,7 @@ from network.models import (
     Membership,
     Message,
     Organization,
+    Profile,
     Report,
     ReviewOptOut,
     Role,
@@ -20,6 +21,7 @@ from network.models import (
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.policy.actors import _account, active_membership, is_admin, lead_org
 from network.policy.messages import visible_messages
+from network.policy.profiles import access_profile
 from network.policy.rooms import visible_rooms
 from network.policy.safety import kept_apart, kept_apart_ids
 
@@ -186,12 +188,43 @@ def access_own_report(actor, public_id: str) -> Report:
     return report
 
 
+def access_own_report_subject(actor, public_id: str) -> tuple[Report, Account]:
+    """A report the actor filed (access_own_report) and the account it is about."""
+    report = access_own_report(actor, public_id)
+    other = db.session.get(Account, report.target_account_id or 0)
+    if other is None:
+        raise NotFound()
+    return report, other
+
+
 def can_review_any(actor) -> bool:
     """Whether to show the review queue link at all."""
     if is_admin(actor):
         return True
     membership = active_membership(actor)
     return membership is not None and membership.role in ROOM_MANAGER_ROLES
+
+
+def require_reviewer(actor) -> None:
+    """Raise NotFound unless the actor has a review queue (can_review_any)."""
+    if not can_review_any(actor):
+        raise NotFound()
+
+
+def require_review_preferences(actor) -> None:
+    """Raise NotFound unless the actor reviews reports and is not the admin (the
+    admin's queue has no opt-outs)."""
+    if not can_review_any(actor) or is_admin(actor):
+        raise NotFound()
+
+
+def access_reportable_profile(actor, public_id) -> Profile:
+    """A profile the actor may see and report: never their own (that answers
+    like a missing one)."""
+    profile = access_profile(actor, public_id)
+    if profile.account_id == actor.id:
+        raise NotFound()
+    return profile
 
 
 def access_reportable_message(actor, public_id) -> Message:

@@ -57,10 +57,10 @@ def _new(protected: Account, name: str, **fields: object) -> SeparationRequest:
     return row
 
 
-def ask_lead(protected: Account, name: str, note: str) -> SeparationRequest:
+def ask_lead(name: str, note: str, *, actor: Account) -> SeparationRequest:
     """A member asks their own organization's leads to file a request."""
-    row = _new(protected, name, note=(note or "").strip()[:500])
-    _log("separation_request.asked", row, actor=protected)
+    row = _new(actor, name, note=(note or "").strip()[:500])
+    _log("separation_request.asked", row, actor=actor)
     db.session.commit()
     return row
 

@@ -32,7 +32,7 @@ def block(public_id: str):
     if not EmptyForm().validate_on_submit():
         raise NotFound()
     try:
-        services.block(current_user, profile.account_id)
+        services.block(profile.account_id, actor=current_user)
     except InputError as error:
         return render_template("safety/refused.html", message=error.message), 400
     flash("Blocked. Neither of you will see the other. They are not told.")
@@ -54,7 +54,7 @@ def unblock(block_id: str):
     """Remove one of one's own blocks."""
     row = policy.access_block(current_user, block_id)
     if EmptyForm().validate_on_submit():
-        services.unblock(row)
+        services.unblock(row, actor=current_user)
         flash("Unblocked.")
     return redirect(url_for("safety.blocks"))
 
@@ -68,7 +68,7 @@ def separations():
         if policy.active_membership(current_user) is None:
             raise NotFound()  # the admin has no lead to ask
         try:
-            requests.ask_lead(current_user, form.pseudonym.data, form.note.data)
+            requests.ask_lead(form.pseudonym.data, form.note.data, actor=current_user)
         except InputError as error:
             form.pseudonym.errors = [error.message]
         else:

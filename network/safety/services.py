@@ -22,7 +22,7 @@ from network.models import (
 )
 
 
-def block(actor: Account, other_id: int) -> Block:
+def block(other_id: int, *, actor: Account) -> Block:
     """Block someone; repeating it changes nothing."""
     if other_id == actor.id:
         raise InputError("block", "You cannot block yourself.")
@@ -36,7 +36,7 @@ def block(actor: Account, other_id: int) -> Block:
     return row
 
 
-def unblock(row: Block) -> None:
+def unblock(row: Block, *, actor: Account) -> None:
     """Remove one's own block."""
     db.session.delete(row)
     db.session.commit()
@@ -56,7 +56,8 @@ def blocks_of(actor: Account) -> list[tuple[Block, str]]:
 def bind_separation(
     protected_id: int, other_id: int, **fields
 ) -> tuple[Separation, bool]:
-    """The separation between these two (flushed), and whether it is new."""
+    """The separation between these two (flushed), and whether it is new. No
+    actor: a step of file_separation and attach_request, which audit the actor."""
     existing = db.session.scalar(
         select(Separation).where(
             Separation.protected_id == protected_id, Separation.other_id == other_id

@@ -6,35 +6,23 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from network import policy
 from network.errors import NotFound
-from network.extensions import db
 from network.guards import member_required
-from network.models import Room, RoomMember
 from network.supervision.forms import CheckInForm
 from network.supervision import services
 
 bp = Blueprint("supervision", __name__)
 
 
-def _room(room_id: str) -> Room:
-    room = db.session.scalar(select(Room).where(Room.public_id == room_id))
-    if room is None:
-        raise NotFound()
-    return room
-
-
 @bp.post("/rooms/<room_id>/join-request")
 @member_required
 def request_to_join(room_id: str):
     """Ask a supervision room's facilitators to let one in."""
-    room = _room(room_id)
-    if not policy.can_request_to_join(current_user, room):
-        raise NotFound()
+    room = policy.access_requestable_room(current_user, room_id)
     if FlaskForm().validate_on_submit():
-        services.request_to_join(room, current_user)
+        services.request_to_join(room, actor=current_user)
         flash("Your request was sent to the facilitators.")
     return redirect(url_for("rooms.index"))
 
@@ -43,16 +31,11 @@ def request_to_join(room_id: str):
 @member_required
 def answer_invitation(room_id: str):
     """Accept or decline an invitation to a supervision room."""
-    room = _room(room_id)
-    row = db.session.scalar(
-        select(RoomMember).where(
-            RoomMember.room_id == room.id, RoomMember.account_id == current_user.id
-        )
-    )
-    if row is None or row.status != "invited" or not FlaskForm().validate_on_submit():
+    room, _ = policy.access_room_invitation(current_user, room_id)
+    if not FlaskForm().validate_on_submit():
         raise NotFound()
     accept = request.form.get("answer") == "accept"
-    services.respond_to_invitation(room, current_user, accept)
+    services.respond_to_invitation(room, accept, actor=current_user)
     if accept:
         return redirect(url_for("rooms.room", room_id=room.public_id))
     return redirect(url_for("rooms.index"))
@@ -64,7 +47,7 @@ def accept_rules(room_id: str):
     """Accept the room's ground rules (once, before the first message)."""
     room = policy.access_room(current_user, room_id)
     if FlaskForm().validate_on_submit():
-        services.accept_rules(room, current_user)
+        services.accept_rules(room, actor=current_user)
     return redirect(url_for("rooms.room", room_id=room.public_id))
 
 
@@ -87,10 +70,10 @@ def check_in(room_id: str):
     try:
         services.check_in(
             session,
-            current_user,
             int(form.feeling.data),
             form.word.data or "",
             form.share.data == "share",
+            actor=current_user,
         )
     except services.SupervisionInputError as error:
         return render_template("supervision/refused.html", message=error.message), 400
@@ -112,5 +95,5 @@ def one_to_one(request_id: str):
     row = policy.access_support_alert(current_user, request_id)
     if not FlaskForm().validate_on_submit():
         raise NotFound()
-    room = services.open_private_room(row, facilitator=current_user)
+    room = services.open_private_room(row, actor=current_user)
     return redirect(url_for("rooms.room", room_id=room.public_id))

@@ -59,9 +59,9 @@ def invite(room: Room, account: Account, *, actor: Account) -> None:
     db.session.commit()
 
 
-def respond_to_invitation(room: Room, account: Account, accept: bool) -> None:
+def respond_to_invitation(room: Room, accept: bool, *, actor: Account) -> None:
     """Accept (join) or decline an invitation."""
-    row = _row(room, account.id)
+    row = _row(room, actor.id)
     if row is None or row.status != "invited":
         raise SupervisionInputError("invitation", "There is no invitation to answer.")
     if accept:
@@ -71,16 +71,14 @@ def respond_to_invitation(room: Room, account: Account, accept: bool) -> None:
     db.session.commit()
 
 
-def request_to_join(room: Room, account: Account) -> None:
+def request_to_join(room: Room, *, actor: Account) -> None:
     """Ask the facilitators to let one in."""
-    db.session.add(
-        RoomMember(room_id=room.id, account_id=account.id, status="requested")
-    )
+    db.session.add(RoomMember(room_id=room.id, account_id=actor.id, status="requested"))
     audit.record(
         "room.join_requested",
-        actor=account,
+        actor=actor,
         organization=_org(room),
-        target=account,
+        target=actor,
         room=room,
     )
     db.session.commit()
@@ -107,16 +105,16 @@ def decide_request(
     db.session.commit()
 
 
-def accept_rules(room: Room, account: Account) -> None:
+def accept_rules(room: Room, *, actor: Account) -> None:
     """Record that the member accepted the room's ground rules."""
-    row = rooms.ensure_member(room, account)
+    row = rooms.ensure_member(room, actor)
     if row.rules_accepted_at is None:
         row.rules_accepted_at = utcnow()
         audit.record(
             "rules.accepted",
-            actor=account,
+            actor=actor,
             organization=_org(room),
-            target=account,
+            target=actor,
             room=room,
         )
         db.session.commit()
@@ -254,7 +252,7 @@ def check_in_session(room: Room) -> SupervisionSession | None:
 
 
 def check_in(
-    session: SupervisionSession, account: Account, feeling, word: str, shared: bool
+    session: SupervisionSession, feeling, word: str, shared: bool, *, actor: Account
 ) -> CheckIn:
     """Record (or update) a member's check-in: private unless shared."""
     if (
@@ -268,11 +266,11 @@ def check_in(
         raise SupervisionInputError("word", "One word or a few: under 40 characters.")
     row = db.session.scalar(
         select(CheckIn).where(
-            CheckIn.session_id == session.id, CheckIn.account_id == account.id
+            CheckIn.session_id == session.id, CheckIn.account_id == actor.id
         )
     )
     if row is None:
-        row = CheckIn(session_id=session.id, account_id=account.id, feeling=feeling)
+        row = CheckIn(session_id=session.id, account_id=actor.id, feeling=feeling)
         db.session.add(row)
     row.feeling, row.word, row.shared = feeling, word, bool(shared)
     db.session.commit()
@@ -310,21 +308,28 @@ def shared_check_ins(
 # --- "I need support" ----------------------------------------------------------------
 
 
+def open_support_requests(viewer: Account) -> list:
+    """Open help requests the viewer may handle, with names and room names."""
+    return rooms.open_requests(
+        policy.visible_support_requests(select(SupportRequest), viewer)
+    )
+
+
 def support_alert(
-    room: Room, account: Account
+    room: Room, *, actor: Account
 ) -> tuple[SupportRequest | None, list[int]]:
     """Alert the people policy.support_recipient_ids names (the facilitators
     present first), privately. Returns the request and its recipients, or
     (None, []) when nobody can be reached."""
-    row, recipients = rooms.file_support_request(room, account, kind="support")
+    row, recipients = rooms.file_support_request(room, actor, kind="support")
     if row is None:
         return None, []
     payload = {
         "request_id": row.public_id,
         "room": room.name,
         "room_id": room.public_id,
-        "from": account.pseudonym,
-        "from_tag": account.tag,
+        "from": actor.pseudonym,
+        "from_tag": actor.tag,
     }
     for account_id in recipients:
         realtime.emit_after_commit(
@@ -334,8 +339,8 @@ def support_alert(
     return row, recipients
 
 
-def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
-    """A one-to-one supervision space for the member and the facilitator."""
+def open_private_room(request: SupportRequest, *, actor: Account) -> Room:
+    """A one-to-one supervision space for the member and the facilitator (actor)."""
     if request.private_room_id is not None:
         return db.session.get(Room, request.private_room_id)
     parent = db.session.get(Room, request.room_id)
@@ -343,7 +348,7 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
     # Hosted by the facilitator's own organization (the asker's, when her own
     # lead answers from a partner room); only its two members may open it.
     room = Room(
-        host_org_id=facilitator.membership.organization_id,
+        host_org_id=actor.membership.organization_id,
         kind="supervision",
         visibility="org",
         private=True,
@@ -351,7 +356,7 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
         topic="A private space with a facilitator.",
         ground_rules=parent.ground_rules if parent else DEFAULT_GROUND_RULES,
         retention_days=parent.retention_days if parent else 30,
-        created_by_id=facilitator.id,
+        created_by_id=actor.id,
     )
     db.session.add(room)
     db.session.flush()
@@ -360,20 +365,20 @@ def open_private_room(request: SupportRequest, *, facilitator: Account) -> Room:
             RoomMember(room_id=room.id, account_id=requester.id, status="active"),
             RoomMember(
                 room_id=room.id,
-                account_id=facilitator.id,
+                account_id=actor.id,
                 status="active",
                 role="facilitator",
                 # Answered as a lead or moderator: the space ends with the role.
-                via_role=policy.is_host_manager(facilitator, room),
+                via_role=policy.is_host_manager(actor, room),
             ),
         ]
     )
     request.private_room_id = room.id
     request.handled_at = utcnow()
-    request.handled_by_id = facilitator.id
+    request.handled_by_id = actor.id
     audit.record(
         "support.private_room",
-        actor=facilitator,
+        actor=actor,
         organization=_org(room),
         target=requester,
         room=room,

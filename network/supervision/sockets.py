@@ -17,7 +17,7 @@ def on_support(data: dict):
     room = policy.access_room(current_user, data.get("room_id"))
     if not ratelimit.allow("history", current_user.id):
         raise SocketError("rate_limited")
-    row, _ = services.support_alert(room, current_user)
+    row, _ = services.support_alert(room, actor=current_user)
     if row is None:  # the same answer whatever the reason
         raise SocketError("unreachable")
     return {}

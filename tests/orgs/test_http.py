@@ -226,13 +226,13 @@ def test_logs_hold_no_email_password_or_code(app, login_as, client, caplog):
 
 
 def test_member_list_is_paginated(app, login_as):
-    from network.orgs import routes
+    from network.orgs import listings
 
     org = factories.make_org()
     lead = factories.make_member(org, role=Role.LEAD)
     for _ in range(4):
         factories.make_member(org)
-    routes.MEMBERS_PAGE = 2
+    listings.MEMBERS_PAGE = 2
     try:
         client = login_as(lead)
         first = client.get("/org/members").get_data(as_text=True)
@@ -240,4 +240,4 @@ def test_member_list_is_paginated(app, login_as):
         assert "5 members" in first and "Page 1 of 3" in first
         assert first.count("/org/members/") == 2 and third.count("/org/members/") == 1
     finally:
-        routes.MEMBERS_PAGE = 100
+        listings.MEMBERS_PAGE = 100

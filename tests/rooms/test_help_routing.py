@@ -55,7 +55,7 @@ def harbour(app) -> Harbour:
     circle = rooms.create_room(harbour, actor=lead, name="Circle", kind="supervision")
     for person in (sea_glass, driftwood):
         supervision.invite(circle, person, actor=lead)
-        supervision.respond_to_invitation(circle, person, True)
+        supervision.respond_to_invitation(circle, True, actor=person)
     return Harbour(harbour, prairie, sea_glass, driftwood, lantern, lead, room, circle)
 
 
@@ -173,7 +173,7 @@ def test_present_facilitator_kept_apart_is_skipped_for_the_host_lead(
 def test_partner_room_falls_back_to_the_askers_own_organization(harbour, connect):
     h = harbour
     prairie_mod = factories.make_member(h.prairie, role=Role.MODERATOR)
-    safety.block(h.sea_glass, prairie_mod.id)
+    safety.block(prairie_mod.id, actor=h.sea_glass)
     room = factories.make_room(h.prairie, visibility="partners", name="Learning")
     socks = {p.pseudonym: connect(p) for p in (prairie_mod, h.lantern, h.lead)}
     asker = connect(h.sea_glass)
@@ -185,7 +185,7 @@ def test_partner_room_falls_back_to_the_askers_own_organization(harbour, connect
 
 def test_nobody_reachable_is_told_honestly_the_same_way(harbour, connect, login_as):
     h = harbour
-    safety.block(h.lead, h.sea_glass.id)  # the lead blocked her: kept apart too
+    safety.block(h.sea_glass.id, actor=h.lead)  # the lead blocked her: kept apart too
     alone = factories.make_org("Lonely")
     hermit = factories.make_member(alone, pseudonym="Hermit")
     empty = factories.make_room(alone, name="Quiet")
@@ -206,9 +206,9 @@ def test_one_to_one_space_is_not_moderated_by_kept_apart_host_manager(
     harbour, connect, login_as
 ):
     h = harbour
-    alert, recipients = supervision.support_alert(h.circle, h.sea_glass)
+    alert, recipients = supervision.support_alert(h.circle, actor=h.sea_glass)
     assert recipients == [h.lead.id]
-    private = supervision.open_private_room(alert, facilitator=h.lead)
+    private = supervision.open_private_room(alert, actor=h.lead)
     members = set(
         db.session.scalars(
             select(RoomMember.account_id).where(RoomMember.room_id == private.id)

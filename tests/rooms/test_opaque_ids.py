@@ -23,7 +23,7 @@ def _opaque(value) -> bool:
 def test_member_consecutive_message_ids_reveal_nothing(app, world, connect):
     """Alice's two message ids, with a message she never saw between them, are
     opaque strings: no order, no gap can be read from them."""
-    safety.block(world.alice, world.amir.id)
+    safety.block(world.amir.id, actor=world.alice)
     alice, amir = connect(world.alice), connect(world.amir)
     join(alice, world.room)
     join(amir, world.room)
@@ -42,7 +42,7 @@ def test_member_consecutive_message_ids_reveal_nothing(app, world, connect):
 def test_message_hidden_never_carries_an_id_the_listener_did_not_receive(
     app, world, connect
 ):
-    safety.block(world.alice, world.amir.id)
+    safety.block(world.amir.id, actor=world.alice)
     alice, amir, lead = connect(world.alice), connect(world.amir), connect(world.lead_a)
     for sock in (alice, amir, lead):
         join(sock, world.room)
@@ -111,7 +111,7 @@ def test_room_page_and_report_link_use_public_ids(app, world, connect, login_as)
 
 
 def test_unblock_uses_the_blocks_public_id(app, world, login_as):
-    row = safety.block(world.alice, world.amir.id)
+    row = safety.block(world.amir.id, actor=world.alice)
     client = login_as(world.alice)
     page = client.get("/account/blocks").get_data(as_text=True)
     assert _opaque(row.public_id)

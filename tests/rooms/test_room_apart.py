@@ -53,7 +53,7 @@ def test_room_pinned_skips_separated_and_blocked(app, connect):
     her) and to Driftwood (whom she blocked)."""
     c = make_circle()
     separate(c.sea_glass, c.lantern)
-    safety.block(c.sea_glass, c.driftwood.id)
+    safety.block(c.driftwood.id, actor=c.sea_glass)
     message = post(c.room, c.sea_glass, "sea glass words")
     lead, lantern, driftwood = connect(c.lead), connect(c.lantern), connect(c.driftwood)
     for sock in (lead, lantern, driftwood):
@@ -95,8 +95,12 @@ def test_manage_page_hides_member_kept_apart_from_moderator(app, connect, login_
 RELATIONS = {
     "listener_protected": lambda c: separate(c.driftwood, c.sea_glass),
     "person_protected": lambda c: separate(c.sea_glass, c.driftwood),
-    "listener_blocked_person": lambda c: safety.block(c.driftwood, c.sea_glass.id),
-    "person_blocked_listener": lambda c: safety.block(c.sea_glass, c.driftwood.id),
+    "listener_blocked_person": lambda c: safety.block(
+        c.sea_glass.id, actor=c.driftwood
+    ),
+    "person_blocked_listener": lambda c: safety.block(
+        c.driftwood.id, actor=c.sea_glass
+    ),
     "trust_none_partner": lambda c: None,
 }
 BROADCASTS = [
@@ -212,7 +216,7 @@ def _statements_per_send(connect, c, sock, listeners: int) -> int:
         org = (c.harbour, c.northern, c.prairie)[n % 3]
         person = factories.make_member(org)
         if n % 4 == 0:
-            safety.block(person, c.pebble.id)
+            safety.block(c.pebble.id, actor=person)
         db.session.add(
             RoomPresence(
                 sid=f"ghost-{listeners}-{n}", room_id=c.room.id, account_id=person.id

@@ -242,7 +242,7 @@ def test_separation_hides_messages_presence_typing_both_ways(app, world, connect
 
 
 def test_block_hides_messages_both_ways(app, world, connect):
-    safety.block(world.alice, world.amir.id)
+    safety.block(world.amir.id, actor=world.alice)
     alice, amir = connect(world.alice), connect(world.amir)
     join(alice, world.room)
     join(amir, world.room)

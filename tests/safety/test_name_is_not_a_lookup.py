@@ -35,7 +35,7 @@ def _directory(client) -> str:
 
 
 def _rename(account, name: str) -> None:
-    accounts.update_profile(account, pseudonym=name)
+    accounts.update_profile(pseudonym=name, actor=account)
     db.session.commit()
 
 

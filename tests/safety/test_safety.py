@@ -274,7 +274,7 @@ def test_block_oneself_is_refused(app, people, login_as):
     assert "You cannot block yourself." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Block.id))) == 0
     with pytest.raises(accounts.InputError):
-        services.block(me, me.id)
+        services.block(me.id, actor=me)
 
 
 def _rich_world():
@@ -295,8 +295,8 @@ def _rich_world():
         hidden.profile.hidden_from_other_orgs = True
         people.append(hidden)
     orgs[3].suspended_at = utcnow()
-    services.block(people[0], people[1].id)
-    services.block(people[7], people[0].id)
+    services.block(people[1].id, actor=people[0])
+    services.block(people[0].id, actor=people[7])
     services.file_separation(people[2], people[6], actor=people[2])
     services.file_separation(people[8], people[1], actor=people[8])
     people.append(factories.make_admin())

@@ -26,8 +26,8 @@ def sup(world):  # noqa: F811 - the imported fixture
     moderation.set_facilitator(room, fern, True, actor=world.lead_a)
     for person in (world.alice, world.amir):
         supervision.invite(room, person, actor=fern)
-        supervision.respond_to_invitation(room, person, True)
-        supervision.accept_rules(room, person)
+        supervision.respond_to_invitation(room, True, actor=person)
+        supervision.accept_rules(room, actor=person)
     moderator = factories.make_member(
         world.org_a, role=Role.MODERATOR, pseudonym="Mod Moss"
     )

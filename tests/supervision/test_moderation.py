@@ -145,16 +145,15 @@ def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
     lead = login_as(world.lead_a)
     no_reason = post_form(
         lead,
-        manage,
-        {"action": "ban", "m-member": world.alice.profile.public_id},
+        f"{manage}/ban",
+        {"m-member": world.alice.profile.public_id},
         token_from=manage,
     )
     assert no_reason.status_code == 400 and alice.is_connected()
     post_form(
         lead,
-        manage,
+        f"{manage}/ban",
         {
-            "action": "ban",
             "m-member": world.alice.profile.public_id,
             "m-reason": "threats",
         },
@@ -168,9 +167,8 @@ def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
     join(amir, world.room)
     post_form(
         lead,
-        manage,
+        f"{manage}/remove",
         {
-            "action": "remove",
             "m-member": world.amir.profile.public_id,
             "m-reason": "off-topic",
         },
@@ -210,12 +208,12 @@ def test_moderating_a_room_one_does_not_moderate_changes_nothing(app, world, log
     for account in (world.alice, world.bea, world.cole):
         client = login_as(account)
         assert client.get(manage).status_code == 404
-        response = post_form(client, manage, {"action": "lock"}, token_from="/logout")
+        response = post_form(client, f"{manage}/lock", {}, token_from="/logout")
         assert response.status_code == 404
         missing = post_form(
             client,
-            "/rooms/no-such-room/manage",
-            {"action": "lock"},
+            "/rooms/no-such-room/manage/lock",
+            {},
             token_from="/logout",
         )
         assert missing.get_data() == response.get_data()

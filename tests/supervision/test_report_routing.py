@@ -72,7 +72,7 @@ def test_sea_glass_reports_wheatfield_a_lead_of_another_org(app, login_as):
 def test_moderator_reported_for_a_message_cannot_open_the_report(app, world, login_as):
     mod = factories.make_member(world.org_a, role=Role.MODERATOR, pseudonym="Mod Reed")
     message = _message(world.room, mod, "something unkind")
-    report = reports.report_message(world.alice, message, "harassment", "it hurt")
+    report = reports.report_message(message, "harassment", "it hurt", actor=world.alice)
     client = login_as(mod)
     assert "Alice A" not in _queue(client)
     page = client.get(f"/moderation/reports/{report.public_id}")
@@ -85,7 +85,9 @@ def test_moderator_reported_for_a_message_cannot_open_the_report(app, world, log
 
 
 def test_a_lead_reported_for_their_profile_never_reviews_it(app, world, login_as):
-    report = reports.report_profile(world.alice, world.lead_a.profile, "other", "")
+    report = reports.report_profile(
+        world.lead_a.profile, "other", "", actor=world.alice
+    )
     assert not policy.can_review_report(world.lead_a, report)
     assert report.public_id not in _queue(login_as(world.lead_a))
     # The subject was the only reviewer of org A: the admins get it instead.
@@ -99,7 +101,7 @@ def test_a_reviewer_kept_apart_from_the_reporter_sees_nothing(app, world, login_
     )
     safety.file_separation(world.alice, lantern, actor=world.alice)
     message = _message(world.room, world.amir, "words")
-    report = reports.report_message(world.alice, message, "harassment", "note")
+    report = reports.report_message(message, "harassment", "note", actor=world.alice)
     assert not policy.can_review_report(lantern, report)
     assert not _sees(login_as(lantern), report)
     assert _sees(login_as(world.lead_a), report)
@@ -107,9 +109,9 @@ def test_a_reviewer_kept_apart_from_the_reporter_sees_nothing(app, world, login_
 
 def test_a_reviewer_kept_apart_from_the_subject_sees_nothing(app, world, login_as):
     mod = factories.make_member(world.org_a, role=Role.MODERATOR)
-    safety.block(world.amir, mod.id)
+    safety.block(mod.id, actor=world.amir)
     message = _message(world.room, world.amir, "words")
-    report = reports.report_message(world.alice, message, "spam", "")
+    report = reports.report_message(message, "spam", "", actor=world.alice)
     assert not _sees(login_as(mod), report)
     assert _sees(login_as(world.lead_a), report)
 
@@ -120,7 +122,7 @@ def test_every_reviewer_excluded_sends_the_report_to_the_admins(app, login_as):
     lead = factories.make_member(org, role=Role.LEAD)
     room = factories.make_room(org)
     message = _message(room, lead, "hello")
-    report = reports.report_message(reporter, message, "harassment", "")
+    report = reports.report_message(message, "harassment", "", actor=reporter)
     assert report.admin_review
     assert _sees(login_as(factories.make_admin()), report)
     assert not _sees(login_as(lead), report)
@@ -136,7 +138,7 @@ def test_partner_room_message_reaches_the_host_without_the_reporter(
     lead_b = factories.make_member(world.org_b, role=Role.LEAD)
     message = _message(room_b, world.bea, "the reported words")
     rooms.ensure_member(room_b, world.alice)
-    report = reports.report_message(world.alice, message, "harassment", "my note")
+    report = reports.report_message(message, "harassment", "my note", actor=world.alice)
     assert _sees(login_as(world.lead_a), report)
     full = login_as(world.lead_a).get(f"/moderation/reports/{report.public_id}")
     assert "Alice A" in full.get_data(as_text=True)
@@ -162,7 +164,7 @@ def test_resource_report_reaches_the_owner_org_without_the_reporter(
         "https://example.org/b",
         actor=world.bea,
     )
-    report = reports.report_resource(world.alice, resource, "spam", "my note")
+    report = reports.report_resource(resource, "spam", "my note", actor=world.alice)
     assert report.routed_org_id == world.org_a.id
     copy = db.session.scalar(select(Report).where(Report.copy_of_id == report.id))
     page = login_as(lead_b).get(f"/moderation/reports/{copy.public_id}")
@@ -271,7 +273,7 @@ def test_the_subject_never_learns_who_reported_them(
     client = login_as(subject)
     sock = socket_client(client)
     home_before = _mask_csrf(client.get("/").get_data())
-    report = FILE[kind](world.alice, what, category, "the reporter's note")
+    report = FILE[kind](what, category, "the reporter's note", actor=world.alice)
     lead = login_as(world.lead_a)
     review = f"/moderation/reports/{report.public_id}"
     assert lead.get(review).status_code == 200

@@ -50,7 +50,7 @@ def test_message_report_goes_to_the_reporters_org_only(app, world, login_as):
             page.status_code == 200 and report.public_id in page.get_data(as_text=True)
         ) is sees, account.pseudonym
     # Recruitment or exploitation is also visible to the platform admins.
-    second = reports.report_message(world.amir, message, "recruitment", "")
+    second = reports.report_message(message, "recruitment", "", actor=world.amir)
     assert policy.can_review_report(admin, second)
     assert second.public_id in login_as(admin).get("/moderation/reports").get_data(
         as_text=True
@@ -113,7 +113,7 @@ def test_cannot_report_what_one_cannot_see(app, world, login_as):
 
 def test_queue_flow_blur_and_privacy(app, world, login_as):
     message = _message(world, world.room, world.amir, "the reported words")
-    report = reports.report_message(world.alice, message, "unsafe_disclosure", "")
+    report = reports.report_message(message, "unsafe_disclosure", "", actor=world.alice)
     lead = login_as(world.lead_a)
     page = lead.get(f"/moderation/reports/{report.public_id}").get_data(as_text=True)
     assert '<details class="reported" id="reported-content">' in page  # closed: blurred
@@ -147,7 +147,7 @@ def test_queue_flow_blur_and_privacy(app, world, login_as):
 
 def test_opt_out_hides_a_category_from_one_moderator_only(app, world, login_as):
     message = _message(world, world.room, world.amir, "hard content")
-    report = reports.report_message(world.alice, message, "past", "")
+    report = reports.report_message(message, "past", "", actor=world.alice)
     mod = factories.make_member(world.org_a, role=Role.MODERATOR)
     client = login_as(mod)
     post_form(

@@ -140,9 +140,9 @@ def test_demoted_moderator_loses_the_one_to_one_space_they_opened(
     app, world, sup, connect, login_as
 ):
     room, _, moderator = sup
-    alert, recipients = supervision.support_alert(room, world.alice)
+    alert, recipients = supervision.support_alert(room, actor=world.alice)
     assert moderator.id in recipients
-    private = supervision.open_private_room(alert, facilitator=moderator)
+    private = supervision.open_private_room(alert, actor=moderator)
     assert login_as(moderator).get(f"/rooms/{private.public_id}").status_code == 200
     _set_role(login_as, world.lead_a, moderator, "member")
     _looks_missing(login_as(moderator), private)

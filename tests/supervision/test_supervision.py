@@ -54,7 +54,7 @@ def test_rules_must_be_accepted_before_first_message(
     room, fern, _ = sup
     newcomer = factories.make_member(world.org_a, pseudonym="New Nettle")
     supervision.invite(room, newcomer, actor=fern)
-    supervision.respond_to_invitation(room, newcomer, True)
+    supervision.respond_to_invitation(room, True, actor=newcomer)
     start_session(room, fern)
     sock = connect(newcomer)
     join(sock, room)
@@ -92,8 +92,8 @@ def test_invitation_and_join_request(app, world, sup, login_as, connect):
     manage = f"/rooms/{room.public_id}/manage"
     response = post_form(
         login_as(fern),
-        manage,
-        {"action": "approve", "m-member": outsider.profile.public_id},
+        f"{manage}/approve",
+        {"m-member": outsider.profile.public_id},
         token_from=manage,
     )
     assert response.status_code == 302
@@ -115,13 +115,12 @@ def test_schedule_sessions_in_own_time_zone_and_bad_times(app, world, sup, login
         .replace(hour=10, minute=0, second=0, microsecond=0)
     )
     data = {
-        "action": "schedule",
         "session-facilitator": fern.profile.public_id,
         "session-topic": "Boundaries",
     }
     bad = post_form(
         client,
-        manage,
+        f"{manage}/schedule",
         {
             **data,
             "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -134,7 +133,7 @@ def test_schedule_sessions_in_own_time_zone_and_bad_times(app, world, sup, login
     assert db.session.scalar(select(func.count(SupervisionSession.id))) == 0
     not_facilitator = post_form(
         client,
-        manage,
+        f"{manage}/schedule",
         {
             **data,
             "session-facilitator": world.alice.profile.public_id,
@@ -148,7 +147,7 @@ def test_schedule_sessions_in_own_time_zone_and_bad_times(app, world, sup, login
     )
     ok = post_form(
         client,
-        manage,
+        f"{manage}/schedule",
         {
             **data,
             "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -298,7 +297,7 @@ def test_facilitator_opens_private_one_to_one_room(app, world, sup, connect, log
     assert not policy.can_join_room(world.lead_a, private)
     assert "One-to-one" not in login_as(world.amir).get("/rooms").get_data(as_text=True)
     # Same rules: Alice accepts the ground rules, and it is open while Fern is there.
-    supervision.accept_rules(private, world.alice)
+    supervision.accept_rules(private, actor=world.alice)
     join(alice, private)
     assert send(alice, private)["error"] == "closed"
     join(fern_sock, private)
@@ -315,9 +314,8 @@ def test_absurd_mute_lengths_change_nothing(app, world, sup, login_as, minutes):
     manage = f"/rooms/{room.public_id}/manage"
     response = post_form(
         login_as(fern),
-        manage,
+        f"{manage}/mute",
         {
-            "action": "mute",
             "m-member": world.alice.profile.public_id,
             "m-minutes": minutes,
             "m-reason": "calm down",

@@ -37,7 +37,7 @@ def test_trust_matrix_effective_minimum(app, pair, login_as, a_gives, b_gives):
     assert policy.effective_trust(org_b.id, org_a.id) == effective
     sees = effective >= TrustLevel.SEE
     for viewer, other in ((a, b), (b, a)):
-        listed = [p.account_id for p in directory.search(viewer).profiles]
+        listed = [p.account_id for p in directory.search(actor=viewer).profiles]
         assert (other.id in listed) is sees
         assert policy.can_see_profile(viewer, other.profile) is sees
         assert policy.can_see_org_name(viewer, other.membership) is sees
