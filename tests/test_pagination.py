@@ -36,7 +36,7 @@ def test_library_pages_newest_first_and_clamped(app):
 def test_directory_pages_by_pseudonym_and_clamped(app):
     org = factories.make_org("Pages")
     viewer = factories.make_member(org, pseudonym="Viewer")
-    empty = directory.search(viewer, page=5)
+    empty = directory.search(actor=viewer, page=5)
     assert (empty.total, empty.page, empty.pages, empty.profiles) == (0, 1, 1, [])
     for n in range(25):
         factories.make_member(org, pseudonym=f"Peer {n:02d}")
@@ -45,10 +45,10 @@ def test_directory_pages_by_pseudonym_and_clamped(app):
         .where(Profile.account_id != viewer.id)
         .order_by(Profile.pseudonym_key, Profile.id)
     ).all()
-    first = directory.search(viewer, page=0)
+    first = directory.search(actor=viewer, page=0)
     assert (first.total, first.page, first.pages) == (25, 1, 2)
     assert [e.pseudonym for e in first.profiles] == in_order[:20]
-    last = directory.search(viewer, page=7)
+    last = directory.search(actor=viewer, page=7)
     assert last.page == 2
     assert [e.pseudonym for e in last.profiles] == in_order[20:]
     assert {e.organization for e in last.profiles} == {"Pages"}
