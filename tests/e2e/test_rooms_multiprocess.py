@@ -18,10 +18,8 @@ import time
 import uuid
 
 import pytest
-import socketio
 
 from tests.e2e.conftest import (
-    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -84,15 +82,6 @@ class Peer:
             },
             timeout=10,
         )
-
-
-@pytest.fixture
-def sockets():
-    """Clients to close at the end (tests ask for it before live_servers, so the
-    servers are already stopped by then)."""
-    made: list[socketio.Client] = []
-    yield made
-    close_sockets(made)
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:
