@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-from contextlib import contextmanager
 import os
 import re
 
@@ -45,13 +44,6 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def app():
     """A fresh app and empty schema for each test."""
-    with fresh_app() as app:
-        yield app
-
-
-@contextmanager
-def fresh_app():
-    """A new app on an empty in-memory database, its app context pushed."""
     app = create_app("test")
     app.test_client_class = IsolatedClient
     presence_batch.reset()  # nothing a previous test queued reaches this one

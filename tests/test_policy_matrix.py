@@ -50,7 +50,7 @@ from network.supervision import services as supervision_services
 from network.safety import requests as separation_requests
 from network.safety import services as safety_services
 from tests import factories
-from tests.conftest import csrf_token, fresh_app
+from tests.conftest import csrf_token
 from tests.shared_world import SharedApp
 
 ACTORS = [
@@ -99,20 +99,24 @@ class World:
 
 # The world fixtures below are built once per module in a SharedApp; each case
 # runs inside a SAVEPOINT rolled back after it (tests/shared_world.py), so every
-# case sees the pristine world, also after an action that commits.
+# case sees the pristine world, also after an action that commits. A test that
+# builds a world of its own starts from an empty database, as with a fresh app.
 SHARED_WORLDS = {"world": "world_db", "report_world": "report_db"}
 
 
 @pytest.fixture
 def app(request):
-    """A case on a shared world gets its app, rolled back after the case; every
-    other test gets a fresh app, as in tests/conftest.py."""
-    for world_name, shared_name in SHARED_WORLDS.items():
-        if world_name in request.fixturenames:
-            with request.getfixturevalue(shared_name).case() as app:
-                yield app
-            return
-    with fresh_app() as app:
+    """The app of the test's shared world (or of the empty one), its case
+    rolled back after the test."""
+    shared_name = next(
+        (
+            shared
+            for name, shared in SHARED_WORLDS.items()
+            if name in request.fixturenames
+        ),
+        "empty_db",
+    )
+    with request.getfixturevalue(shared_name).case() as app:
         yield app
 
 
@@ -136,6 +140,15 @@ def _in_case(shared: SharedApp) -> World:
         for name, account_id in world.actors.items()
     }
     return World(actors, world.refs, world.secrets)
+
+
+@pytest.fixture(scope="module")
+def empty_db():
+    shared = SharedApp()
+    with shared.building():
+        pass
+    yield shared
+    shared.close()
 
 
 @pytest.fixture(scope="module")
