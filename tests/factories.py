@@ -175,6 +175,17 @@ def set_trust(org_a: Organization, org_b: Organization, a_gives: int, b_gives=No
     db.session.commit()
 
 
+def three_orgs(names=("A", "B", "C")) -> tuple:
+    """Host A, partner B (collaborate both ways), and C, whom A only sees
+    (see both ways): the three-organization world of many tests."""
+    from network.models import TrustLevel
+
+    org_a, org_b, org_c = (make_org(name) for name in names)
+    set_trust(org_a, org_b, TrustLevel.COLLABORATE)
+    set_trust(org_a, org_c, TrustLevel.SEE)
+    return org_a, org_b, org_c
+
+
 def make_room(
     org: Organization,
     *,

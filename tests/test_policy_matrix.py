@@ -18,6 +18,7 @@ from network import policy
 from network.errors import NotFound
 from network.extensions import db
 from network.models import (
+    Account,
     AuditEvent,
     Block,
     OrgTrust,
@@ -50,6 +51,7 @@ from network.safety import requests as separation_requests
 from network.safety import services as safety_services
 from tests import factories
 from tests.conftest import csrf_token
+from tests.shared_world import SharedApp
 
 ACTORS = [
     "admin",
@@ -95,8 +97,73 @@ class World:
     secrets: list[str] = field(default_factory=list)  # text only org A may see
 
 
+# The world fixtures below are built once per module in a SharedApp; each case
+# runs inside a SAVEPOINT rolled back after it (tests/shared_world.py), so every
+# case sees the pristine world, also after an action that commits. A test that
+# builds a world of its own starts from an empty database, as with a fresh app.
+SHARED_WORLDS = {"world": "world_db", "report_world": "report_db"}
+
+
 @pytest.fixture
-def world(app) -> World:
+def app(request):
+    """The app of the test's shared world (or of the empty one), its case
+    rolled back after the test."""
+    shared_name = next(
+        (
+            shared
+            for name, shared in SHARED_WORLDS.items()
+            if name in request.fixturenames
+        ),
+        "empty_db",
+    )
+    with request.getfixturevalue(shared_name).case() as app:
+        yield app
+
+
+def _shared(build) -> SharedApp:
+    """A SharedApp holding the World that `build` makes, actors kept as ids."""
+    shared = SharedApp()
+    with shared.building():
+        built = build()
+        ids = {name: getattr(actor, "id", None) for name, actor in built.actors.items()}
+        shared.world = World(ids, built.refs, built.secrets)
+        shared.snapshot = snapshot()
+    return shared
+
+
+def _in_case(shared: SharedApp) -> World:
+    """The shared world with its actors loaded in the case's session."""
+    assert snapshot() == shared.snapshot, "a case saw another's changes"
+    world = shared.world
+    actors = {
+        name: None if account_id is None else db.session.get(Account, account_id)
+        for name, account_id in world.actors.items()
+    }
+    return World(actors, world.refs, world.secrets)
+
+
+@pytest.fixture(scope="module")
+def empty_db():
+    shared = SharedApp()
+    with shared.building():
+        pass
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="module")
+def world_db():
+    shared = _shared(_build_world)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def world(app, world_db) -> World:
+    return _in_case(world_db)
+
+
+def _build_world() -> World:
     org_a = factories.make_org("Agency Alpha")
     org_b = factories.make_org("Agency Beta")
     actors = {
@@ -1226,8 +1293,19 @@ REPORT_ROWS = {
 }
 
 
+@pytest.fixture(scope="module")
+def report_db():
+    shared = _shared(_build_report_world)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def report_world(app) -> World:
+def report_world(app, report_db) -> World:
+    return _in_case(report_db)
+
+
+def _build_report_world() -> World:
     """Reporter Rae (org R) reports Subject Sol, a moderator of org H, for a message
     in H's partner room, for the profile (forwarded by R's lead), and as "past"."""
     from network.models import TrustLevel

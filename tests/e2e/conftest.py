@@ -441,6 +441,15 @@ def connect_socket(base_url: str, *, cookie: str | None, origin: str | None):
     return client
 
 
+@pytest.fixture
+def sockets():
+    """A list for the test's python-socketio clients; those still connected at
+    the end are closed without waiting for the close handshake (close_sockets)."""
+    made: list = []
+    yield made
+    close_sockets(made)
+
+
 def close_sockets(clients) -> None:
     """Disconnect python-socketio clients without waiting for the close handshake.
 

@@ -16,7 +16,6 @@ import time
 import pytest
 
 from tests.e2e.conftest import (
-    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -40,13 +39,6 @@ def live_servers_env() -> dict[str, str]:
         "HEARTBEAT_INTERVAL_SECONDS": str(HEARTBEAT),
         "HOST_TIMEOUT_SECONDS": str(HOST_TIMEOUT),
     }
-
-
-@pytest.fixture
-def sockets():
-    made: list = []
-    yield made
-    close_sockets(made)
 
 
 def _pg(url: str):

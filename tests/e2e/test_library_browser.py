@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from tests.e2e.conftest import browser_login
+from tests.e2e.helpers import expect, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -34,19 +34,6 @@ def upload_dir(tmp_path_factory) -> Path:
 def live_server_env(upload_dir) -> dict[str, str]:
     """Keep the server's uploads in a temporary directory, not in the repo."""
     return {"UPLOAD_DIR": str(upload_dir)}
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _signed_in_page(new_context, base: str, login_name: str):
-    page = new_context().new_page()
-    browser_login(page, base, login_name)
-    _expect()(page.locator("h1")).to_contain_text("Hello, ")
-    return page
 
 
 def _search(page, base: str, query: str):
@@ -96,7 +83,6 @@ def _share_file(page, base: str, path: Path, title: str):
 def test_partner_file_reaches_collaborators_only(
     live_server, new_context, tmp_path, upload_dir
 ):
-    expect = _expect()
     base = live_server.base_url
     word = "Zyxquorra" + "".join(
         secrets.choice(string.ascii_lowercase) for _ in range(6)
@@ -106,7 +92,7 @@ def test_partner_file_reaches_collaborators_only(
     pdf.write_bytes(_pdf_by_jane(word))
 
     # 1. A member of A shares the PDF with partners.
-    sam = _signed_in_page(new_context, base, AUTHOR)
+    sam = signed_in_page(new_context, base, AUTHOR)
     assert _stored_files(upload_dir) == []
     shared = _share_file(sam, base, pdf, title)
     assert shared.status == 200
@@ -122,7 +108,7 @@ def test_partner_file_reaches_collaborators_only(
     assert len(_stored_files(upload_dir)) == 1  # the server's UPLOAD_DIR, not the repo
 
     # 2. A member of collaborating B finds it, opens it and downloads the file.
-    jo = _signed_in_page(new_context, base, PARTNER)
+    jo = signed_in_page(new_context, base, PARTNER)
     results = _search(jo, base, word)
     expect(jo.locator("#result-count")).to_have_text("1 resource")
     expect(results).to_have_count(1)
@@ -152,7 +138,7 @@ def test_partner_file_reaches_collaborators_only(
     #    pages answer exactly like a made-up resource's.
     made_up = f"{base}/library/{secrets.token_urlsafe(12)}"
     for login_name in (UNTRUSTED, SEE_ONLY):
-        page = _signed_in_page(new_context, base, login_name)
+        page = signed_in_page(new_context, base, login_name)
         results = _search(page, base, word)
         expect(page.locator("#result-count")).to_have_text("0 resources")
         expect(results).to_have_count(0)

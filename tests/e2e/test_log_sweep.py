@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
-import time
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     cookie_header,
     room_ids,
 )
+from tests.e2e.faults import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -60,16 +61,25 @@ def _post(session, base: str, path: str, data: dict) -> requests.Response:
 
 
 def _raw(base: str, payload: bytes) -> None:
-    """Send raw bytes from CLIENT_ADDRESS and read whatever comes back."""
+    """Send raw bytes from CLIENT_ADDRESS, then end our side and read until the
+    server closes: by then it has handled (and logged) all it will."""
     host, port = urlsplit(base).hostname, urlsplit(base).port
     with socket.create_connection(
-        (host, port), timeout=5, source_address=(CLIENT_ADDRESS, 0)
+        (host, port), timeout=10, source_address=(CLIENT_ADDRESS, 0)
     ) as conn:
         conn.sendall(payload)
-        try:
-            conn.recv(4096)
-        except OSError:
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
             pass
+
+
+def _wait_for_marker(base: str, server) -> None:
+    """The positive control: a request the gevent server certainly logs (an
+    HTTP version it refuses), sent from CLIENT_ADDRESS after the others; once
+    its line is in the log, whatever they made the server log is there too."""
+    marker = f"/sweep-marker-{uuid.uuid4().hex}"
+    _raw(base, f"GET {marker} HTTP/9.9\r\n\r\n".encode())
+    wait_until(lambda: marker in server.logs(), 10, "the marker's line in the log")
 
 
 def _journey(base: str) -> None:
@@ -121,7 +131,7 @@ def test_logs_of_a_journey_hold_no_personal_data(live_server):
     _raw(base, b"BOGUS\x01 / HTTP/1.1\r\n\r\n")
     _raw(base, b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n")
     _raw(base, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # a TLS hello
-    time.sleep(0.5)
+    _wait_for_marker(base, live_server)
     logs = live_server.logs()
     for name, secret in SECRETS.items():
         assert secret not in logs, f"the {name} reached the server log:\n{logs}"

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-import socketio
 
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
@@ -26,7 +25,6 @@ from tests.e2e.conftest import (
     _server_env,
     _stop,
     _wait_healthy,
-    close_sockets,
     connect_socket,
     cookie_header,
     csrf_from,
@@ -67,13 +65,6 @@ def proxied_server(pg_url, tmp_path, neutral_site):
     finally:
         _stop(server.process)
         proxy.down()
-
-
-@pytest.fixture
-def sockets():
-    made: list[socketio.Client] = []
-    yield made
-    close_sockets(made)
 
 
 def _health(base: str) -> tuple[int, dict]:

@@ -15,10 +15,8 @@ import uuid
 
 import pytest
 import requests
-import socketio
 
 from tests.e2e.conftest import (
-    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -103,13 +101,6 @@ class Member:
     def told(self, live: bool) -> bool:
         with self.lock:
             return any(event.get("live") is live for event in self.resyncs)
-
-
-@pytest.fixture
-def sockets():
-    made: list[socketio.Client] = []
-    yield made
-    close_sockets(made)
 
 
 def _stored_ids(database: str, room_public_id: str) -> set[str]:

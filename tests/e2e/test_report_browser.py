@@ -4,14 +4,7 @@ reports Wheatfield (Prairie's lead) as "Someone from my past"."""
 from __future__ import annotations
 
 from tests.e2e.conftest import browser_login
-
-PHONE = {"viewport": {"width": 390, "height": 844}}
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
+from tests.e2e.helpers import PHONE, expect
 
 
 def _phone(new_context, base: str, login_name: str):
@@ -28,7 +21,7 @@ def _fits(page) -> None:
 def test_past_report_reaches_the_reporters_leads_never_the_subject(
     live_server, new_context
 ):
-    expect, base = _expect(), live_server.base_url
+    base = live_server.base_url
     sea_glass = _phone(new_context, base, "harbour.ana")
     sea_glass.goto(base + "/directory?q=Wheatfield")
     with sea_glass.expect_navigation():

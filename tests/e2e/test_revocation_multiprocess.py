@@ -37,15 +37,6 @@ LOGOUT_MEMBER, RESET_PSEUDONYM = "harbour.ana", "Sea Glass"
 MEMBER_LINK_RE = r'<a href="/org/members/([^"]+)">\s*<span class="person">{name}[ <]'
 
 
-@pytest.fixture
-def sockets():
-    made: list[socketio.Client] = []
-    yield made
-    for client in made:
-        if client.connected:
-            client.disconnect()
-
-
 def _connect(base: str, session: requests.Session, made: list) -> socketio.Client:
     client = connect_socket(base, cookie=cookie_header(session), origin=base)
     made.append(client)

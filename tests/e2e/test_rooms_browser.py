@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     http_login,
     room_ids,
 )
+from tests.e2e.helpers import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -52,12 +53,6 @@ def live_server_env() -> dict[str, str]:
     }
 
 
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
 def _page(new_context, base: str, login_name: str):
     page = new_context().new_page()
     errors: list[str] = []
@@ -70,7 +65,6 @@ def _page(new_context, base: str, login_name: str):
 def _enter_room(page, base: str, room_name: str, pseudonym: str) -> None:
     """From /rooms, open a room by its link; wait until the socket has joined
     (the join acknowledgement puts oneself in the presence list)."""
-    expect = _expect()
     page.goto(base + "/rooms")
     with page.expect_navigation():
         page.get_by_role("link", name=room_name, exact=True).click()
@@ -98,14 +92,13 @@ def _send(page, body: str, content_warning: str = "") -> None:
         page.fill("#content-warning", content_warning)
     page.fill("#body", body)
     page.press("#body", "Enter")
-    _expect()(page.locator("#body")).to_have_value("")
+    expect(page.locator("#body")).to_have_value("")
 
 
 # --- (a) two browsers, two organizations ----------------------------------------------
 
 
 def test_partner_chat_live(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     sam = _page(new_context, base, SAM)
     jo = _page(new_context, base, JO)
@@ -219,7 +212,6 @@ def test_partner_chat_live(live_server, new_context):
 
 
 def test_reconnect_catches_up_in_order(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     sam = _page(new_context, base, SAM)
     jo = _page(new_context, base, JO)
@@ -272,7 +264,6 @@ def _sender(base: str, login_name: str, room_name: str):
 
 
 def test_load_earlier_messages(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     before = _room_message_count(live_server, COMMONS)
     client, room = _sender(base, "harbour.ana", COMMONS)
@@ -407,7 +398,6 @@ def _assert_inert(page, dialogs: list[str]) -> None:
 
 
 def test_hostile_payloads_render_inert(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     viewer = _page(new_context, base, JO)
     dialogs: list[str] = []
@@ -488,7 +478,6 @@ def test_hostile_payloads_render_inert(live_server, new_context):
 
 
 def test_room_leaves_no_browser_storage(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     ana = _page(new_context, base, "harbour.ana")
     _enter_room(ana, base, COMMONS, "Sea Glass")

@@ -20,7 +20,6 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import (
-    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -31,13 +30,6 @@ pytestmark = pytest.mark.e2e
 
 ROOM = "Harbour commons"
 MAX_MESSAGE_LENGTH = 4000  # network/models/rooms.py
-
-
-@pytest.fixture
-def sockets():
-    made: list = []
-    yield made
-    close_sockets(made)
 
 
 def _member(base: str, login_name: str, made: list):

@@ -18,10 +18,8 @@ import time
 import uuid
 
 import pytest
-import socketio
 
 from tests.e2e.conftest import (
-    close_sockets,
     connect_socket,
     cookie_header,
     http_login,
@@ -34,6 +32,7 @@ COMMONS = "Harbour commons"  # Harbour Light members only
 CIRCLE = "Atlantic-Prairie learning circle"  # Harbour Light and Prairie Bridges
 
 SENDERS_PER_RUN = 50
+MARKER = "flush-marker"  # in the body of the positive controls (see _flush)
 
 
 @pytest.fixture
@@ -57,14 +56,19 @@ class Peer:
         self.room_id = room_id
         self.seen: list[int] = []
         self.keys: dict[str, int] = {}  # id -> order_key
+        self.markers: list[str] = []  # ids of the MARKER messages, kept apart
         self.client = connect_socket(base, cookie=cookie, origin=base)
         made.append(self.client)
         self.client.on("message:created", self._created)
 
     def _created(self, message: dict) -> None:
-        if message.get("room_id") == self.room_id:
-            self.seen.append(message["id"])
-            self.keys[message["id"]] = message["order_key"]
+        if message.get("room_id") != self.room_id:
+            return
+        if MARKER in message.get("html", ""):
+            self.markers.append(message["id"])
+            return
+        self.seen.append(message["id"])
+        self.keys[message["id"]] = message["order_key"]
 
     def join(self, after_id: str | None = None) -> dict:
         payload = {"room_id": self.room_id}
@@ -84,15 +88,6 @@ class Peer:
             },
             timeout=10,
         )
-
-
-@pytest.fixture
-def sockets():
-    """Clients to close at the end (tests ask for it before live_servers, so the
-    servers are already stopped by then)."""
-    made: list[socketio.Client] = []
-    yield made
-    close_sockets(made)
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:
@@ -157,7 +152,8 @@ def _back_to_start(peer: Peer, newest: list[str]) -> list[str]:
 
 
 def _replay(peer: Peer, after_id: str | None) -> list[str]:
-    """Every id after after_id, paging message:history as room.js does."""
+    """Every id after after_id, paging message:history as room.js does (the
+    MARKER messages of _flush left out)."""
     ids: list[str] = []
     while True:
         ack = peer.client.call(
@@ -166,10 +162,10 @@ def _replay(peer: Peer, after_id: str | None) -> list[str]:
             timeout=10,
         )
         assert ack["ok"] is True, ack
-        ids += [m["id"] for m in ack["messages"]]
+        ids += [m["id"] for m in ack["messages"] if MARKER not in m["html"]]
         if not ack["more"]:
             return ids
-        after_id = ids[-1]
+        after_id = ack["messages"][-1]["id"]
 
 
 def _member(base: str, login_name: str) -> str:
@@ -216,6 +212,25 @@ def _inversions(seen: list[str], all_acked: list[str]) -> int:
     return sum(1 for a, b in zip(order, order[1:]) if a > b)
 
 
+def _flush(everyone: list[Peer]) -> None:
+    """The positive control after a burst: one MARKER message sent from each
+    process, after every acknowledgement; returns once every socket has both.
+    A process sends its broadcasts to its own sockets in order, and its Redis
+    publications reach the other process in order, so anything either sent
+    before its marker (a duplicate too) has reached every socket by then."""
+    one_per_process = {peer.base: peer for peer in everyone}.values()
+    markers = set()
+    for peer in one_per_process:
+        ack = peer.send(f"{MARKER} from {peer.base}")
+        assert ack["ok"] is True, ack
+        markers.add(ack["id"])
+    _wait_for(
+        lambda: all(markers <= set(peer.markers) for peer in everyone),
+        10,
+        "every socket to see the markers",
+    )
+
+
 def _collect(everyone: list[Peer], acked: list[list[str]], database: str) -> list[str]:
     """Wait until every socket has every acknowledged message; check that each
     got each exactly once. Returns the acknowledged ids, in stored order."""
@@ -230,7 +245,7 @@ def _collect(everyone: list[Peer], acked: list[list[str]], database: str) -> lis
         f"every socket to see {total} messages "
         f"(they have {[len(peer.seen) for peer in everyone]})",
     )
-    time.sleep(0.3)  # a duplicate would arrive now
+    _flush(everyone)  # a duplicate would have arrived before the markers
     for peer in everyone:
         assert len(peer.seen) == total, f"{len(peer.seen) - total} extra messages"
         assert sorted(peer.seen) == sorted(all_acked), "a socket missed a message"

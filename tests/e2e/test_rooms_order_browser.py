@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     room_ids,
     tagged,
 )
+from tests.e2e.helpers import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -32,12 +33,6 @@ CIRCLE = "Atlantic-Prairie learning circle"
 SAM = "harbour.sam"
 JO, JO_PSEUDONYM = "prairie.jo", "Kestrel"
 REPLAY = 20  # room.js: a reconnect replays from this many messages back
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
 
 
 def _event(frame) -> list | None:
@@ -135,7 +130,7 @@ def _jo_in_circle(new_context, base: str, wire: Wire):
     page.goto(base + "/rooms")
     with page.expect_navigation():
         page.get_by_role("link", name=CIRCLE, exact=True).click()
-    _expect()(
+    expect(
         page.locator("#presence li").filter(has_text=tagged(JO_PSEUDONYM))
     ).to_have_count(1)
     return page
@@ -168,7 +163,6 @@ def _message(page, text: str):
 def test_messages_delivered_out_of_order_are_shown_in_room_order(
     live_server, new_context
 ):
-    expect = _expect()
     base = live_server.base_url
     tag = uuid.uuid4().hex[:6]
     earlier, later = f"sent first {tag}", f"sent second {tag}"
@@ -228,7 +222,6 @@ def _wait(condition, page, timeout_ms: int = 10_000) -> None:
 
 
 def test_a_retried_message_is_shown_once(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
     wire = Wire()
     jo = _jo_in_circle(new_context, base, wire)

@@ -8,7 +8,8 @@ import secrets
 
 import pytest
 
-from tests.e2e.conftest import browser_login, tagged
+from tests.e2e.conftest import tagged
+from tests.e2e.helpers import PHONE, expect, search_directory, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.e2e
 PROTECTED, PROTECTED_PSEUDONYM = "harbour.ana", "Sea Glass"
 OTHER, OTHER_PSEUDONYM = "harbour.sam", "Driftwood"
 NOBODY_PSEUDONYM = "Nobody By This Name"
-PHONE = {"viewport": {"width": 390, "height": 844}}
 ASKED = (
     "Your request went to your organization's leads. Only they see it. "
     "You can follow it below."
@@ -27,30 +27,9 @@ SAVED = (
 )
 
 
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _signed_in_page(new_context, base: str, login_name: str, pseudonym: str):
-    page = new_context(**PHONE).new_page()
-    browser_login(page, base, login_name)
-    _expect()(page.locator("h1")).to_have_text(f"Hello, {pseudonym}")
-    return page
-
-
-def _search(page, base: str, query: str):
-    page.goto(base + "/directory")
-    page.fill("#q", query)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Search").click()
-    return page.locator("ul.directory > li")
-
-
 def _flash(page) -> str:
     flashes = page.locator(".flashes")
-    _expect()(flashes).to_have_count(1)
+    expect(flashes).to_have_count(1)
     return flashes.inner_text().strip()
 
 
@@ -63,13 +42,13 @@ def _keep_apart_by_lookup(page, base: str, pseudonym: str) -> str:
     match = page.locator("#matches > li", has_text=pseudonym)
     with page.expect_navigation():
         match.get_by_role("button", name="Keep me apart from this person").click()
-    _expect()(page).to_have_url(base + "/account/safety")
+    expect(page).to_have_url(base + "/account/safety")
     return _flash(page)
 
 
 def _ask_lead(page, base: str, name: str) -> str:
     page.goto(base + f"/account/safety?q={name}")
-    _expect()(page.locator("#matches > li")).to_have_text(
+    expect(page.locator("#matches > li")).to_have_text(
         ["Nobody you can see has a pseudonym like that."]
     )
     with page.expect_navigation():
@@ -80,14 +59,15 @@ def _ask_lead(page, base: str, name: str) -> str:
 
 
 def test_separation_hides_the_protected_person(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
 
-    protected = _signed_in_page(new_context, base, PROTECTED, PROTECTED_PSEUDONYM)
-    other = _signed_in_page(new_context, base, OTHER, OTHER_PSEUDONYM)
+    protected = signed_in_page(
+        new_context, base, PROTECTED, PROTECTED_PSEUDONYM, **PHONE
+    )
+    other = signed_in_page(new_context, base, OTHER, OTHER_PSEUDONYM, **PHONE)
 
     # Before: the other person finds the protected one and can open the profile.
-    results = _search(other, base, PROTECTED_PSEUDONYM)
+    results = search_directory(other, base, PROTECTED_PSEUDONYM)
     expect(other.locator("#result-count")).to_have_text("1 person")
     with other.expect_navigation():
         results.first.get_by_role("link", name=tagged(PROTECTED_PSEUDONYM)).click()
@@ -110,7 +90,7 @@ def test_separation_hides_the_protected_person(live_server, new_context):
     )
 
     # The other person no longer finds the protected one.
-    results = _search(other, base, PROTECTED_PSEUDONYM)
+    results = search_directory(other, base, PROTECTED_PSEUDONYM)
     expect(other.locator("#result-count")).to_have_text("0 people")
     expect(results).to_have_count(0)
     expect(other.locator("main")).not_to_contain_text(PROTECTED_PSEUDONYM)
@@ -137,14 +117,15 @@ def test_separation_hides_the_protected_person(live_server, new_context):
 
 def test_confidential_request_attached_by_another_lead(live_server, new_context):
     """Harbour's lead files for Sea Glass by name; Prairie's lead attaches it."""
-    expect = _expect()
     base = live_server.base_url
-    protected = _signed_in_page(new_context, base, PROTECTED, PROTECTED_PSEUDONYM)
-    other = _signed_in_page(new_context, base, "prairie.jo", "Kestrel")
-    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
-    expect(_search(protected, base, "Kestrel")).to_have_count(1)
+    protected = signed_in_page(
+        new_context, base, PROTECTED, PROTECTED_PSEUDONYM, **PHONE
+    )
+    other = signed_in_page(new_context, base, "prairie.jo", "Kestrel", **PHONE)
+    expect(search_directory(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
+    expect(search_directory(protected, base, "Kestrel")).to_have_count(1)
 
-    lead = _signed_in_page(new_context, base, "harbour.lead", "Tidewater")
+    lead = signed_in_page(new_context, base, "harbour.lead", "Tidewater", **PHONE)
     lead.goto(base + "/org/safety")
     lead.select_option(
         "#member", value=_option(lead.locator("#member"), PROTECTED_PSEUDONYM)
@@ -159,9 +140,9 @@ def test_confidential_request_attached_by_another_lead(live_server, new_context)
     expect(lead.locator("#open-requests")).not_to_contain_text("Kestrel")
 
     # Nothing changed yet for either of them.
-    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
+    expect(search_directory(other, base, PROTECTED_PSEUDONYM)).to_have_count(1)
 
-    prairie = _signed_in_page(new_context, base, "prairie.lead", "Wheatfield")
+    prairie = signed_in_page(new_context, base, "prairie.lead", "Wheatfield", **PHONE)
     prairie.goto(base + "/org/safety/requests")
     card = prairie.locator("#open-requests > li", has_text="Kestrel")
     expect(card).to_contain_text("Knew them in Winnipeg")
@@ -177,8 +158,8 @@ def test_confidential_request_attached_by_another_lead(live_server, new_context)
     expect(prairie.locator("#open-requests")).not_to_contain_text("Kestrel")
 
     # Now the two no longer see each other; the protected side sees the status.
-    expect(_search(other, base, PROTECTED_PSEUDONYM)).to_have_count(0)
-    expect(_search(protected, base, "Kestrel")).to_have_count(0)
+    expect(search_directory(other, base, PROTECTED_PSEUDONYM)).to_have_count(0)
+    expect(search_directory(protected, base, "Kestrel")).to_have_count(0)
     protected.goto(base + "/account/safety")
     status = protected.locator("#requests > li", has_text="Kestrel")
     expect(status).to_contain_text("attached")

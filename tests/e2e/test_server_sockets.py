@@ -20,16 +20,6 @@ pytestmark = pytest.mark.e2e
 EVIL_ORIGIN = "http://evil.example"
 
 
-@pytest.fixture
-def sockets():
-    """Collects clients and disconnects whatever is still open at the end."""
-    made: list[socketio.Client] = []
-    yield made
-    for client in made:
-        if client.connected:
-            client.disconnect()
-
-
 def _connect(base_url, made, **kwargs) -> socketio.Client:
     client = connect_socket(base_url, **kwargs)
     made.append(client)

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.conftest import TAG_PATTERN, browser_login, tagged
+from tests.e2e.helpers import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -41,12 +42,6 @@ ACCEPT_RULES = "I accept the ground rules"
 READ_ONLY_ERROR = (
     "The room is read-only until a session starts or a facilitator arrives."
 )
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
 
 
 def _page(new_context, base: str, login_name: str):
@@ -74,7 +69,6 @@ def _message(page, text: str):
 def _open_room(page, base: str, pseudonym: str) -> None:
     """From /rooms, open the circle by its link; wait until the socket joined
     (the join acknowledgement puts oneself in the presence list)."""
-    expect = _expect()
     page.goto(base + "/rooms")
     with page.expect_navigation():
         page.get_by_role("link", name=CIRCLE, exact=True).click()
@@ -84,7 +78,6 @@ def _open_room(page, base: str, pseudonym: str) -> None:
 
 def _accept_rules(page, pseudonym: str) -> None:
     """Accept the ground rules if the page asks for it (the form reloads the room)."""
-    expect = _expect()
     accept = page.get_by_role("button", name=ACCEPT_RULES)
     if accept.count():
         expect(page.locator("#composer-error")).to_have_text(
@@ -100,7 +93,7 @@ def _accept_rules(page, pseudonym: str) -> None:
 def _send(page, body: str) -> None:
     page.fill("#body", body)
     page.press("#body", "Enter")
-    _expect()(page.locator("#body")).to_have_value("")
+    expect(page.locator("#body")).to_have_value("")
 
 
 def _zone(server, pseudonym: str) -> ZoneInfo:
@@ -130,7 +123,6 @@ def _circle_id(page) -> str:
 
 
 def test_supervision_session_journey(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
 
     # 1. Lantern schedules a session that runs now, then opens the room. ---------
@@ -365,7 +357,6 @@ def test_supervision_session_journey(live_server, new_context):
 
 def _cancel_running_sessions(page, base: str, circle: str) -> None:
     """Cancel any session this module scheduled (so none runs now)."""
-    expect = _expect()
     page.goto(f"{base}/rooms/{circle}/manage")
     sessions = _sessions(page)
     while sessions.filter(has_text=TOPIC).count():
@@ -377,7 +368,6 @@ def _cancel_running_sessions(page, base: str, circle: str) -> None:
 
 
 def test_read_only_until_the_facilitator_arrives(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
 
     # Lantern makes sure no session runs (the first test started one), and is

@@ -7,7 +7,8 @@ import secrets
 
 import pytest
 
-from tests.e2e.conftest import browser_login, tagged
+from tests.e2e.conftest import tagged
+from tests.e2e.helpers import expect, search_directory, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -19,19 +20,6 @@ MEMBER_A, MEMBER_A_PSEUDONYM = "fleuve.marie", "Luciole"
 ORG_B = "Prairie Bridges Survivor Network"
 LEAD_B = "prairie.lead"
 MEMBER_B_PSEUDONYM = "Kestrel"
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _signed_in_page(new_context, base: str, login_name: str):
-    page = new_context().new_page()
-    browser_login(page, base, login_name)
-    _expect()(page.locator("h1")).to_contain_text("Hello, ")
-    return page
 
 
 def _trust_card(page, org_name: str):
@@ -47,7 +35,6 @@ def _effective(page, org_name: str) -> str:
 
 def _set_trust(page, base: str, org_name: str, level: str) -> None:
     """As a lead: choose `level` in org_name's card and save."""
-    expect = _expect()
     page.goto(base + "/org/trust")
     card = _trust_card(page, org_name)
     expect(card).to_have_count(1)
@@ -63,22 +50,12 @@ def _set_trust(page, base: str, org_name: str, level: str) -> None:
     )
 
 
-def _search(page, base: str, query: str):
-    """Search the directory by pseudonym through the form; returns the results list."""
-    page.goto(base + "/directory")
-    page.fill("#q", query)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Search").click()
-    return page.locator("ul.directory > li")
-
-
 def test_trust_opens_and_closes_the_directory(live_server, new_context):
-    expect = _expect()
     base = live_server.base_url
 
-    lead_a = _signed_in_page(new_context, base, LEAD_A)
-    lead_b = _signed_in_page(new_context, base, LEAD_B)
-    member = _signed_in_page(new_context, base, MEMBER_A)
+    lead_a = signed_in_page(new_context, base, LEAD_A)
+    lead_b = signed_in_page(new_context, base, LEAD_B)
+    member = signed_in_page(new_context, base, MEMBER_A)
     expect(member.locator("h1")).to_have_text(f"Hello, {MEMBER_A_PSEUDONYM}")
 
     # The pair starts at "none" both ways (each lead's view of the other).
@@ -89,21 +66,21 @@ def test_trust_opens_and_closes_the_directory(live_server, new_context):
     assert _effective(lead_a, ORG_B) == "none"
 
     # (a) The member of A does not find B's member.
-    results = _search(member, base, MEMBER_B_PSEUDONYM)
+    results = search_directory(member, base, MEMBER_B_PSEUDONYM)
     expect(member.locator("#result-count")).to_have_text("0 people")
     expect(results.filter(has_text=MEMBER_B_PSEUDONYM)).to_have_count(0)
 
     # (b) Both leads give "see"; one side alone is not enough.
     _set_trust(lead_a, base, ORG_B, "see")
     assert _effective(lead_a, ORG_B) == "none"
-    _search(member, base, MEMBER_B_PSEUDONYM)
+    search_directory(member, base, MEMBER_B_PSEUDONYM)
     expect(member.locator("#result-count")).to_have_text("0 people")
 
     _set_trust(lead_b, base, ORG_A, "see")
     assert _effective(lead_b, ORG_A) == "see"
 
     # (c) Now the member finds B's member, with B's organization named.
-    results = _search(member, base, MEMBER_B_PSEUDONYM)
+    results = search_directory(member, base, MEMBER_B_PSEUDONYM)
     expect(member.locator("#result-count")).to_have_text("1 person")
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text(ORG_B)
@@ -122,7 +99,7 @@ def test_trust_opens_and_closes_the_directory(live_server, new_context):
     assert _effective(lead_b, ORG_A) == "none"
 
     # (e) The member reloads the directory: B's member is gone.
-    results = _search(member, base, MEMBER_B_PSEUDONYM)
+    results = search_directory(member, base, MEMBER_B_PSEUDONYM)
     search_url = member.url
     response = member.reload()
     assert response is not None and response.status == 200

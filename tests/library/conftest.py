@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from network.models import Role, TrustLevel
+from network.models import Role
 from tests import factories
 
 
@@ -28,9 +28,7 @@ class LibraryWorld:
 
 @pytest.fixture
 def lib(app) -> LibraryWorld:
-    org_a, org_b, org_c = (factories.make_org(n) for n in ("Lib A", "Lib B", "Lib C"))
-    factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
-    factories.set_trust(org_a, org_c, TrustLevel.SEE)
+    org_a, org_b, org_c = factories.three_orgs(("Lib A", "Lib B", "Lib C"))
     return LibraryWorld(
         org_a,
         org_b,

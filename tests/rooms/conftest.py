@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from network.models import Role, TrustLevel
+from network.models import Role
 from tests import factories
 
 
@@ -26,11 +26,7 @@ class RoomWorld:
 
 @pytest.fixture
 def world(app) -> RoomWorld:
-    org_a, org_b, org_c = (
-        factories.make_org(n) for n in ("Host A", "Partner B", "Stranger C")
-    )
-    factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
-    factories.set_trust(org_a, org_c, TrustLevel.SEE)
+    org_a, org_b, org_c = factories.three_orgs(("Host A", "Partner B", "Stranger C"))
     return RoomWorld(
         org_a,
         org_b,

@@ -35,9 +35,8 @@ MODERATORS = {"lead_a", "moderator_a"}  # host lead and moderator; never partner
 
 @pytest.fixture
 def net(app):
-    org_a, org_b, org_c, org_d = (factories.make_org(n) for n in "ABCD")
-    factories.set_trust(org_a, org_b, TrustLevel.COLLABORATE)
-    factories.set_trust(org_a, org_c, TrustLevel.SEE)
+    org_a, org_b, org_c = factories.three_orgs(("A", "B", "C"))
+    org_d = factories.make_org("D")  # no trust with anyone
     actors = {
         "admin": factories.make_admin(),
         "lead_a": factories.make_member(org_a, role=Role.LEAD),
