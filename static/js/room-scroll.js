@@ -43,9 +43,10 @@
     jump.setAttribute("aria-label", "Jump to latest (" + jump.textContent.replace(" ↓", "") + ")");
     jump.hidden = false;
   }
-  // Messages added after every message seen so far, that someone else wrote.
+  // Messages added after every message seen so far (fresh.mine: one's own).
   function arrived(records) {
     var fresh = [];
+    fresh.mine = false;
     records.forEach(function (record) {
       record.addedNodes.forEach(function (node) {
         if (node.nodeType !== 1 || !node.matches("li.message")) { return; }
@@ -55,7 +56,8 @@
         while (later && !(later.matches("li.message") && seen[later.getAttribute("data-id")])) {
           later = later.nextElementSibling;
         }
-        if (!later && node.getAttribute("data-author") !== me) { fresh.push(node); }
+        if (later) { return; }
+        if (node.getAttribute("data-author") === me) { fresh.mine = true; } else { fresh.push(node); }
       });
     });
     remember();
@@ -73,8 +75,8 @@
 
   new MutationObserver(function (records) {
     var fresh = arrived(records);
+    if (fresh.mine || (fresh.length && atLatest)) { toLatest(); return; }
     if (!fresh.length) { return; }
-    if (atLatest) { toLatest(); return; }
     if (jump.hidden) { markNew(fresh[0]); }
     unread += fresh.length;
     showJump();

@@ -10,9 +10,19 @@ Driftwood (harbour.sam) has not accepted the Thursday circle's ground rules.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from tests.e2e.conftest import browser_login, tagged
+from tests.e2e.conftest import (
+    browser_login,
+    close_sockets,
+    connect_socket,
+    cookie_header,
+    http_login,
+    room_ids,
+    tagged,
+)
 from tests.e2e.helpers import PHONE, expect
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +33,12 @@ SAM, SAM_PSEUDONYM = "harbour.sam", "Driftwood"
 LEAD = "harbour.lead"
 RULES_ERROR = "Accept the ground rules before your first message."
 TOUCH = {**PHONE, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture(scope="module")
+def live_server_env() -> dict[str, str]:
+    # One member sends a backlog of messages over one socket.
+    return {"MESSAGE_BURST": "100", "MESSAGE_RATE": "100"}
 
 
 def _page(new_context, base: str, login_name: str, **options):
@@ -119,6 +135,11 @@ def test_supervision_room_no_early_error_and_chat_near(live_server, new_context)
              getComputedStyle(document.getElementById(id)).backgroundColor)"""
     )
     assert colours[0] != colours[1], colours
+    # A send attempt is refused, and only then says so as an error.
+    page.fill("#body", "Hello before the rules")
+    page.press("#body", "Enter")
+    expect(page.locator("#composer-error")).to_have_text(RULES_ERROR)
+    expect(page.locator("#composer-note")).to_be_hidden()
 
     with page.expect_navigation():
         page.get_by_role("button", name="I accept the ground rules").click()
@@ -152,3 +173,72 @@ def test_enter_on_a_touch_keyboard_makes_a_new_line(live_server, new_context):
         page.locator("#messages li.message").filter(has_text="second line")
     ).to_have_count(1)
     assert page.page_errors == []
+
+
+def _latest_visible(page) -> bool:
+    """Whether the newest message ends above the pinned composer, on screen."""
+    return page.evaluate(
+        """() => { const all = document.querySelectorAll("#messages li.message");
+                   const r = all[all.length - 1].getBoundingClientRect();
+                   const dock = document.querySelector(".composer-dock");
+                   return r.bottom > 0
+                          && r.bottom <= dock.getBoundingClientRect().top + 1; }"""
+    )
+
+
+def test_new_messages_divider_and_jump_to_latest(live_server, new_context):
+    base = live_server.base_url
+    session = http_login(base, "harbour.ana")
+    room = room_ids(session, base)[COMMONS]
+    client = connect_socket(base, cookie=cookie_header(session), origin=base)
+
+    def send(body: str) -> None:
+        payload = {"room_id": room, "body": body, "client_msg_id": uuid.uuid4().hex}
+        ack = client.call("message:send", payload, timeout=10)
+        assert ack["ok"] is True, ack
+
+    try:
+        tag = uuid.uuid4().hex[:6]
+        for n in range(15):
+            send(f"Backlog {n:02d} {tag}: a message long enough to take some room.")
+        page = _page(new_context, base, SAM)
+        _open_room(page, base, COMMONS, SAM_PSEUDONYM)
+        messages = page.locator("#messages li.message")
+        expect(messages.last).to_contain_text(f"Backlog 14 {tag}")
+        assert _latest_visible(page), "the room does not open at the latest"
+
+        # At the latest, a new message follows into view, with no divider.
+        send(f"Live one {tag}")
+        expect(messages.last).to_contain_text(f"Live one {tag}")
+        page.wait_for_function(_LATEST_JS)
+        jump = page.locator(".jump-latest")
+        expect(jump).to_be_hidden()
+        expect(page.locator("#messages .new-divider")).to_have_count(0)
+
+        # Reading older messages: the new one is marked and the view stays put.
+        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate(_TWO_FRAMES)
+        send(f"Live two {tag}")
+        expect(jump).to_be_visible()
+        expect(jump).to_have_text("1 new message ↓")
+        divider = page.locator("#messages .new-divider")
+        expect(divider).to_have_count(1)
+        expect(divider).to_have_text("New messages")
+        assert page.evaluate(
+            "document.querySelector('#messages .new-divider').nextElementSibling"
+            ".textContent.includes('Live two')"
+        )
+        assert page.evaluate("scrollY") == 0
+        jump.click()
+        expect(jump).to_be_hidden()
+        assert _latest_visible(page)
+        assert page.page_errors == []
+    finally:
+        close_sockets([client])
+
+
+_LATEST_JS = """() => { const all = document.querySelectorAll("#messages li.message");
+  const r = all[all.length - 1].getBoundingClientRect();
+  return r.bottom <= document.querySelector(".composer-dock")
+                             .getBoundingClientRect().top + 1; }"""
+_TWO_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
