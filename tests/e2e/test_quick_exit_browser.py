@@ -51,9 +51,7 @@ def _enter_room(page, base: str) -> None:
     with page.expect_navigation():
         page.get_by_role("link", name=COMMONS, exact=True).click()
     expect(page.locator("h1")).to_have_text(COMMONS)
-    expect(page.locator("#presence li").filter(has_text=SAM_PSEUDONYM)).to_have_count(
-        1
-    )
+    expect(page.locator("#presence li").filter(has_text=SAM_PSEUDONYM)).to_have_count(1)
 
 
 def _watch_sockets_of(base: str, cookie: str, sockets: list):
@@ -166,3 +164,51 @@ def test_quick_exit_works_for_an_anonymous_visitor(
         page.get_by_role("button", name="Quick exit").click()
     _back_shows_nothing(page, base, neutral_site)
     assert [p for p in problems if "pageerror" in p or "status of" in p] == [], problems
+
+
+@pytest.fixture
+def member_context(live_server, new_context):
+    """A browser context signed in as Sam, in a page already closed: a new page's
+    first navigation is then its first history entry."""
+
+    def _make(**options):
+        base = live_server.base_url
+        page = signed_in_page(new_context, base, SAM, SAM_PSEUDONYM, **options)
+        context = page.context
+        page.close()
+        return context
+
+    return _make
+
+
+def test_quick_exit_button_leaves_at_once(live_server, neutral_site, member_context):
+    page = member_context().new_page()
+    problems = _watch_console(page)
+    page.goto(live_server.base_url + "/")
+    expect(page.locator("h1")).to_have_text(f"Hello, {SAM_PSEUDONYM}")
+    with page.expect_navigation(url=neutral_site):
+        page.get_by_role("button", name="Quick exit").click()
+    assert page.url == neutral_site
+    assert page.title() == "Weather"
+    assert _csp_errors(problems) == [], problems
+
+
+def test_escape_leaves_no_way_back(live_server, neutral_site, member_context):
+    page = member_context().new_page()
+    problems = _watch_console(page)
+    response = page.goto(live_server.base_url + "/")  # the tab's first navigation
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_have_text(f"Hello, {SAM_PSEUDONYM}")
+    with page.expect_navigation(url=neutral_site):
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    assert page.title() == "Weather"
+
+    page.go_back()  # the app page was replaced, so there is nothing to go back to
+    # go_back returns once the navigation Back makes (if any) has loaded; and
+    # the tab's history itself, asked directly, holds no page of the network.
+    _, entries = _history(page)
+    assert not [url for url in entries if url.startswith(live_server.base_url)]
+    assert not page.url.startswith(live_server.base_url), page.url
+    assert page.url in ("about:blank", neutral_site), page.url
+    assert _csp_errors(problems) == [], problems
