@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
     # First of all hooks: a browser that left by quick exit gets the neutral
     # site, not the network's CSRF or origin error page.
     app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)
+    app.add_template_global(leaving.exit_token, "quick_exit_token")
     nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
     nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)

@@ -4,7 +4,11 @@ of it (docs/security.md, "Quick exit")."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import Response, current_app, redirect, request, session
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from network import realtime
 from network.security import end_session
@@ -15,6 +19,28 @@ MARKER = "pn_exit"
 # What such a browser may still ask for: assets, the beacon (pressed again),
 # and the health check. Everything else goes to the neutral site.
 PASSING = frozenset({"static", "accounts.quick_exit", "healthz"})
+
+
+def exit_token() -> str:
+    """The beacon's CSRF token, for every page: bound to this browser's session
+    like Flask-WTF's, but without its timestamp, so a page reads the same on
+    every request (pages of denial and absence stay byte-identical)."""
+    if "csrf_token" not in session:
+        generate_csrf()  # gives the session its secret CSRF value
+    return _mac(session["csrf_token"])
+
+
+def require_exit_token() -> None:
+    """Refuse the beacon unless it carries this session's exit token."""
+    given = request.form.get("csrf_token", "")
+    secret = session.get("csrf_token")
+    if not secret or not hmac.compare_digest(given, _mac(secret)):
+        raise CSRFError("The quick exit token is missing or wrong.")
+
+
+def _mac(secret: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"quick-exit:" + secret.encode(), hashlib.sha256).hexdigest()
 
 
 def sign_out_here() -> None:

@@ -33,7 +33,7 @@ from network.accounts.forms import (
     ResetTokenForm,
 )
 from network.errors import NotFound
-from network.extensions import limiter
+from network.extensions import csrf, limiter
 from network.guards import login_required, member_required
 from network.models import Organization, Status
 from network.security import current_auth_session, start_session
@@ -141,9 +141,11 @@ def logout():
 
 
 @bp.post("/exit")
+@csrf.exempt  # checked below against the page's exit token instead
 def quick_exit():
     """Quick exit's beacon (CSRF-checked, never rate-limited): end this browser's
     session now and keep the network from it for a while; 204, anonymous too."""
+    leaving.require_exit_token()
     leaving.sign_out_here()
     return leaving.mark_gone(Response(status=204))
 

@@ -4,13 +4,15 @@ that left then sees only the neutral site, sign-in page included."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from network.extensions import db
 from network.models import AuthSession
 from tests import factories
-from tests.conftest import csrf_token, post_form
+from tests.conftest import CSRF_RE
 
 NEUTRAL = "https://neutral.example/"
 
@@ -25,6 +27,17 @@ def _sessions() -> int:
     return db.session.scalar(select(func.count(AuthSession.id)))
 
 
+def _exit_token(client, page: str = "/login") -> str:
+    """The token every page hands its quick exit script (data-csrf on <body>)."""
+    html = client.get(page).get_data(as_text=True)
+    return re.search(r'<body[^>]*data-csrf="([^"]+)"', html).group(1)
+
+
+def _leave(client, page: str = "/login"):
+    """What the page's beacon does: POST /exit with the page's token."""
+    return client.post("/exit", data={"csrf_token": _exit_token(client, page)})
+
+
 def _marker(response) -> str:
     cookies = response.headers.getlist("Set-Cookie")
     return next(c for c in cookies if c.startswith("pn_exit="))
@@ -37,7 +50,7 @@ def test_quick_exit_ends_the_session_and_its_sockets(app, login_as, socket_clien
     cookie = browser.get_cookie("pn_session").value
     assert _sessions() == 2
 
-    response = post_form(browser, "/exit", {}, token_from="/account")
+    response = _leave(browser, "/account")
 
     assert response.status_code == 204 and response.get_data() == b""
     assert _sessions() == 1
@@ -52,25 +65,35 @@ def test_quick_exit_ends_the_session_and_its_sockets(app, login_as, socket_clien
 
 
 def test_quick_exit_answers_an_anonymous_visitor(app, client):
-    response = post_form(client, "/exit", {})
+    response = _leave(client)
     assert response.status_code == 204
     assert _marker(response)
 
 
-def test_quick_exit_needs_the_csrf_token(app, login_as):
+def test_quick_exit_needs_this_sessions_token(app, login_as):
     member = factories.make_member(factories.make_org())
-    browser = login_as(member)
-    response = browser.post("/exit", data={})
-    assert response.status_code == 400
+    browser, other = login_as(member), login_as(member)
+    # A valid form token is not the exit token; nor is another session's.
+    form_token = CSRF_RE.search(browser.get("/logout").get_data(as_text=True))[1]
+    for data in ({}, {"csrf_token": _exit_token(other)}, {"csrf_token": form_token}):
+        response = browser.post("/exit", data=data)
+        assert response.status_code == 400, data
+        assert _sessions() == 2
+        assert "pn_exit" not in " ".join(response.headers.getlist("Set-Cookie"))
+    assert _leave(browser).status_code == 204
     assert _sessions() == 1
-    assert "pn_exit" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_the_exit_token_reads_the_same_on_every_page_of_a_session(app, login_as):
+    browser = login_as(factories.make_member(factories.make_org()))
+    assert _exit_token(browser, "/") == _exit_token(browser, "/nowhere")
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/rooms", "/account", "/nowhere"])
 def test_after_quick_exit_every_page_goes_to_the_neutral_site(app, login_as, path):
     member = factories.make_member(factories.make_org())
     browser = login_as(member)
-    post_form(browser, "/exit", {}, token_from="/account")
+    _leave(browser, "/account")
     response = browser.get(path)
     assert response.status_code == 303
     assert response.headers["Location"] == NEUTRAL
@@ -80,8 +103,8 @@ def test_after_quick_exit_every_page_goes_to_the_neutral_site(app, login_as, pat
 
 def test_after_quick_exit_assets_and_the_beacon_still_answer(app, login_as):
     browser = login_as(factories.make_member(factories.make_org()))
-    token = csrf_token(browser, "/account")
-    post_form(browser, "/exit", {}, token_from="/account")
+    token = _exit_token(browser, "/account")
+    _leave(browser, "/account")
     assert browser.get("/static/js/app.js").status_code == 200
     assert browser.get("/healthz").status_code == 200
     again = browser.post("/exit", data={"csrf_token": token})
