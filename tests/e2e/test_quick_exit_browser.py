@@ -1,7 +1,8 @@
 """In Chromium: quick exit. The button leaves at once; Esc pressed twice outside
 a text field leaves; Esc in the composer keeps the draft and the page. After
 leaving, the server has ended the session (a request with the old cookie is
-anonymous, its sockets are closed) and Back shows nothing of the network."""
+anonymous, its sockets are closed), Back shows nothing of the network, and the
+network's other tabs leave too."""
 
 from __future__ import annotations
 
@@ -212,3 +213,18 @@ def test_escape_leaves_no_way_back(live_server, neutral_site, member_context):
     assert not page.url.startswith(live_server.base_url), page.url
     assert page.url in ("about:blank", neutral_site), page.url
     assert _csp_errors(problems) == [], problems
+
+
+def test_the_networks_other_tabs_leave_too(live_server, neutral_site, member_context):
+    context = member_context(**PHONE)
+    base = live_server.base_url
+    left_open = context.new_page()
+    left_open.goto(base + "/directory")
+    expect(left_open.locator("h1")).to_be_visible()
+    page = context.new_page()
+    page.goto(base + "/")
+    expect(page.locator("h1")).to_have_text(f"Hello, {SAM_PSEUDONYM}")
+    with left_open.expect_navigation(url=neutral_site):
+        with page.expect_navigation(url=neutral_site):
+            page.get_by_role("button", name="Quick exit").click()
+    assert left_open.title() == "Weather"
