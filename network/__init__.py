@@ -127,6 +127,7 @@ def _template_globals() -> dict:
     return {
         "policy": policy,
         "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+        "quick_exit_hold": current_app.config["QUICK_EXIT_HOLD_MINUTES"] * 60,
         "site_title": current_app.config["SITE_TITLE"],
     }
 

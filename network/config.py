@@ -80,6 +80,11 @@ class Config:
         self.QUICK_EXIT_URL = os.environ.get(
             "QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca"
         )
+        # After a quick exit, this browser sees only QUICK_EXIT_URL for so long
+        # (network/accounts/exit.py), so Back shows nothing of the network.
+        self.QUICK_EXIT_HOLD_MINUTES = int(
+            os.environ.get("QUICK_EXIT_HOLD_MINUTES", "10")
+        )
         self.SITE_TITLE = os.environ.get("SITE_TITLE", "Notes")
         # The canonical address (scheme and host) that links in emails use;
         # required to serve outside the demo, never taken from a request.

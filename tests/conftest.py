@@ -15,6 +15,7 @@ from network.extensions import db, socketio
 from tests import factories
 
 CSRF_RE = re.compile(r'name="(?:\w+-)?csrf_token"[^>]*?value="([^"]+)"')
+CSRF_MASK = re.compile(r'(name="(?:\w+-)?csrf_token"[^>]*?value="|data-csrf=")[^"]+')
 
 
 def require_or_skip(env_var: str, reason: str) -> None:
@@ -198,7 +199,8 @@ def frozen_clock(monkeypatch):
 
 
 def mask_csrf(body):
-    """Blank CSRF token values (they carry a timestamp, and nothing else)."""
+    """Blank CSRF token values, in forms and in data-csrf attributes (they carry a
+    timestamp, and nothing else)."""
     if isinstance(body, bytes):
-        return re.sub(rb'(name="(?:\w+-)?csrf_token"[^>]*?value=")[^"]+', rb"\1", body)
-    return re.sub(r'(name="(?:\w+-)?csrf_token"[^>]*?value=")[^"]+', r"\1", body)
+        return re.sub(CSRF_MASK.pattern.encode(), rb"\1", body)
+    return CSRF_MASK.sub(r"\1", body)

@@ -102,7 +102,7 @@ def test_hostile_paths_and_queries_never_500(app, login_as, who):
             assert response.status_code < 500, (url, value)
     token = csrf_token(client, "/account")
     for url in _urls(app, "POST"):
-        if "<" in url or "logout" in url:
+        if "<" in url or "logout" in url or url == "/exit":  # both sign out
             continue
         response = client.post(url, data={"csrf_token": token})
         assert response.status_code < 500, url

@@ -7,7 +7,6 @@ the answer for an object that does not exist.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -50,7 +49,7 @@ from network.supervision import services as supervision_services
 from network.safety import requests as separation_requests
 from network.safety import services as safety_services
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, mask_csrf
 from tests.shared_world import SharedApp
 
 ACTORS = [
@@ -896,7 +895,7 @@ def test_socket_matrix(app, world, login_as, socket_client, actor):
 
 
 def _mask_csrf(body: bytes) -> bytes:
-    return re.sub(rb'(name="(?:\w+-)?csrf_token"[^>]*?value=")[^"]+', rb"\1", body)
+    return mask_csrf(body)
 
 
 # --- help routing x kept apart (issue 9, item 5) ------------------------------------

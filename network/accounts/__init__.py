@@ -6,12 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the accounts pages, the connect gate's socket handlers and the
-    Account and Sign out links."""
+    """Register the accounts pages, the connect gate's socket handlers, the
+    Account and Sign out links, and quick exit's hold on a browser that left."""
     from network import nav
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
+    from network.accounts import leaving
     from network.accounts.routes import bp
 
     app.register_blueprint(bp)
+    # First of all hooks: a browser that left by quick exit gets the neutral
+    # site, not the network's CSRF or origin error page.
+    app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)
+    app.add_template_global(leaving.exit_token, "quick_exit_token")
     nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
     nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)

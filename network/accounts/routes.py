@@ -18,8 +18,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from network import policy, ratelimit, realtime
-from network.accounts import lookups, services
+from network import policy, ratelimit
+from network.accounts import leaving, lookups, services
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
     AnotherOrganizationForm,
@@ -33,10 +33,10 @@ from network.accounts.forms import (
     ResetTokenForm,
 )
 from network.errors import NotFound
-from network.extensions import limiter
+from network.extensions import csrf, limiter
 from network.guards import login_required, member_required
 from network.models import Organization, Status
-from network.security import current_auth_session, end_session, start_session
+from network.security import current_auth_session, start_session
 
 bp = Blueprint("accounts", __name__)
 
@@ -135,11 +135,19 @@ def logout():
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    row_id = end_session()
-    if row_id is not None:
-        realtime.end_access(sessions=[row_id])
+    leaving.sign_out_here()
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
+
+
+@bp.post("/exit")
+@csrf.exempt  # checked below against the page's exit token instead
+def quick_exit():
+    """Quick exit's beacon (CSRF-checked, never rate-limited): end this browser's
+    session now and keep the network from it for a while; 204, anonymous too."""
+    leaving.require_exit_token()
+    leaving.sign_out_here()
+    return leaving.mark_gone(Response(status=204))
 
 
 @bp.get("/join")

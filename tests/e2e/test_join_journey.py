@@ -1,5 +1,5 @@
-"""In Chromium: join with a code, get approved by the lead, sign in; quick exit;
-security headers; the phone layout."""
+"""In Chromium: join with a code, get approved by the lead, sign in; security
+headers; the phone layout (quick exit itself: test_quick_exit_browser.py)."""
 
 from __future__ import annotations
 
@@ -122,39 +122,6 @@ def member_context(live_server, new_context):
         return context
 
     return _make
-
-
-def test_quick_exit_button(live_server, neutral_site, member_context):
-    page = member_context().new_page()
-    problems = _watch_console(page)
-    page.goto(live_server.base_url + "/")
-    expect(page.locator("h1")).to_have_text("Hello, Driftwood")
-    with page.expect_navigation(url=neutral_site):
-        page.get_by_role("button", name="Quick exit").click()
-    assert page.url == neutral_site
-    assert page.title() == "Weather"
-    assert _csp_errors(problems) == [], problems
-
-
-def test_escape_leaves_no_way_back(live_server, neutral_site, member_context):
-    page = member_context().new_page()
-    problems = _watch_console(page)
-    response = page.goto(live_server.base_url + "/")  # the tab's first navigation
-    assert response is not None and response.status == 200
-    expect(page.locator("h1")).to_have_text("Hello, Driftwood")
-    with page.expect_navigation(url=neutral_site):
-        page.keyboard.press("Escape")
-    assert page.title() == "Weather"
-
-    page.go_back()  # the app page was replaced, so there is nothing to go back to
-    # go_back returns once the navigation Back makes (if any) has loaded; and
-    # the tab's history itself, asked directly, holds no page of the network.
-    history = page.context.new_cdp_session(page).send("Page.getNavigationHistory")
-    entries = [entry["url"] for entry in history["entries"]]
-    assert not [url for url in entries if url.startswith(live_server.base_url)]
-    assert not page.url.startswith(live_server.base_url), page.url
-    assert page.url in ("about:blank", neutral_site), page.url
-    assert _csp_errors(problems) == [], problems
 
 
 def test_phone_viewport_shows_quick_exit(live_server, member_context):
