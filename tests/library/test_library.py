@@ -437,3 +437,20 @@ def test_sharing_where_one_may_not_post_is_not_found(app, lib, login_as):
     page = client.get(again.headers["Location"]).get_data(as_text=True)
     assert "This room is in slow mode" in page
     assert db.session.scalar(select(func.count(Message.id))) == 1
+
+
+def test_too_large_page_links_back_to_the_form_it_came_from(app, lib, login_as):
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    client = login_as(lib.author)
+    response = _upload(client, "huge.pdf", pdf_bytes("x" * 50000))
+    assert response.status_code == 413
+    assert 'href="/library/new"' in response.get_data(as_text=True)
+    # A path that is not a page of ours (nor protocol-relative) is never linked.
+    for path in ("//evil.example/x", "/no/such/page"):
+        other = client.post(
+            "/x", data=b"x" * 50000, environ_overrides={"PATH_INFO": path}
+        )
+        assert other.status_code == 413
+        body = other.get_data(as_text=True)
+        assert "evil.example" not in body and "/no/such/page" not in body
+        assert 'href="/library/new"' in body  # the safe fallback: the upload page
