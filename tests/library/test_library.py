@@ -454,3 +454,11 @@ def test_too_large_page_links_back_to_the_form_it_came_from(app, lib, login_as):
         body = other.get_data(as_text=True)
         assert "evil.example" not in body and "/no/such/page" not in body
         assert 'href="/library/new"' in body  # the safe fallback: the upload page
+
+
+def test_report_form_shows_the_resource_title(app, lib, login_as):
+    resource = _link(lib, "Housing guide for Halifax", "partners")
+    url = f"/reports/new?resource={resource.public_id}"
+    page = login_as(lib.bea).get(url).get_data(as_text=True)
+    subject = page.split('id="report-subject"')[1].split("</section>")[0]
+    assert "Housing guide for Halifax" in subject
