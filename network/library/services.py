@@ -163,19 +163,28 @@ def delete(resource: Resource, *, actor: Account) -> None:
         uploads.remove(upload_dir(), stored)
 
 
+def search_terms(query: str) -> list[str]:
+    """The query's words, letters and digits only (never quotes, operators, NUL or
+    an underscore), lowercased: at most 10 words of at most 40 characters."""
+    return [word[:40].lower() for word in re.findall(r"[^\W_]+", query)][:10]
+
+
 def _search_clause(query: str):
+    """Every word of the query as a prefix ("hous" finds housing), ANDed; the
+    words are plain letters and digits, so nothing the person types is syntax."""
+    terms = search_terms(query)
+    if not terms:
+        return None
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        tokens = re.findall(r"\w+", query)[:10]
-        if not tokens:
-            return None
-        match = " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+        match = " ".join(f'"{term}"*' for term in terms)
         ids = text("SELECT rowid FROM resources_fts WHERE resources_fts MATCH :fts")
         return Resource.id.in_(ids.bindparams(fts=match).columns(column("rowid")))
     from network.models.library import PG_SEARCH_EXPRESSION
 
-    return text(f"{PG_SEARCH_EXPRESSION} @@ plainto_tsquery('simple', :q)").bindparams(
-        q=query
+    tsquery = " & ".join(f"{term}:*" for term in terms)
+    return text(f"{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', :q)").bindparams(
+        q=tsquery
     )
 
 

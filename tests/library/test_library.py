@@ -462,3 +462,53 @@ def test_report_form_shows_the_resource_title(app, lib, login_as):
     page = login_as(lib.bea).get(url).get_data(as_text=True)
     subject = page.split('id="report-subject"')[1].split("</section>")[0]
     assert "Housing guide for Halifax" in subject
+
+
+def test_search_matches_prefixes(app, lib, login_as):
+    _link(lib, "Shared housing list", description="Rooms for rent", tags="housing")
+    _link(lib, "Court support checklist", description="Before the hearing")
+    client = login_as(lib.member_a)
+
+    def titles(query):
+        page = client.get("/library", query_string={"q": query})
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        return {
+            t for t in ("Shared housing list", "Court support checklist") if t in body
+        }
+
+    assert titles("hous") == {"Shared housing list"}
+    assert titles("HOUS li") == {"Shared housing list"}  # every word, each a prefix
+    assert titles("hear") == {"Court support checklist"}
+    assert titles("hous hear") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        'hous" OR "court',
+        "hous*",
+        "hous OR court",
+        "NEAR(hous court)",
+        "title:hous",
+        "hous:*|court",
+        "!court",
+        "hous\x00court",
+        "'",
+        "-court",
+        "^hous",
+        "(",
+        "*",
+        "hous & court",
+        "hous <-> list",
+    ],
+)
+def test_search_input_is_never_query_syntax(app, lib, login_as, query):
+    _link(lib, "Shared housing list", tags="housing")
+    _link(lib, "Court support checklist")
+    page = login_as(lib.member_a).get("/library", query_string={"q": query})
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    # Words are only ever ANDed prefixes: no operator ever widens the match.
+    assert not ("Shared housing list" in body and "Court support checklist" in body)
