@@ -56,3 +56,31 @@ def test_postgres_upgrade_matches_models(pg_url):
         _upgrade_and_diff(pg_url.replace("postgresql://", "postgresql+psycopg://"))
         == []
     )
+
+
+def test_existing_uploads_do_not_keep_their_file_names(tmp_path):
+    from network.models import Resource
+    from tests import factories
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'k.db'}")
+    with app.app_context():
+        upgrade(revision="d4e8b2c6a913")
+        org = factories.make_org("K")
+        db.session.execute(
+            text(
+                "INSERT INTO resources (public_id, owner_org_id, title, description,"
+                " description_html, tags, language, visibility, kind, url,"
+                " stored_name, file_name, mime_type, size, created_at, updated_at)"
+                " VALUES ('r1', :org, 'Court day', '', '', '', 'en', 'org', 'file',"
+                " '', 'x', 'Robin_Smith_notes.PDF', 'application/pdf', 1,"
+                " '2026-01-01', '2026-01-01')"
+            ),
+            {"org": org.id},
+        )
+        db.session.commit()
+        upgrade()
+        resource = db.session.scalar(db.select(Resource))
+        assert (resource.keep_file_name, resource.file_name) == (False, "file.pdf")
+        assert resource.download_name == "court-day.pdf"
+        db.session.remove()
+        db.engine.dispose()

@@ -3,6 +3,7 @@ inside the query, so results, counts and pages agree with can_see_resource."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,10 +95,19 @@ def create_link(
 
 
 def create_file(
-    org: Organization, fields: Fields, stream, original_name: str, *, actor: Account
+    org: Organization,
+    fields: Fields,
+    stream,
+    original_name: str,
+    *,
+    actor: Account,
+    keep_name: bool = False,
 ) -> Resource:
-    """Share a file: checked, cleaned and stored before the row is written."""
-    resource = Resource(owner_org_id=org.id, author_id=actor.id, kind="file")
+    """Share a file: checked, cleaned and stored before the row is written. The
+    original file name is kept only when the uploader asks (names can identify)."""
+    resource = Resource(
+        owner_org_id=org.id, author_id=actor.id, kind="file", keep_file_name=keep_name
+    )
     _apply(resource, fields)  # validate the fields before touching the disk
     try:
         stored = uploads.store(
@@ -111,7 +121,8 @@ def create_file(
     except uploads.UploadError as error:
         raise LibraryInputError("file", str(error)) from None
     resource.stored_name = stored.stored_name
-    resource.file_name = stored.file_name
+    extension = os.path.splitext(stored.file_name)[1]
+    resource.file_name = stored.file_name if keep_name else f"file{extension}"
     resource.mime_type = stored.mime_type
     resource.size = stored.size
     try:
