@@ -29,11 +29,20 @@ def _upgrade_and_diff(url: str) -> list:
             )
             diff = compare_metadata(context, db.metadata)
             tables = set(inspect(connection).get_table_names())
+            triggers = set()
+            if url.startswith("sqlite"):
+                triggers = set(
+                    connection.execute(
+                        text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                    ).scalars()
+                )
         db.session.remove()
         db.engine.dispose()
     assert "accounts" in tables and "alembic_version" in tables
     if url.startswith("sqlite"):
         assert "resources_fts" in tables  # FTS5 index made by the migration
+        # ... and kept up to date by its triggers (a batch table copy drops them)
+        assert {"resources_fts_ai", "resources_fts_ad", "resources_fts_au"} <= triggers
     return diff
 
 

@@ -22,12 +22,14 @@ def upgrade():
     # Existing files did not choose to keep their names: the safer reading is
     # that they did not (docs/security.md). Their stored names keep only the
     # extension; downloads are named after the title.
-    with op.batch_alter_table('resources', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                'keep_file_name', sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
+    # A plain ADD COLUMN, never a batch copy: copying the table on SQLite would
+    # drop the FTS5 triggers that keep library search up to date.
+    op.add_column(
+        'resources',
+        sa.Column(
+            'keep_file_name', sa.Boolean(), nullable=False, server_default=sa.false()
+        ),
+    )
     bind = op.get_bind()
     rows = bind.execute(
         sa.text("SELECT id, file_name FROM resources WHERE kind = 'file'")
