@@ -270,6 +270,7 @@ def _seed_supervision(harbour, lead) -> None:
     from network.models import Profile
     from network.rooms import services as rooms
     from network.supervision import services as supervision
+    from network.timezones import next_weekday_at, region_zone
 
     circle = rooms.create_room(
         harbour,
@@ -283,14 +284,15 @@ def _seed_supervision(harbour, lead) -> None:
     for name in ("Driftwood", "Sea Glass"):
         supervision.invite(circle, by_name[name], actor=lead)
         supervision.respond_to_invitation(circle, True, actor=by_name[name])
-    start = (utcnow() + timedelta(days=1)).replace(
-        hour=18, minute=0, second=0, microsecond=0
-    )
-    for week in range(3):
+    thursday = 3
+    zone = region_zone(harbour.region)
+    start = utcnow()
+    for _week in range(3):  # each week in local time: 18:00 holds across DST
+        start = next_weekday_at(thursday, 18, zone, start)
         supervision.schedule(
             circle,
-            starts_at=start + timedelta(weeks=week),
-            ends_at=start + timedelta(weeks=week, hours=1),
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
             facilitator=by_name["Lantern"],
             topic="Boundaries and burnout",
             actor=lead,

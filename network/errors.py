@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -23,6 +23,19 @@ def _not_found_page():
     # The body depends on nothing but the viewer's own layout: never the URL, the
     # object, or why it was refused, so denial and absence are byte-identical.
     return render_template("errors/404.html"), 404
+
+
+def _back() -> str:
+    """Where a refused upload goes back to: the form it was posted from when that
+    path is one of our own pages (the Referer is never sent), else the upload page."""
+    path = request.path
+    if request.url_rule is not None and not path.startswith(("//", "/\\")):
+        try:
+            current_app.url_map.bind("localhost").match(path, method="GET")
+            return path
+        except HTTPException:
+            pass
+    return url_for("library.new")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -50,7 +63,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        return render_template("errors/413.html", limit=limit), 413
+        return render_template("errors/413.html", limit=limit, back=_back()), 413
 
     @app.errorhandler(429)
     def too_many(error):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ZONES = {
@@ -17,6 +17,23 @@ ZONES = {
     "America/Iqaluit": "Nunavut (Eastern)",
 }
 DEFAULT_ZONE = "America/Toronto"
+
+# A province's main zone (an organization's region has no finer grain).
+REGION_ZONES = {
+    "AB": "America/Edmonton",
+    "BC": "America/Vancouver",
+    "MB": "America/Winnipeg",
+    "NB": "America/Halifax",
+    "NL": "America/St_Johns",
+    "NS": "America/Halifax",
+    "NT": "America/Edmonton",
+    "NU": "America/Iqaluit",
+    "ON": "America/Toronto",
+    "PE": "America/Halifax",
+    "QC": "America/Toronto",
+    "SK": "America/Regina",
+    "YT": "America/Whitehorse",
+}
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -44,3 +61,23 @@ def format_local(moment: datetime | None, name: str | None) -> str:
         return ""
     local = to_local(moment, name)
     return local.strftime("%a %d %b, %H:%M ") + (local.tzname() or "")
+
+
+def region_zone(region: str | None) -> str:
+    """The zone name for a province or territory code, or the default."""
+    return REGION_ZONES.get(region or "", DEFAULT_ZONE)
+
+
+def next_weekday_at(
+    weekday: int, hour: int, name: str | None, now: datetime
+) -> datetime:
+    """The next weekday (Monday 0) at hour:00 in the zone, strictly after now, as UTC."""
+    local = to_local(now, name)
+    days = (weekday - local.weekday()) % 7
+    for extra in (days, days + 7):
+        day = (local + timedelta(days=extra)).date()
+        naive = datetime(day.year, day.month, day.day, hour)
+        moment = naive.replace(tzinfo=zone(name)).astimezone(UTC)
+        if moment > now:
+            return moment
+    raise AssertionError("unreachable")

@@ -29,11 +29,20 @@ def _upgrade_and_diff(url: str) -> list:
             )
             diff = compare_metadata(context, db.metadata)
             tables = set(inspect(connection).get_table_names())
+            triggers = set()
+            if url.startswith("sqlite"):
+                triggers = set(
+                    connection.execute(
+                        text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                    ).scalars()
+                )
         db.session.remove()
         db.engine.dispose()
     assert "accounts" in tables and "alembic_version" in tables
     if url.startswith("sqlite"):
         assert "resources_fts" in tables  # FTS5 index made by the migration
+        # ... and kept up to date by its triggers (a batch table copy drops them)
+        assert {"resources_fts_ai", "resources_fts_ad", "resources_fts_au"} <= triggers
     return diff
 
 
@@ -56,3 +65,31 @@ def test_postgres_upgrade_matches_models(pg_url):
         _upgrade_and_diff(pg_url.replace("postgresql://", "postgresql+psycopg://"))
         == []
     )
+
+
+def test_existing_uploads_do_not_keep_their_file_names(tmp_path):
+    from network.models import Resource
+    from tests import factories
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'k.db'}")
+    with app.app_context():
+        upgrade(revision="d4e8b2c6a913")
+        org = factories.make_org("K")
+        db.session.execute(
+            text(
+                "INSERT INTO resources (public_id, owner_org_id, title, description,"
+                " description_html, tags, language, visibility, kind, url,"
+                " stored_name, file_name, mime_type, size, created_at, updated_at)"
+                " VALUES ('r1', :org, 'Court day', '', '', '', 'en', 'org', 'file',"
+                " '', 'x', 'Robin_Smith_notes.PDF', 'application/pdf', 1,"
+                " '2026-01-01', '2026-01-01')"
+            ),
+            {"org": org.id},
+        )
+        db.session.commit()
+        upgrade()
+        resource = db.session.scalar(db.select(Resource))
+        assert (resource.keep_file_name, resource.file_name) == (False, "file.pdf")
+        assert resource.download_name == "court-day.pdf"
+        db.session.remove()
+        db.engine.dispose()

@@ -130,5 +130,23 @@ def test_library_full_text_search_on_postgres(pg_url):
         assert services.search(partner, query="quokkaword").total == 0
         assert services.search(partner, query="housing").total == 1
         assert services.search(stranger, query="housing").total == 0
+        # Prefixes: "hous" finds housing; every word must match.
+        assert services.search(partner, query="hous").total == 1
+        assert services.search(own, query="QUOK hear").total == 1
+        assert services.search(own, query="quok hous").total == 0
+        # What a person types is never tsquery syntax: no error, no widening.
+        for query in (
+            "hous:*|quok",
+            "!quok",
+            "hous' | 'quok",
+            "quok\x00",
+            "'",
+            "(",
+            "hous & quok",
+            "hous <-> list",
+            ":*",
+            "\\",
+        ):
+            assert services.search(own, query=query).total <= 1, query
         db.session.remove()
         db.engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from network.forms import BaseForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from network.models import RESOURCE_LANGUAGES
@@ -55,6 +55,7 @@ class NewResourceForm(ResourceForm):
     file = FileField(
         "File (PDF, DOCX, ODT, TXT, PNG or JPEG; photos lose their location data)"
     )
+    keep_file_name = BooleanField("Keep the original file name", default=False)
 
 
 class ShareForm(BaseForm):

@@ -84,6 +84,7 @@ def new():
                     upload.stream,
                     upload.filename,
                     actor=current_user,
+                    keep_name=bool(form.keep_file_name.data),
                 )
             else:
                 resource = services.create_link(
@@ -137,7 +138,7 @@ def download(resource_id: str):
         path,
         mimetype=resource.mime_type,
         as_attachment=True,
-        download_name=resource.file_name,
+        download_name=resource.download_name,
         max_age=0,
     )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -3,6 +3,7 @@ inside the query, so results, counts and pages agree with can_see_resource."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,10 +95,19 @@ def create_link(
 
 
 def create_file(
-    org: Organization, fields: Fields, stream, original_name: str, *, actor: Account
+    org: Organization,
+    fields: Fields,
+    stream,
+    original_name: str,
+    *,
+    actor: Account,
+    keep_name: bool = False,
 ) -> Resource:
-    """Share a file: checked, cleaned and stored before the row is written."""
-    resource = Resource(owner_org_id=org.id, author_id=actor.id, kind="file")
+    """Share a file: checked, cleaned and stored before the row is written. The
+    original file name is kept only when the uploader asks (names can identify)."""
+    resource = Resource(
+        owner_org_id=org.id, author_id=actor.id, kind="file", keep_file_name=keep_name
+    )
     _apply(resource, fields)  # validate the fields before touching the disk
     try:
         stored = uploads.store(
@@ -111,7 +121,8 @@ def create_file(
     except uploads.UploadError as error:
         raise LibraryInputError("file", str(error)) from None
     resource.stored_name = stored.stored_name
-    resource.file_name = stored.file_name
+    extension = os.path.splitext(stored.file_name)[1]
+    resource.file_name = stored.file_name if keep_name else f"file{extension}"
     resource.mime_type = stored.mime_type
     resource.size = stored.size
     try:
@@ -163,19 +174,28 @@ def delete(resource: Resource, *, actor: Account) -> None:
         uploads.remove(upload_dir(), stored)
 
 
+def search_terms(query: str) -> list[str]:
+    """The query's words, letters and digits only (never quotes, operators, NUL or
+    an underscore), lowercased: at most 10 words of at most 40 characters."""
+    return [word[:40].lower() for word in re.findall(r"[^\W_]+", query)][:10]
+
+
 def _search_clause(query: str):
+    """Every word of the query as a prefix ("hous" finds housing), ANDed; the
+    words are plain letters and digits, so nothing the person types is syntax."""
+    terms = search_terms(query)
+    if not terms:
+        return None
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        tokens = re.findall(r"\w+", query)[:10]
-        if not tokens:
-            return None
-        match = " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+        match = " ".join(f'"{term}"*' for term in terms)
         ids = text("SELECT rowid FROM resources_fts WHERE resources_fts MATCH :fts")
         return Resource.id.in_(ids.bindparams(fts=match).columns(column("rowid")))
     from network.models.library import PG_SEARCH_EXPRESSION
 
-    return text(f"{PG_SEARCH_EXPRESSION} @@ plainto_tsquery('simple', :q)").bindparams(
-        q=query
+    tsquery = " & ".join(f"{term}:*" for term in terms)
+    return text(f"{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', :q)").bindparams(
+        q=tsquery
     )
 
 

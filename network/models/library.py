@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DDL, ForeignKey, Index, Integer, String, Text, event
+import os
+import re
+import unicodedata
+
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.extensions import db
@@ -43,7 +57,12 @@ class Resource(db.Model):
     kind: Mapped[str] = mapped_column(String(8))  # link | file
     url: Mapped[str] = mapped_column(String(2000), default="")
     stored_name: Mapped[str] = mapped_column(String(64), default="")
+    # The uploader's (cleaned) file name only when they chose to keep it; else
+    # "file" and the type's extension: a file name can identify a person.
     file_name: Mapped[str] = mapped_column(String(200), default="")
+    keep_file_name: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     mime_type: Mapped[str] = mapped_column(String(100), default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -53,6 +72,21 @@ class Resource(db.Model):
     def tag_list(self) -> list[str]:
         """Tags as a list."""
         return [tag for tag in self.tags.split(",") if tag]
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: the kept file name, else the title as a slug
+        with the file's extension ("court-day-what-to-bring.pdf")."""
+        if self.keep_file_name and self.file_name:
+            return self.file_name
+        return slug(self.title) + os.path.splitext(self.file_name)[1].lower()
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """Lowercase ASCII words joined by hyphens ("Guide: logement" -> "guide-logement")."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore")
+    words = re.findall(r"[a-z0-9]+", ascii_text.decode().lower())
+    return "-".join(words)[:limit].strip("-") or "resource"
 
 
 FTS_SQLITE = [

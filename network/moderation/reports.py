@@ -273,3 +273,11 @@ def time_to_resolution(report: Report) -> str:
     minutes = int((report.resolved_at - report.created_at).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+def message_author(message: Message) -> Profile | None:
+    """The profile of a message's author, for the report form's preview (the
+    caller fetched the message through the reporter's visibility filters)."""
+    return db.session.scalar(
+        select(Profile).where(Profile.account_id == message.author_id)
+    )

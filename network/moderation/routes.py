@@ -67,6 +67,7 @@ def new_report():
         form=form,
         profile=shown,
         message=target,
+        author=reports.message_author(target) if target is not None else None,
         resource=resource,
     ), (400 if form.is_submitted() else 200)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from network.extensions import db
 from network.models import Account, AuditEvent, Organization, Profile, Room
 from network.models import display_name
+from network.orgs import audit_text
 
 AUDIT_PAGE = 50
 
@@ -81,6 +82,8 @@ def page(org: Organization, *, actor: str, action: str, room: str, before: str):
         "filters": chosen,
         "profile_ids": _profile_ids([i for i in org_actor_ids if i]),
         "actions": _actions(org),
+        "describe": lambda event: audit_text.sentence(event, names, rooms),
+        "action_label": audit_text.label,
     }
 
 

@@ -19,7 +19,13 @@ def init_app(app: Flask) -> None:
 
 
 def _home_sessions(actor) -> dict:
-    """The home page's next supervision sessions this person may join."""
+    """The home page's running and next supervision sessions this person may join."""
+    from network.models import utcnow
     from network.supervision.services import upcoming_for
 
-    return {"sessions": upcoming_for(actor)}
+    sessions = upcoming_for(actor)
+    now = utcnow()
+    return {
+        "running": [s for s in sessions if s.starts_at <= now],
+        "sessions": [s for s in sessions if s.starts_at > now],
+    }

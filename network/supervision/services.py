@@ -212,12 +212,14 @@ def upcoming(room: Room, limit: int = 5) -> list[SupervisionSession]:
 
 def upcoming_for(account: Account, limit: int = 5) -> list:
     """The next sessions in every supervision room the account may join, as rows
-    of (starts_at, topic, room_public_id, room_name): one select of columns."""
+    of (starts_at, ends_at, topic, room_public_id, room_name): one select of
+    columns. A session that has started and not ended is among them (running)."""
     visible = policy.visible_rooms(select(Room.id), account)
     return list(
         db.session.execute(
             select(
                 SupervisionSession.starts_at,
+                SupervisionSession.ends_at,
                 SupervisionSession.topic,
                 Room.public_id.label("room_public_id"),
                 Room.name.label("room_name"),

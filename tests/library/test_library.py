@@ -167,7 +167,10 @@ def test_allowed_uploads_are_stored_outside_static(
 def test_jpeg_gps_metadata_is_gone_after_upload(app, lib, login_as):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
-    assert _upload(login_as(lib.author), "photo.jpeg", original).status_code == 302
+    kept = {"keep_file_name": "y"}  # the name is kept only when asked: check it too
+    assert (
+        _upload(login_as(lib.author), "photo.jpeg", original, **kept).status_code == 302
+    )
     resource = db.session.scalar(select(Resource))
     data = (Path(app.config["UPLOAD_DIR"]) / resource.stored_name).read_bytes()
     cleaned = Image.open(io.BytesIO(data))
@@ -233,7 +236,8 @@ def test_oversized_upload_is_refused_and_leaves_nothing(app, lib, login_as):
     ],
 )
 def test_path_tricks_in_names_are_neutralised(app, lib, login_as, name):
-    assert _upload(login_as(lib.author), name, pdf_bytes()).status_code == 302
+    kept = {"keep_file_name": "y"}  # a kept name is cleaned
+    assert _upload(login_as(lib.author), name, pdf_bytes(), **kept).status_code == 302
     resource = db.session.scalar(select(Resource))
     assert "/" not in resource.file_name and "\\" not in resource.file_name
     assert "\u202e" not in resource.file_name and ".." not in resource.file_name
@@ -437,3 +441,109 @@ def test_sharing_where_one_may_not_post_is_not_found(app, lib, login_as):
     page = client.get(again.headers["Location"]).get_data(as_text=True)
     assert "This room is in slow mode" in page
     assert db.session.scalar(select(func.count(Message.id))) == 1
+
+
+def test_too_large_page_links_back_to_the_form_it_came_from(app, lib, login_as):
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    client = login_as(lib.author)
+    response = _upload(client, "huge.pdf", pdf_bytes("x" * 50000))
+    assert response.status_code == 413
+    assert 'href="/library/new"' in response.get_data(as_text=True)
+    # A path that is not a page of ours (nor protocol-relative) is never linked.
+    for path in ("//evil.example/x", "/no/such/page"):
+        other = client.post(
+            "/x", data=b"x" * 50000, environ_overrides={"PATH_INFO": path}
+        )
+        assert other.status_code == 413
+        body = other.get_data(as_text=True)
+        assert "evil.example" not in body and "/no/such/page" not in body
+        assert 'href="/library/new"' in body  # the safe fallback: the upload page
+
+
+def test_report_form_shows_the_resource_title(app, lib, login_as):
+    resource = _link(lib, "Housing guide for Halifax", "partners")
+    url = f"/reports/new?resource={resource.public_id}"
+    page = login_as(lib.bea).get(url).get_data(as_text=True)
+    subject = page.split('id="report-subject"')[1].split("</section>")[0]
+    assert "Housing guide for Halifax" in subject
+
+
+def test_search_matches_prefixes(app, lib, login_as):
+    _link(lib, "Shared housing list", description="Rooms for rent", tags="housing")
+    _link(lib, "Court support checklist", description="Before the hearing")
+    client = login_as(lib.member_a)
+
+    def titles(query):
+        page = client.get("/library", query_string={"q": query})
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        return {
+            t for t in ("Shared housing list", "Court support checklist") if t in body
+        }
+
+    assert titles("hous") == {"Shared housing list"}
+    assert titles("HOUS li") == {"Shared housing list"}  # every word, each a prefix
+    assert titles("hear") == {"Court support checklist"}
+    assert titles("hous hear") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        'hous" OR "court',
+        "hous*",
+        "hous OR court",
+        "NEAR(hous court)",
+        "title:hous",
+        "hous:*|court",
+        "!court",
+        "hous\x00court",
+        "'",
+        "-court",
+        "^hous",
+        "(",
+        "*",
+        "hous & court",
+        "hous <-> list",
+    ],
+)
+def test_search_input_is_never_query_syntax(app, lib, login_as, query):
+    _link(lib, "Shared housing list", tags="housing")
+    _link(lib, "Court support checklist")
+    page = login_as(lib.member_a).get("/library", query_string={"q": query})
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    # Words are only ever ANDed prefixes: no operator ever widens the match.
+    assert not ("Shared housing list" in body and "Court support checklist" in body)
+
+
+def _disposition(client, resource) -> str:
+    response = client.get(f"/library/{resource.public_id}/download")
+    assert response.status_code == 200
+    return response.headers["Content-Disposition"]
+
+
+def test_downloads_drop_the_uploaders_file_name_unless_kept(app, lib, login_as):
+    client = login_as(lib.author)
+    new_page = client.get("/library/new").get_data(as_text=True)
+    assert 'name="keep_file_name"' in new_page
+    assert "checked" not in new_page.split('name="keep_file_name"')[1].split(">")[0]
+    name = "Robin Smith intake notes.pdf"
+    _upload(client, name, pdf_bytes(), title="Court day: what to bring")
+    resource = db.session.scalar(select(Resource))
+    assert not resource.keep_file_name and "Robin" not in resource.file_name
+    disposition = _disposition(login_as(lib.member_a), resource)
+    assert "Robin" not in disposition and "intake" not in disposition
+    assert "court-day-what-to-bring.pdf" in disposition
+    assert "Robin" not in client.get(f"/library/{resource.public_id}").get_data(
+        as_text=True
+    )
+
+
+def test_a_kept_file_name_is_the_download_name(app, lib, login_as):
+    client = login_as(lib.author)
+    _upload(client, "Housing list 2026.pdf", pdf_bytes(), keep_file_name="y")
+    resource = db.session.scalar(select(Resource))
+    assert resource.keep_file_name
+    assert "Housing_list_2026.pdf" in _disposition(login_as(lib.member_a), resource)

@@ -241,3 +241,37 @@ def test_member_list_is_paginated(app, login_as):
         assert first.count("/org/members/") == 2 and third.count("/org/members/") == 1
     finally:
         listings.MEMBERS_PAGE = 100
+
+
+def test_audit_log_entries_read_as_sentences(app, login_as):
+    org = factories.make_org()
+    lead = factories.make_member(org, role=Role.LEAD, pseudonym="Willow")
+    member = factories.make_member(org, pseudonym="Robin")
+    client = login_as(lead)
+    url = f"/org/members/{member.profile.public_id}"
+    post_form(
+        client, url, {"action": "suspend", "suspend-reason": "safety"}, token_from=url
+    )
+    page = client.get(f"/orgs/{org.public_id}/audit").get_data(as_text=True)
+    rows = page.split('id="audit-rows">')[1].split("</tbody>")[0]
+    # Names carry their tag ("Willow · K3P9"), as everywhere names can repeat.
+    import re
+
+    assert re.search(r"Willow[^<]* suspended Robin[^<]*&#39;s membership", rows)
+    assert "membership.suspended" not in rows  # the code stays only a filter value
+    assert ">Membership suspended</option>" in page
+
+
+def test_every_audited_action_has_a_sentence():
+    import pathlib
+    import re
+
+    from network.orgs.audit_text import ACTIONS
+
+    source = "\n".join(
+        path.read_text() for path in pathlib.Path("network").rglob("*.py")
+    )
+    recorded = set(re.findall(r'audit\.record\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'_log\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if \w+ else "', source))
+    assert recorded and recorded <= set(ACTIONS), sorted(recorded - set(ACTIONS))

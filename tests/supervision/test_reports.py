@@ -165,3 +165,52 @@ def test_opt_out_hides_a_category_from_one_moderator_only(app, world, login_as):
     ).get_data(as_text=True)
     ids = set(db.session.scalars(policy.visible_reports(select(Report.id), mod)))
     assert ids == set()
+
+
+def test_report_form_shows_the_message_as_the_reporter_sees_it(app, world, login_as):
+    rooms.ensure_member(world.partner_room, world.bea)
+    message = rooms.send_message(
+        world.partner_room,
+        actor=world.bea,
+        body="I can get you work **downtown** tonight",
+        content_warning="recruitment",
+        client_msg_id="rep-cw",
+    )
+    url = f"/reports/new?message={message.public_id}"
+    page = login_as(world.alice).get(url).get_data(as_text=True)
+    subject = page.split('id="report-subject"')[1].split("</section>")[0]
+    assert world.bea.profile.pseudonym in subject
+    assert "<time" in subject
+    # Behind its content warning, closed, as in the room.
+    warned = subject.split('<details class="cw">')[1].split("</details>")[0]
+    assert 'Content warning: <span class="cw-text">recruitment' in warned
+    assert "I can get you work" in warned and "<strong>downtown</strong>" in warned
+
+
+def test_report_form_never_shows_a_hidden_message(app, world, login_as):
+    rooms.ensure_member(world.partner_room, world.bea)
+    message = rooms.send_message(
+        world.partner_room, actor=world.bea, body="secret words", client_msg_id="h1"
+    )
+    _hide(message)
+    url = f"/reports/new?message={message.public_id}"
+    page = login_as(world.alice).get(url).get_data(as_text=True)
+    subject = page.split('id="report-subject"')[1].split("</section>")[0]
+    assert "secret words" not in page and "hidden by a moderator" in subject
+
+
+def _hide(message):
+    from network.models import utcnow
+
+    message.hidden_at = utcnow()
+    db.session.commit()
+
+
+def test_report_form_shows_the_profile_being_reported(app, world, login_as):
+    from network.models import TrustLevel
+
+    factories.set_trust(world.org_a, world.org_b, TrustLevel.SEE)
+    url = f"/reports/new?profile={world.bea.profile.public_id}"
+    page = login_as(world.alice).get(url).get_data(as_text=True)
+    subject = page.split('id="report-subject"')[1].split("</section>")[0]
+    assert world.bea.profile.pseudonym in subject

@@ -329,3 +329,31 @@ def test_absurd_mute_lengths_change_nothing(app, world, sup, login_as, minutes):
         )
     )
     assert row.muted_until is None
+
+
+def _home_section(html: str, section_id: str) -> str:
+    """The text of one <ul id=...> list on the home page ("" when absent)."""
+    import re
+
+    match = re.search(rf'<ul[^>]*id="{section_id}"[^>]*>(.*?)</ul>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_home_lists_a_running_session_under_running_now(app, world, sup, login_as):
+    room, fern, _ = sup
+    start_session(room, fern)  # started 5 minutes ago
+    later = utcnow() + timedelta(days=3)
+    supervision.schedule(
+        room,
+        starts_at=later,
+        ends_at=later + timedelta(hours=1),
+        facilitator=fern,
+        topic="Next week",
+        actor=fern,
+    )
+    home = login_as(world.alice).get("/").get_data(as_text=True)
+    assert "Running now" in home
+    running = _home_section(home, "running-sessions")
+    upcoming = _home_section(home, "upcoming-sessions")
+    assert "Circle" in running and "Debrief" in running
+    assert "Debrief" not in upcoming and "Next week" in upcoming
