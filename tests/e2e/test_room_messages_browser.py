@@ -140,6 +140,12 @@ def test_message_times_are_in_the_members_zone(live_server, new_context):
         return moment.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")
 
     expect(live).to_contain_text(local(live))
+    # Repeated buttons say whose message and from when.
+    edit = _message(page, "What time is it here").get_by_role("button", name="Edit")
+    expect(edit).to_have_attribute(
+        "aria-label", f"Edit your message from {local(live)}"
+    )
+    expect(page.locator("#messages")).to_have_attribute("role", "log")
     page.reload()  # the same message from the page's first load
     loaded = _message(page, "What time is it here").locator("time")
     expect(loaded).to_contain_text(local(loaded))

@@ -178,6 +178,9 @@ def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_
     assert "Load earlier messages" in html
     assert shown[-1]["content_warning"] == "grief"
     assert shown[-1]["html"] == "<p>secret <em>cw</em></p>\n"
+    # One renderer: the page carries the data and the template, never the markup.
+    assert '<template id="message-template">' in html
+    assert "<p>note 54</p>" not in html and 'class="message ' not in html
     safety.file_separation(world.alice, world.amir, actor=world.alice)
     html = (
         login_as(world.alice)

@@ -168,7 +168,7 @@
       });
     },
     hide: function (item, id) {
-      R.ask({ question: "Hide this message from the room?", action: "Hide", reason: true }, function (reason) {
+      R.ask({ question: "Why hide this message? Its author is told the reason (not who hid it).", action: "Hide", reason: true }, function (reason) {
         socket.emit("message:hide", { room_id: R.roomId, id: id, reason: reason }, function (ack) {
           if (!ack || !ack.ok) { R.showError("The message was not hidden."); }
         });
