@@ -103,6 +103,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "body": text(),
         "content_warning": text(),
     },
+    "message:source": {"room_id": ROOM, "id": public_id(required=True)},
     "message:delete": {"room_id": ROOM, "id": public_id(required=True)},
     "message:history": {
         "room_id": ROOM,

@@ -13,6 +13,7 @@ from network.extensions import db
 from network.models import Account, CheckIn, SupervisionSession, utcnow
 from network.models.supervision import facilitator_present
 from network.rooms import services
+from network.timezones import zone
 
 CHECK_IN_EARLY = timedelta(minutes=15)  # as supervision.services.CHECK_IN_EARLY
 
@@ -37,6 +38,7 @@ def room_page(access: policy.RoomAccess, viewer: Account, before_id=None) -> dic
         "can_moderate": access.moderates,
         "pinned": pinned(access, viewer),
         "cards": services.cards_for(viewer, messages),
+        "zone": zone(viewer.profile.timezone).key,
         **supervision,
     }
 

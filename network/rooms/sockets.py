@@ -111,6 +111,18 @@ def on_edit(data: dict):
     return {"id": message.public_id}
 
 
+@socket_event("message:source")
+def on_source(data: dict):
+    """The stored source and content warning of one's own message, for the editor."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    message = policy.access_own_message(current_user, room, data.get("id"))
+    return {
+        "id": message.public_id,
+        "body": message.body,
+        "content_warning": message.content_warning or "",
+    }
+
+
 @socket_event("message:delete")
 def on_delete(data: dict):
     """Delete one's own message (soft delete)."""

@@ -1,4 +1,4 @@
-// The room page's scrolling, beside room.js (which draws the messages): open at
+// The room page's scrolling, beside static/js/room/ (which draws the messages): open at
 // the latest message, mark where new messages begin while the member reads
 // older ones, and offer "Jump to latest". It only watches #messages, so it works
 // whatever draws the list. On touch screens the composer hint says Enter makes
@@ -97,7 +97,7 @@
 })();
 
 // The composer's hint, and why one cannot write yet: a touch keyboard's Enter
-// makes a new line (room.js), and the calm note gives way to a refused send's error.
+// makes a new line (room/composer.js), and the calm note gives way to a refused send's error.
 (function () {
   "use strict";
   var hint = document.getElementById("composer-hint");

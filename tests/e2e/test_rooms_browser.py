@@ -174,15 +174,16 @@ def test_partner_chat_live(live_server, new_context):
         "Hello circle, this is live (now edited)"
     )
 
-    # ... and deletes it (accepting the confirm dialog): Jo sees the placeholder.
-    asked: list[str] = []
-
-    def accept(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept()
-
-    sam.once("dialog", accept)
+    # ... and deletes it, confirming in the page (never a browser dialog): Jo
+    # sees the placeholder.
+    browser_dialogs: list[str] = []
+    sam.on("dialog", lambda dialog: browser_dialogs.append(dialog.message))
     mine.get_by_role("button", name="Delete").click()
+    ask = sam.locator("dialog#room-confirm")
+    expect(ask).to_be_visible()
+    expect(ask.locator("#room-confirm-q")).to_contain_text("Delete this message?")
+    ask.get_by_role("button", name="Delete").click()
+    expect(ask).to_be_hidden()
     expect(theirs.locator(".body")).to_have_text("Message deleted.")
     expect(theirs).to_have_class(re.compile(r"\bdeleted\b"))
     # Exactly as a reload renders it: no "(edited)", no Report link.
@@ -190,7 +191,7 @@ def test_partner_chat_live(live_server, new_context):
     expect(theirs.locator(".report-link")).to_have_count(0)
     expect(mine.locator(".body")).to_have_text("Message deleted.")
     expect(mine.get_by_role("button", name="Edit")).to_have_count(0)
-    assert asked == ["Delete this message?"]
+    assert browser_dialogs == []
 
     # Someone from an organization Harbour Light does not collaborate with.
     outsider = _page(new_context, base, OUTSIDER)

@@ -8,7 +8,6 @@ clock says, and it is the same number live, in history and on the page.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from network.extensions import db
 from network.models import Message
 from network.rooms import messages
 from tests.rooms.conftest import events
+from tests.rooms.page_data import page_messages
 from tests.rooms.test_sockets import join, send
 
 
@@ -57,10 +57,8 @@ def test_order_key_follows_id_order_when_the_clock_goes_back(
         (m["id"], m["order_key"]) for m in live
     ]
     html = amir_page(app, world)  # the list the page starts from
-    rendered = re.findall(r'data-id="([^"]+)"[^>]*data-order="(\d+)"', html)
-    assert [(id_, int(key)) for id_, key in rendered] == [
-        (m["id"], m["order_key"]) for m in live
-    ]
+    rendered = [(m["id"], m["order_key"]) for m in page_messages(html)]
+    assert rendered == [(m["id"], m["order_key"]) for m in live]
 
 
 def amir_page(app, world) -> str:

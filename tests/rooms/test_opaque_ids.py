@@ -11,6 +11,7 @@ from network.models import Block, Message
 from network.safety import services as safety
 from tests.conftest import post_form
 from tests.rooms.conftest import events
+from tests.rooms.page_data import page_messages
 from tests.rooms.test_sockets import join, send
 
 MISSING = "no-such-message-id-000"
@@ -69,6 +70,7 @@ def _answers(sock, room, message_id):
         ("room:read", {"room_id": rid, "id": message_id}),
         ("message:edit", {"room_id": rid, "id": message_id, "body": "x"}),
         ("message:delete", {"room_id": rid, "id": message_id}),
+        ("message:source", {"room_id": rid, "id": message_id}),
         ("message:hide", {"room_id": rid, "id": message_id, "reason": "r"}),
         ("message:pin", {"room_id": rid, "id": message_id}),
     ]
@@ -98,11 +100,12 @@ def test_room_page_and_report_link_use_public_ids(app, world, connect, login_as)
     ids = [send(alice, world.room, f"m{n}")["id"] for n in range(51)]
     client = login_as(world.amir)
     page = client.get(f"/rooms/{world.room.public_id}").get_data(as_text=True)
-    assert re.findall(r'class="message[^"]*" data-id="([^"]+)"', page) == ids[-50:]
+    assert [m["id"] for m in page_messages(page)] == ids[-50:]
     assert f"before={ids[1]}" in page
-    assert f"message={ids[-1]}" in page
+    # The renderer links a report as data-report-url?message=<the public id>.
+    assert 'data-report-url="/reports/new"' in page
     older = client.get(f"/rooms/{world.room.public_id}?before={ids[1]}")
-    assert f'data-id="{ids[0]}"' in older.get_data(as_text=True)
+    assert page_messages(older.get_data(as_text=True))[-1]["id"] == ids[0]
     assert client.get(f"/reports/new?message={ids[-1]}").status_code == 200
     internal = db.session.scalar(select(Message.id).order_by(Message.id.desc()))
     assert client.get(f"/reports/new?message={internal}").status_code == 404

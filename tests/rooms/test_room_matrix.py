@@ -82,6 +82,7 @@ def _events(room, message):
         ("room:read", {"room_id": rid, "id": message.public_id}),
         ("message:edit", {"room_id": rid, "id": message.public_id, "body": "hijack"}),
         ("message:delete", {"room_id": rid, "id": message.public_id}),
+        ("message:source", {"room_id": rid, "id": message.public_id}),
         ("support:alert", {"room_id": rid}),
         ("message:pin", {"room_id": rid, "id": message.public_id}),
         ("message:hide", {"room_id": rid, "id": message.public_id, "reason": "matrix"}),
@@ -110,7 +111,7 @@ def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, k
                     event, {**payload, "room_id": "no-such-room"}, callback=True
                 )
                 assert absent == ack
-        elif event in ("message:edit", "message:delete"):
+        elif event in ("message:edit", "message:delete", "message:source"):
             # Never allowed on someone else's message; same answer as a missing id.
             missing = sock.emit(
                 event, {**payload, "id": "no-such-message-id"}, callback=True

@@ -15,6 +15,7 @@ from network.models import AuditEvent, Message, Room, TrustLevel, utcnow
 from network.rooms import services
 from tests import corpora, factories
 from tests.conftest import post_form
+from tests.rooms.page_data import page_messages
 
 
 def test_visible_rooms_agrees_with_can_join_room(app, world):
@@ -170,13 +171,16 @@ def test_room_page_renders_last_messages_and_hides_kept_apart(app, world, login_
     )
     page = login_as(world.lead_a).get(f"/rooms/{world.room.public_id}")
     html = page.get_data(as_text=True)
-    assert html.count('class="message"') == 50
-    assert "note 54" in html and "note 5<" not in html
+    shown = page_messages(html)
+    assert len(shown) == 50
+    bodies = [m["html"] for m in shown]
+    assert "<p>note 54</p>\n" in bodies and "<p>note 5</p>\n" not in bodies
     assert "Load earlier messages" in html
-    assert (
-        '<details class="cw"><summary>Content warning: <span class="cw-text">grief'
-        in html
-    )
+    assert shown[-1]["content_warning"] == "grief"
+    assert shown[-1]["html"] == "<p>secret <em>cw</em></p>\n"
+    # One renderer: the page carries the data and the template, never the markup.
+    assert '<template id="message-template">' in html
+    assert "<p>note 54</p>" not in html and 'class="message ' not in html
     safety.file_separation(world.alice, world.amir, actor=world.alice)
     html = (
         login_as(world.alice)

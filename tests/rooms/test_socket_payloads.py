@@ -38,6 +38,7 @@ ID_FIELDS = [
     ("room:read", "id"),
     ("message:edit", "id"),
     ("message:delete", "id"),
+    ("message:source", "id"),
     ("message:pin", "id"),
     ("message:hide", "id"),
 ]

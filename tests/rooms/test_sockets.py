@@ -198,6 +198,37 @@ def test_edit_and_delete_only_own_messages(app, world, connect):
     assert row.deleted_at is not None and row.body == ""
 
 
+def test_message_source_is_for_the_author_only(app, world, connect):
+    """The editor starts from the stored Markdown and content warning; another's
+    message answers exactly like a missing one."""
+    alice, amir = connect(world.alice), connect(world.amir)
+    join(alice, world.room)
+    join(amir, world.room)
+    rid = world.room.public_id
+    sent = alice.emit(
+        "message:send",
+        {
+            "room_id": rid,
+            "body": "**Glad** to be here",
+            "content_warning": "loss",
+            "client_msg_id": "source-test-1",
+        },
+        callback=True,
+    )
+    ask = {"room_id": rid, "id": sent["id"]}
+    assert alice.emit("message:source", ask, callback=True) == {
+        "ok": True,
+        "id": sent["id"],
+        "body": "**Glad** to be here",
+        "content_warning": "loss",
+    }
+    other = amir.emit("message:source", ask, callback=True)
+    missing = amir.emit(
+        "message:source", {"room_id": rid, "id": "no-such-message"}, callback=True
+    )
+    assert other == missing == {"ok": False, "error": "not_found"}
+
+
 def test_typing_is_throttled_and_never_stored(app, world, connect, frozen_clock):
     alice, amir = connect(world.alice), connect(world.amir)
     join(alice, world.room)
