@@ -275,6 +275,7 @@
 
   function join() {
     socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
+      if (ack && (ack.error === "removed" || ack.error === "paused")) { shutOut(ack); return; }
       if (!ack || !ack.ok) {
         connection.textContent = "This room is not available.";
         if (form) { form.hidden = true; }
@@ -310,9 +311,29 @@
     liveDown = !(event && event.live);
     join();
   });
-  socket.on("disconnect", function () { connection.textContent = "Reconnecting…"; });
-  socket.io.on("reconnect_attempt", function () { connection.textContent = "Reconnecting…"; });
-  socket.on("connect_error", function () { connection.textContent = "Reconnecting…"; });
+  function reconnecting() { if (!shutOutText) { connection.textContent = "Reconnecting…"; } }
+  socket.on("disconnect", reconnecting);
+  socket.io.on("reconnect_attempt", reconnecting);
+  socket.on("connect_error", function (err) {
+    if (err && err.message === "paused") { shutOut({ error: "paused" }); } else { reconnecting(); }
+  });
+
+  // A moderator took this person out of the room, or their access is paused:
+  // say so calmly, keep it said, and stop reconnecting (nothing would rejoin).
+  var shutOutText = "";
+  function shutOut(event) {
+    shutOutText = event.error === "paused" ? "Your access is paused; contact your organization." :
+      "You were removed from this room." + (event.reason ? " Reason: " + event.reason : "");
+    pending = [];
+    socket.disconnect();
+    connection.textContent = shutOutText;
+    connection.setAttribute("data-shut-out", "1");
+    if (form) { form.hidden = true; }
+  }
+  socket.on("room:removed", function (event) {
+    if (event.room_id === roomId) { shutOut({ error: "removed", reason: event.reason }); }
+  });
+  socket.on("account:paused", function () { shutOut({ error: "paused" }); });
 
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
@@ -412,6 +433,7 @@
         }, 5000);
         return;
       }
+      if (ack.error === "paused" || ack.error === "removed") { shutOut(ack); return; }
       pending = pending.filter(function (p) { return p !== item; });
       if (ack.ok && unconfirmed.indexOf(item) >= 0) {
         unconfirmed = unconfirmed.filter(function (p) { return p !== item; });
