@@ -440,7 +440,9 @@
         showError("");
       }
       if (!ack.ok) {
-        showError(ERRORS[ack.error] || "The message was not sent.");
+        showError(ack.error === "slow_mode" && ack.seconds ?
+          "Slow mode is on: wait " + ack.seconds + (ack.seconds === 1 ? " second" : " seconds") + " before your next message." :
+          ERRORS[ack.error] || "The message was not sent.");
         if (!bodyField.value) { bodyField.value = item.body; }
       }
     });
