@@ -609,7 +609,12 @@
   if (needSupport) {
     needSupport.addEventListener("click", function () {
       socket.emit("support:alert", { room_id: roomId }, function (ack) {
-        if (ack && ack.ok) {
+        if (ack && ack.ok && ack.online === false) {
+          // Honest: nobody who can help is connected; it waits for them.
+          supportStatus.textContent = "Nobody who can help is online right now. Your alert waits " +
+            "for a facilitator or lead, and only they will see it. Meanwhile, contact your " +
+            "organization outside the network. If you are in danger, call your local emergency number.";
+        } else if (ack && ack.ok) {
           supportStatus.textContent = "A facilitator has been alerted privately. No one else sees it.";
         } else if (ack && ack.error === "unreachable") {
           // The same honest answer whatever the reason (rooms.services.UNREACHABLE).
