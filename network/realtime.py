@@ -281,9 +281,13 @@ def live_sids(account_id: int) -> list[str]:
 def any_live(account_ids) -> bool:
     """Whether any of these accounts has a connected socket now."""
     ids = list(account_ids)
-    return bool(ids) and db.session.scalar(
-        select(LiveSocket.sid).where(LiveSocket.account_id.in_(ids)).limit(1)
-    ) is not None
+    return (
+        bool(ids)
+        and db.session.scalar(
+            select(LiveSocket.sid).where(LiveSocket.account_id.in_(ids)).limit(1)
+        )
+        is not None
+    )
 
 
 def leave_everywhere(sids: list[str], key: str) -> None:

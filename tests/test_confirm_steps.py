@@ -21,7 +21,7 @@ def test_suspending_an_organization_asks_first(app, login_as):
     db.session.refresh(org)
     assert asked.status_code == 200 and org.is_active
     page = asked.get_data(as_text=True)
-    assert "<details class=\"confirm-step\" open>" in page and STEP in page
+    assert '<details class="confirm-step" open>' in page and STEP in page
     assert "Yes, suspend Harbour House" in page
     done = post_form(admin, url, {"action": "status", "confirm": "1"}, token_from=url)
     db.session.refresh(org)
@@ -38,7 +38,7 @@ def test_locking_a_room_asks_first(app, login_as):
     db.session.refresh(room)
     assert asked.status_code == 200 and not room.locked
     page = asked.get_data(as_text=True)
-    assert "<details class=\"confirm-step\" open>" in page and STEP in page
+    assert '<details class="confirm-step" open>' in page and STEP in page
     done = post_form(client, f"{manage}/lock", {"confirm": "1"}, token_from=manage)
     db.session.refresh(room)
     assert done.status_code == 302 and room.locked

@@ -142,8 +142,6 @@ def invitations():
         )
     listed = listings.invitations(org)
     status = 400 if form.is_submitted() and new_code is None else 200
-    if confirm_suspend:
-        status = 200
     return render_template(
         "orgs/invitations.html",
         form=form,

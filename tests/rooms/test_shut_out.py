@@ -57,7 +57,9 @@ def test_removed_member_is_told_why_and_cannot_rejoin_or_post(app, world, connec
 
 def test_banned_member_is_told_why_and_cannot_rejoin_or_post(app, world, connect):
     alice, amir = _in_room(world, connect)
-    moderation.ban(world.room, _row(world.room, world.alice), REASON, actor=world.lead_a)
+    moderation.ban(
+        world.room, _row(world.room, world.alice), REASON, actor=world.lead_a
+    )
     removed = {"room_id": world.room.public_id, "reason": REASON}
     assert events(alice, "room:removed") == [removed]
     _holds(world, connect, alice, amir)
