@@ -25,7 +25,7 @@ REJOIN = """(roomId) => new Promise((resolve) => {
 
 
 def test_removed_member_is_told_why_and_does_not_rejoin(live_server, new_context):
-    base = live_server.url
+    base = live_server.base_url
     sam = signed_in_page(new_context, base, SAM, SAM_PSEUDONYM, **PHONE)
     _enter_room(sam, base, COMMONS, SAM_PSEUDONYM)
     room_id = sam.locator("#room").get_attribute("data-room-id")
