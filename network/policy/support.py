@@ -52,22 +52,12 @@ def support_recipient_ids(
     facilitators present; else the host's leads and moderators; else, in another
     organization's room, the asker's own leads and moderators. Anyone kept apart
     from the asker is skipped at every step. With `online`, only people with a
-    connected socket count (the room's facilitators anywhere on the network come
-    before the managers). Empty means nobody can be reached."""
+    connected socket count. Empty means nobody can be reached."""
     present = select(RoomPresence.account_id).where(
         RoomPresence.room_id == room.id,
         RoomPresence.account_id.in_(facilitator_ids(room)),
     )
     tiers = [present, _manager_ids(room.host_org_id)]
-    if online:  # the room's named facilitators, wherever they are on the network
-        tiers.insert(
-            1,
-            select(RoomMember.account_id).where(
-                RoomMember.room_id == room.id,
-                RoomMember.role == "facilitator",
-                RoomMember.status == "active",
-            ),
-        )
     own = active_membership(asker)
     if own is not None and own.organization_id != room.host_org_id:
         tiers.append(_manager_ids(own.organization_id))

@@ -319,7 +319,7 @@ def support_alert(
     room: Room, *, actor: Account
 ) -> tuple[SupportRequest | None, list[int]]:
     """Alert the people policy.support_recipient_ids names (those online now
-    first: the facilitators present, then anywhere), privately. Returns the request and its recipients, or
+    first), privately. Returns the request and its recipients, or
     (None, []) when nobody can be reached."""
     row, recipients = rooms.file_support_request(
         room, actor, kind="support", online_first=True

@@ -328,6 +328,7 @@
     socket.disconnect();
     connection.textContent = shutOutText;
     connection.setAttribute("data-shut-out", "1");
+    presenceList.textContent = "";
     if (form) { form.hidden = true; }
   }
   socket.on("room:removed", function (event) {
