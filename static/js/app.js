@@ -17,3 +17,19 @@
     if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
   });
 })();
+
+// The main menu on narrow screens: a disclosure button that shows and hides
+// the navigation (without JavaScript, css/nojs.css keeps the links shown).
+(function () {
+  "use strict";
+  var button = document.getElementById("menu-button");
+  var nav = document.getElementById("site-nav");
+  if (!button || !nav) { return; }
+  function setOpen(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+  }
+  button.addEventListener("click", function () {
+    setOpen(button.getAttribute("aria-expanded") !== "true");
+  });
+})();

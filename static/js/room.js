@@ -472,7 +472,9 @@
   if (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
     bodyField.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      // On a touch keyboard Enter makes a new line; the Send button sends.
+      var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !touch) {
         event.preventDefault();
         submit();
       }

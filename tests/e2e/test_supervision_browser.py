@@ -80,9 +80,11 @@ def _accept_rules(page, pseudonym: str) -> None:
     """Accept the ground rules if the page asks for it (the form reloads the room)."""
     accept = page.get_by_role("button", name=ACCEPT_RULES)
     if accept.count():
-        expect(page.locator("#composer-error")).to_have_text(
-            "Accept the ground rules before your first message."
+        # Before any attempt: a calm note, never the refusal as an error.
+        expect(page.locator("#composer-note")).to_have_text(
+            "To write here, first accept the ground rules above."
         )
+        expect(page.locator("#composer-error")).to_be_hidden()
         with page.expect_navigation():
             accept.click()
     expect(page.get_by_role("button", name=ACCEPT_RULES)).to_have_count(0)

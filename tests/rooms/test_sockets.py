@@ -289,13 +289,13 @@ def test_unread_counts_and_read_position(app, world, connect, login_as):
     join(amir, world.room)
     ids = [send(amir, world.room, f"n{n}")["id"] for n in range(3)]
     page = login_as(world.alice).get("/rooms").get_data(as_text=True)
-    assert 'aria-label="3 unread"' in page
+    assert '<span class="visually-hidden">3 unread messages</span>' in page
     join(alice, world.room)
     alice.emit(
         "room:read", {"room_id": world.room.public_id, "id": ids[1]}, callback=True
     )
     page = login_as(world.alice).get("/rooms").get_data(as_text=True)
-    assert 'aria-label="1 unread"' in page
+    assert '<span class="visually-hidden">1 unread message</span>' in page
 
 
 def test_events_after_logout_are_refused(app, world, login_as, socket_client):
