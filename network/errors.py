@@ -14,9 +14,10 @@ class NotFound(Exception):
 class SocketError(Exception):
     """Raised inside a socket handler; becomes {"ok": false, "error": code}."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, **extra) -> None:
         super().__init__(code)
         self.code = code
+        self.extra = extra  # more for the ack, e.g. seconds to wait
 
 
 def _not_found_page():
@@ -73,7 +74,8 @@ def register_error_handlers(app: Flask) -> None:
 class InputError(ValueError):
     """Bad input tied to one form field; raised before anything is changed."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, **extra) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.extra = extra  # more for a socket ack, e.g. seconds to wait

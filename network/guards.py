@@ -123,7 +123,9 @@ def _checked_socket_event(event: str, handler, data) -> dict:
     account = reload_signed_in()
     if account is None or not policy.can_connect_socket(account):
         disconnect()
-        return {"ok": False, "error": "unauthorized"}
+        # Told to the person themselves: their access is paused, not a fault.
+        paused = account is not None and policy.is_waiting(account)
+        return {"ok": False, "error": "paused" if paused else "unauthorized"}
     try:
         payload = validate(event, data)
     except PayloadError:
@@ -135,7 +137,7 @@ def _checked_socket_event(event: str, handler, data) -> dict:
     except NotFound:
         return {"ok": False, "error": "not_found"}
     except SocketError as error:
-        return {"ok": False, "error": error.code}
+        return {**error.extra, "ok": False, "error": error.code}
     except Exception:
         # A bug, not a bad payload: the operator gets the traceback (SQL parameters
         # are hidden by the engine options), the client an answer.

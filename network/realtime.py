@@ -269,6 +269,37 @@ def end_access(
     return len(sids)
 
 
+def live_sids(account_id: int) -> list[str]:
+    """Every live socket of one account, on any server process."""
+    return list(
+        db.session.scalars(
+            select(LiveSocket.sid).where(LiveSocket.account_id == account_id)
+        )
+    )
+
+
+def any_live(account_ids) -> bool:
+    """Whether any of these accounts has a connected socket now."""
+    ids = list(account_ids)
+    return (
+        bool(ids)
+        and db.session.scalar(
+            select(LiveSocket.sid).where(LiveSocket.account_id.in_(ids)).limit(1)
+        )
+        is not None
+    )
+
+
+def leave_everywhere(sids: list[str], key: str) -> None:
+    """Take these sockets out of a socket room on every server process (the
+    queue carries it to the process that holds each one). Runs no SQL."""
+    for sid in sids:
+        try:
+            socketio.server.leave_room(sid, key, namespace="/")
+        except Exception:  # a socket that is already gone is not an error
+            log.debug("socket already gone while leaving a room")
+
+
 def revoke_sockets(account_id: int, *, except_session_id: int | None = None) -> int:
     """Close every live socket of one account (see end_access)."""
     return end_access(accounts=[account_id], keep_session=except_session_id)

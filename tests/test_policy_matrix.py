@@ -445,7 +445,7 @@ ACTIONS = [
         "admin suspend org",
         "POST",
         "/admin/organizations/{org}",
-        {"action": "status"},
+        {"action": "status", "confirm": "1"},
         frozenset({"admin"}),
     ),
     Action("view directory", "GET", "/directory", allowed=APPROVED),
@@ -459,7 +459,7 @@ ACTIONS = [
         denied_as={"lead_a": "refused"},
         compare_missing=False,
     ),
-    Action("block", "POST", "/profiles/{target}/block", {}, MEMBERS_A),
+    Action("block", "POST", "/profiles/{target}/block", {"confirm": "1"}, MEMBERS_A),
     Action(
         "separate from profile", "POST", "/profiles/{target}/separate", {}, MEMBERS_A
     ),
@@ -576,7 +576,7 @@ ACTIONS = [
         "lock room",
         "POST",
         "/rooms/{room}/manage/lock",
-        {},
+        {"confirm": "1"},
         frozenset({"lead_a", "moderator_a"}),
     ),
     Action(

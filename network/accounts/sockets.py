@@ -17,7 +17,9 @@ def on_connect(auth=None):
     # Engine.IO already refuses foreign origins; checked again here so that the
     # rule holds whatever transport or server sits in front.
     if not same_origin() or not policy.can_connect_socket(current_user):
-        raise ConnectionRefusedError("unauthorized")
+        # A signed-in person whose access is paused is told so (only them).
+        paused = same_origin() and policy.is_waiting(current_user)
+        raise ConnectionRefusedError("paused" if paused else "unauthorized")
     row = current_auth_session()
     join_room(realtime.user_key(current_user.id))
     membership = policy.active_membership(current_user)

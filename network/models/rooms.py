@@ -97,8 +97,12 @@ class RoomMember(db.Model):
         ForeignKey("accounts.id", ondelete="CASCADE")
     )
     role: Mapped[str] = mapped_column(String(16), default="member")  # or facilitator
-    # active | invited | requested | banned
+    # active | invited | requested | removed | banned
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # Why a moderator removed or banned them: shown to that person only.
+    removed_reason: Mapped[str] = mapped_column(
+        String(300), default="", server_default=""
+    )
     last_read_id: Mapped[int] = mapped_column(Integer, default=0)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from network import policy
@@ -17,6 +17,7 @@ from network.supervision import services as supervision
 from network.timezones import parse_local
 
 CHECK = "Check the form below."
+ASK = object()  # a verb's answer: confirm in the page first (nothing was done)
 ACTIONS: list = []  # (rule, view), in the order defined below
 
 
@@ -50,7 +51,12 @@ def room_action(path: str, form_name: str):
             form, error = forms_[form_name], CHECK
             if form.validate_on_submit():
                 try:
-                    if verb(room, form, **kwargs) is not False:
+                    result = verb(room, form, **kwargs)
+                    if result is ASK:  # nothing changed: the page asks first
+                        return page.render_manage(
+                            room, current_user, forms_, None, 200, confirm=path
+                        )
+                    if result is not False:
                         flash("Done.")
                         return redirect(
                             url_for("moderation.manage", room_id=room.public_id)
@@ -138,7 +144,9 @@ def decline(room, form):
 
 @room_action("lock", "plain")
 def lock(room, form):
-    """Lock the room: read-only for members."""
+    """Lock the room: read-only for members (asked once in the page first)."""
+    if request.form.get("confirm") != "1":
+        return ASK
     services.set_lock(room, True, actor=current_user)
 
 

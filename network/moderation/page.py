@@ -33,7 +33,12 @@ def manage_forms(room: Room, viewer: Account) -> dict:
 
 
 def render_manage(
-    room: Room, viewer: Account, page_forms: dict, error: str | None, status: int
+    room: Room,
+    viewer: Account,
+    page_forms: dict,
+    error: str | None,
+    status: int,
+    confirm: str | None = None,
 ):
     """The manage page with these forms (errors included) and an optional error."""
     running = session_running(room)
@@ -43,6 +48,7 @@ def render_manage(
         members=roster.members(room, viewer),
         **page_forms,
         error=error,
+        confirm=confirm,
         sessions=supervision.upcoming(room, limit=20),
         check_ins=supervision.shared_check_ins(running, viewer) if running else [],
         partners_apart=policy.is_host_manager(viewer, room)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from network import audit, policy, realtime
 from network.errors import InputError
@@ -147,43 +147,35 @@ def unmute(room: Room, row: RoomMember, *, actor: Account) -> None:
 
 
 def remove(room: Room, row: RoomMember, reason: str, *, actor: Account) -> None:
-    """Remove a member from the room; their sockets re-check access at once."""
-    reason = _reason(reason)
-    account_id = row.account_id
-    target = db.session.get(Account, account_id)
-    audit.record(
-        "member.removed",
-        actor=actor,
-        organization=_org(room),
-        target=target,
-        room=room,
-        reason=reason,
-    )
-    db.session.execute(delete(RoomMember).where(RoomMember.id == row.id))
-    db.session.commit()
-    realtime.reverify(account_ids=[account_id])
+    """Remove a member from the room: they cannot come back until let back in."""
+    _shut_out(room, row, reason, "removed", actor=actor)
 
 
 def ban(room: Room, row: RoomMember, reason: str, *, actor: Account) -> None:
     """Ban a member from the room: they cannot come back until unbanned."""
+    _shut_out(room, row, reason, "banned", actor=actor)
+
+
+def _shut_out(
+    room: Room, row: RoomMember, reason: str, status: str, *, actor: Account
+) -> None:
     reason = _reason(reason)
-    row.status = "banned"
-    row.role = "member"
     target = db.session.get(Account, row.account_id)
     audit.record(
-        "member.banned",
+        f"member.{status}",
         actor=actor,
         organization=_org(room),
         target=target,
         room=room,
         reason=reason,
     )
+    rooms.shut_out(room, row, status, reason)
     db.session.commit()
-    realtime.reverify(account_ids=[row.account_id])
 
 
 def unban(room: Room, row: RoomMember, *, actor: Account) -> None:
-    """Lift a ban (the person may join again as a channel member or on request)."""
+    """Lift a ban or removal (the person may join again as a channel member or
+    on request)."""
     target = db.session.get(Account, row.account_id)
     audit.record(
         "member.unbanned",
@@ -219,6 +211,13 @@ def set_slow_mode(room: Room, seconds, *, actor: Account) -> None:
         or not (0 <= seconds <= 3600)
     ):
         raise ModerationInputError("seconds", "Use 0 to 3,600 seconds.")
+    if seconds and not room.slow_mode_seconds:
+        # Switched on: messages sent before it do not count against anyone.
+        db.session.execute(
+            update(RoomMember)
+            .where(RoomMember.room_id == room.id)
+            .values(last_message_at=None)
+        )
     room.slow_mode_seconds = seconds
     audit.record(
         "room.slow_mode",

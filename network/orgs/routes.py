@@ -243,6 +243,21 @@ def admin_organizations():
     )
 
 
+def _change_status(org, status_form) -> bool:
+    """Suspend (once confirmed in the page) or reinstate; True when the page
+    should ask first (nothing was changed)."""
+    if org.is_active and request.form.get("confirm") != "1":
+        return True
+    if status_form.validate_on_submit():
+        if org.is_active:
+            services.suspend_organization(org, actor=current_user)
+            flash(f"{org.name} is suspended. Its members have lost access.")
+        else:
+            services.reinstate_organization(org, actor=current_user)
+            flash(f"{org.name} is reinstated.")
+    return False
+
+
 @bp.route("/admin/organizations/<org_id>", methods=["GET", "POST"])
 @admin_required
 def admin_organization(org_id: str):
@@ -251,24 +266,23 @@ def admin_organization(org_id: str):
     form = forms.LeadInvitationForm()
     status_form = forms.EmptyForm(prefix="status")
     new_code = None
+    confirm_suspend = False
     if request.form.get("action") == "status":
-        if status_form.validate_on_submit():
-            if org.is_active:
-                services.suspend_organization(org, actor=current_user)
-                flash(f"{org.name} is suspended. Its members have lost access.")
-            else:
-                services.reinstate_organization(org, actor=current_user)
-                flash(f"{org.name} is reinstated.")
-        return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
-    if form.validate_on_submit():
+        confirm_suspend = _change_status(org, status_form)
+        if not confirm_suspend:
+            return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
+    elif form.validate_on_submit():
         _, new_code = services.issue_invitation(
             org, actor=current_user, role=Role.LEAD, max_uses=1, days=form.days.data
         )
     leads = listings.leads(org)
     member_count = listings.approved_count(org)
     status = 400 if form.is_submitted() and new_code is None else 200
+    if confirm_suspend:
+        status = 200
     return render_template(
         "admin/organization.html",
+        confirm_suspend=confirm_suspend,
         org=org,
         form=form,
         new_code=new_code,

@@ -185,6 +185,10 @@ def suspend_membership(membership: Membership, reason: str, *, actor: Account) -
     )
     db.session.flush()
     roles.end_role_memberships(membership, actor=actor)
+    # Told before the sockets close, so the page stops reconnecting and says why.
+    realtime.emit_after_commit(
+        "account:paused", {}, to=realtime.user_key(membership.account_id)
+    )
     db.session.commit()
     realtime.end_access(accounts=[membership.account_id])
 
@@ -267,6 +271,7 @@ def suspend_organization(org: Organization, *, actor: Account) -> None:
     if org.suspended_at is None:
         org.suspended_at = utcnow()
         audit.record("organization.suspended", actor=actor, organization=org)
+        realtime.emit_after_commit("account:paused", {}, to=realtime.org_key(org.id))
         db.session.commit()
         realtime.reverify(org_ids=[org.id])
 

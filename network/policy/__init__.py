@@ -117,6 +117,7 @@ from network.policy.rooms import (
     is_host_manager,
     requestable_rooms,
     room_manager_org,
+    shut_out_reason,
     visible_rooms,
 )
 from network.policy.safety import (
@@ -159,6 +160,7 @@ from network.policy.trust import (
 )
 
 __all__ = [
+    "shut_out_reason",
     "PAST_ROLES",
     "REQUEST_LIVE",
     "REVIEW_ROLES",

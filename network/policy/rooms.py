@@ -31,6 +31,27 @@ def room_manager_org(actor) -> Organization | None:
     return membership.organization
 
 
+# A moderator took them out of the room: they cannot join until let back in.
+SHUT_OUT = ("removed", "banned")
+
+
+def shut_out_reason(actor, room_public_id) -> str | None:
+    """Why a moderator removed or banned the actor from this room ("" when no
+    reason was kept), or None when they were not. Told to that person only."""
+    account = _account(actor)
+    if account is None or not isinstance(room_public_id, str):
+        return None
+    return db.session.scalar(
+        select(RoomMember.removed_reason)
+        .join(Room, Room.id == RoomMember.room_id)
+        .where(
+            Room.public_id == room_public_id,
+            RoomMember.account_id == account.id,
+            RoomMember.status.in_(SHUT_OUT),
+        )
+    )
+
+
 def _room_member(actor, room: Room) -> RoomMember | None:
     account = _account(actor)
     if account is None:
@@ -104,7 +125,7 @@ def can_join_room(actor, room: Room) -> bool:
     if membership is None or not _room_usable(room):
         return False
     row = _room_member(actor, room)
-    if row is not None and row.status == "banned":
+    if row is not None and row.status in SHUT_OUT:
         return False
     if room.kind == "channel":
         return _in_audience(membership, room)
@@ -169,7 +190,12 @@ def _visible_room_criteria(org_id, account_id, is_manager: bool) -> tuple:
             select(Organization.id).where(Organization.suspended_at.is_(None))
         ),
         ((Room.kind == "channel") & audience) | supervision,
-        Room.id.not_in(rows("banned")),
+        Room.id.not_in(
+            select(RoomMember.room_id).where(
+                RoomMember.account_id == account_id,
+                RoomMember.status.in_(SHUT_OUT),
+            )
+        ),
     )
 
 

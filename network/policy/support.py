@@ -8,6 +8,7 @@ from network.errors import NotFound
 from network.extensions import db
 from network.models import (
     Account,
+    LiveSocket,
     Membership,
     Organization,
     Room,
@@ -44,11 +45,14 @@ def _manager_ids(org_id: int) -> Select:
     )
 
 
-def support_recipient_ids(room: Room, asker: Account) -> list[int]:
+def support_recipient_ids(
+    room: Room, asker: Account, *, online: bool = False
+) -> list[int]:
     """Who a help request or support alert from `asker` in `room` reaches: the
     facilitators present; else the host's leads and moderators; else, in another
     organization's room, the asker's own leads and moderators. Anyone kept apart
-    from the asker is skipped at every step. Empty means nobody can be reached."""
+    from the asker is skipped at every step. With `online`, only people with a
+    connected socket count. Empty means nobody can be reached."""
     present = select(RoomPresence.account_id).where(
         RoomPresence.room_id == room.id,
         RoomPresence.account_id.in_(facilitator_ids(room)),
@@ -59,14 +63,14 @@ def support_recipient_ids(room: Room, asker: Account) -> list[int]:
         tiers.append(_manager_ids(own.organization_id))
     for tier in tiers:
         column = tier.selected_columns[0]
-        ids = db.session.scalars(
-            tier.where(
-                column != asker.id,
-                column.not_in(kept_apart_ids(asker.id)),
-                column.in_(_active_account_ids()),
-            )
+        tier = tier.where(
+            column != asker.id,
+            column.not_in(kept_apart_ids(asker.id)),
+            column.in_(_active_account_ids()),
         )
-        found = sorted(set(ids))
+        if online:
+            tier = tier.where(column.in_(select(LiveSocket.account_id)))
+        found = sorted(set(db.session.scalars(tier)))
         if found:
             return found
     return []

@@ -150,6 +150,29 @@ def _queue_state(room: Room, account_id: int) -> None:
         )
 
 
+def shut_out(room: Room, row: RoomMember, status: str, reason: str) -> None:
+    """Take a member out of the room for good (status "removed" or "banned"): no
+    commit. After the commit their sockets leave the room's broadcast key on
+    every server process, and they alone are told, with the reason."""
+    row.status, row.role, row.removed_reason = status, "member", reason
+    account_id = row.account_id
+    here = db.session.scalars(
+        select(RoomPresence.sid).where(
+            RoomPresence.room_id == room.id, RoomPresence.account_id == account_id
+        )
+    )
+    for sid in list(here):
+        _leave(room, account_id, sid)
+    key = realtime.room_key(room.id)
+    sids = realtime.live_sids(account_id)
+    realtime.call_after_commit(partial(realtime.leave_everywhere, sids, key))
+    realtime.emit_after_commit(
+        "room:removed",
+        {"room_id": room.public_id, "reason": reason},
+        to=realtime.user_key(account_id),
+    )
+
+
 def socket_closed(sid: str) -> None:
     """A socket went away: leave every room it was in (one commit)."""
     rows = list(

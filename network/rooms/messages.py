@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -104,12 +106,13 @@ def _store(
         select(Room.id).where(Room.id == room.id).with_for_update(key_share=True)
     )
     now = utcnow()  # after the lock: a writer that waited does not stamp the past
-    if slow_mode and _too_soon(room, row, now):
+    wait = _wait_seconds(room, row, now) if slow_mode else 0
+    if wait:
         existing = _by_client_id(author, new.client_msg_id)
         if existing is not None:  # a retry is never refused
             db.session.rollback()
             return _again(room, existing)
-        raise RoomInputError("body", "slow_mode")
+        raise RoomInputError("body", "slow_mode", seconds=wait)
     row.last_message_at = now
     try:
         message = db.session.scalar(_insert(room, author, new, now))
@@ -126,11 +129,13 @@ def _store(
     return message
 
 
-def _too_soon(room: Room, row: RoomMember, now: datetime) -> bool:
-    """Slow mode: the author's previous message was less than its interval ago."""
+def _wait_seconds(room: Room, row: RoomMember, now: datetime) -> int:
+    """Slow mode: whole seconds until the author may post again (0: now). Only
+    messages sent while slow mode is on count (moderation.set_slow_mode)."""
     if not room.slow_mode_seconds or not row.last_message_at:
-        return False
-    return row.last_message_at + timedelta(seconds=room.slow_mode_seconds) > now
+        return 0
+    left = row.last_message_at + timedelta(seconds=room.slow_mode_seconds) - now
+    return max(0, math.ceil(left.total_seconds()))
 
 
 def _insert(room: Room, author: Account, new: _New, now: datetime):

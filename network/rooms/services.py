@@ -29,6 +29,7 @@ from network.rooms.membership import (
     leave,
     mark_read,
     room_state,
+    shut_out,
     socket_closed,
 )
 from network.rooms.messages import (
@@ -88,6 +89,7 @@ __all__ = [
     "purge_expired",
     "requestable",
     "room_list",
+    "shut_out",
     "room_state",
     "row_payload",
     "send_message",

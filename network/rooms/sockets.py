@@ -28,13 +28,25 @@ def _refusals():
     try:
         yield
     except services.RoomInputError as error:
-        raise SocketError(error.message) from None
+        raise SocketError(error.message, **error.extra) from None
+
+
+def _joinable(room_id):
+    """The room's access context; a person a moderator took out of the room is
+    told so (and why), everyone else gets the missing room's answer."""
+    try:
+        return policy.access_room_context(current_user, room_id)
+    except NotFound:
+        reason = policy.shut_out_reason(current_user, room_id)
+        if reason is None:
+            raise
+        raise SocketError("removed", reason=reason) from None
 
 
 @socket_event("room:join")
 def on_join(data: dict):
     """Join a room: replay what was missed after `after_id`, then live messages."""
-    access = policy.access_room_context(current_user, data.get("room_id"))
+    access = _joinable(data.get("room_id"))
     room = access.room
     try:
         after_id = _position(room, data.get("after_id"))

@@ -23,11 +23,20 @@ UNREACHABLE = (
 
 
 def file_support_request(
-    room: Room, account: Account, *, kind: str = "help", note: str = ""
+    room: Room,
+    account: Account,
+    *,
+    kind: str = "help",
+    note: str = "",
+    online_first: bool = False,
 ) -> tuple[SupportRequest | None, list[int]]:
     """Store a request for the people policy.support_recipient_ids names, and only
-    them. Nothing is stored or sent when nobody can be reached (None, [])."""
-    recipients = policy.support_recipient_ids(room, account)
+    them (with online_first, those online now when there are any). Nothing is
+    stored or sent when nobody can be reached (None, [])."""
+    recipients = []
+    if online_first:
+        recipients = policy.support_recipient_ids(room, account, online=True)
+    recipients = recipients or policy.support_recipient_ids(room, account)
     if not recipients:
         return None, []
     row = SupportRequest(
@@ -65,16 +74,19 @@ def ask_for_help(
     return row
 
 
-def open_requests(stmt) -> list[tuple[SupportRequest, str, str]]:
-    """Open requests with the requester's name and tag, and the room's name."""
+def open_requests(stmt) -> list[tuple[SupportRequest, str, str, str]]:
+    """Open requests with the requester's name and tag, the room's name and id."""
     rows = db.session.execute(
-        stmt.add_columns(Profile.pseudonym, Profile.tag, Room.name)
+        stmt.add_columns(Profile.pseudonym, Profile.tag, Room.name, Room.public_id)
         .join(Profile, Profile.account_id == SupportRequest.requester_id)
         .join(Room, Room.id == SupportRequest.room_id)
         .where(SupportRequest.handled_at.is_(None))
         .order_by(SupportRequest.id)
     )
-    return [(row, display_name(name, tag), room) for row, name, tag, room in rows]
+    return [
+        (row, display_name(name, tag), room, room_id)
+        for row, name, tag, room, room_id in rows
+    ]
 
 
 def mark_handled(row: SupportRequest, *, actor: Account) -> None:

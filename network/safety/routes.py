@@ -31,6 +31,8 @@ def block(public_id: str):
     profile = policy.access_profile(current_user, public_id)
     if not EmptyForm().validate_on_submit():
         raise NotFound()
+    if request.form.get("confirm") != "1":  # asked once in the page first
+        return render_template("safety/confirm_block.html", profile=profile)
     try:
         services.block(profile.account_id, actor=current_user)
     except InputError as error:

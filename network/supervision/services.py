@@ -320,10 +320,12 @@ def open_support_requests(viewer: Account) -> list:
 def support_alert(
     room: Room, *, actor: Account
 ) -> tuple[SupportRequest | None, list[int]]:
-    """Alert the people policy.support_recipient_ids names (the facilitators
-    present first), privately. Returns the request and its recipients, or
+    """Alert the people policy.support_recipient_ids names (those online now
+    first), privately. Returns the request and its recipients, or
     (None, []) when nobody can be reached."""
-    row, recipients = rooms.file_support_request(room, actor, kind="support")
+    row, recipients = rooms.file_support_request(
+        room, actor, kind="support", online_first=True
+    )
     if row is None:
         return None, []
     payload = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from network import policy, ratelimit
+from network import policy, ratelimit, realtime
 from network.errors import SocketError
 from network.guards import socket_event
 from network.supervision import services
@@ -17,7 +17,8 @@ def on_support(data: dict):
     room = policy.access_room(current_user, data.get("room_id"))
     if not ratelimit.allow("history", current_user.id):
         raise SocketError("rate_limited")
-    row, _ = services.support_alert(room, actor=current_user)
+    row, recipients = services.support_alert(room, actor=current_user)
     if row is None:  # the same answer whatever the reason
         raise SocketError("unreachable")
-    return {}
+    # Honest: whether someone who can help is connected now, or it waits for them.
+    return {"online": realtime.any_live(recipients)}

@@ -121,8 +121,8 @@ def test_support_alert_skips_kept_apart_moderator(harbour, connect):
         assert sock.emit("room:join", {"room_id": h.circle.public_id}, callback=True)[
             "ok"
         ]
-    assert _alert(asker, h.circle) == {"ok": True}
-    assert _alert(marker, h.circle) == {"ok": True}
+    assert _alert(asker, h.circle) == {"ok": True, "online": True}
+    assert _alert(marker, h.circle) == {"ok": True, "online": True}
     assert [e["from"] for e in events(lantern_sock, "support:alert")] == ["Driftwood"]
     assert [e["from"] for e in events(lead_sock, "support:alert")] == [
         "Sea Glass",
@@ -141,7 +141,7 @@ def test_present_facilitator_kept_apart_is_skipped_for_the_host_lead(
     asker = connect(h.sea_glass)
     asker.emit("room:join", {"room_id": h.circle.public_id}, callback=True)
     lantern_sock.get_received()
-    assert _alert(asker, h.circle) == {"ok": True}
+    assert _alert(asker, h.circle) == {"ok": True, "online": True}
     assert [e["from"] for e in events(lead_sock, "support:alert")] == ["Sea Glass"]
     alert = db.session.scalar(select(SupportRequest))
     # Lantern, present but kept apart, gets nothing, cannot open a one-to-one
@@ -178,7 +178,7 @@ def test_partner_room_falls_back_to_the_askers_own_organization(harbour, connect
     socks = {p.pseudonym: connect(p) for p in (prairie_mod, h.lantern, h.lead)}
     asker = connect(h.sea_glass)
     asker.emit("room:join", {"room_id": room.public_id}, callback=True)
-    assert _alert(asker, room) == {"ok": True}
+    assert _alert(asker, room) == {"ok": True, "online": True}
     got = {name for name, sock in socks.items() if events(sock, "support:alert")}
     assert got == {"Beacon"}
 

@@ -225,7 +225,7 @@ def test_block_is_two_way_silent_and_private(app, people, login_as):
     response = post_form(
         blocker_client,
         f"/profiles/{blocked.profile.public_id}/block",
-        {},
+        {"confirm": "1"},
         token_from="/logout",
     )
     assert response.status_code == 302
@@ -268,7 +268,10 @@ def test_block_oneself_is_refused(app, people, login_as):
     org, me, _, _ = people
     client = login_as(me)
     response = post_form(
-        client, f"/profiles/{me.profile.public_id}/block", {}, token_from="/logout"
+        client,
+        f"/profiles/{me.profile.public_id}/block",
+        {"confirm": "1"},
+        token_from="/logout",
     )
     assert response.status_code == 400
     assert "You cannot block yourself." in response.get_data(as_text=True)

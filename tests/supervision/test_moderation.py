@@ -120,7 +120,8 @@ def test_mute_lock_slow_mode_are_enforced_on_the_server(app, world, login_as, co
     assert send(lead_sock, world.room)["ok"]  # moderators can still post
     moderation.set_lock(world.room, False, actor=lead)
     moderation.set_slow_mode(world.room, 60, actor=lead)
-    assert send(alice, world.room) == {"ok": False, "error": "slow_mode"}
+    assert send(alice, world.room)["ok"]  # the first since it was switched on
+    assert send(alice, world.room) == {"ok": False, "error": "slow_mode", "seconds": 60}
     assert send(lead_sock, world.room)["ok"]
     moderation.set_slow_mode(world.room, 0, actor=lead)
     assert send(alice, world.room)["ok"]
@@ -138,7 +139,9 @@ def test_mute_lock_slow_mode_are_enforced_on_the_server(app, world, login_as, co
     } <= actions
 
 
-def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
+def test_remove_and_ban_end_presence_at_once(app, world, login_as, connect):
+    # Issue 15: the sockets stay (the page is told why) but leave the room's
+    # broadcast for good: tests/rooms/test_shut_out.py proves nothing more arrives.
     alice = connect(world.alice)
     join(alice, world.room)
     manage = f"/rooms/{world.room.public_id}/manage"
@@ -159,9 +162,11 @@ def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
         },
         token_from=manage,
     )
-    assert not alice.is_connected()
+    told = {"room_id": world.room.public_id, "reason": "threats"}
+    assert events(alice, "room:removed") == [told]
     again = connect(world.alice)
-    assert join(again, world.room) == {"ok": False, "error": "not_found"}
+    refused = {"ok": False, "error": "removed", "reason": "threats"}
+    assert join(again, world.room) == refused
     assert "Host only" not in login_as(world.alice).get("/rooms").get_data(as_text=True)
     amir = connect(world.amir)
     join(amir, world.room)
@@ -174,7 +179,8 @@ def test_remove_and_ban_close_sockets_at_once(app, world, login_as, connect):
         },
         token_from=manage,
     )
-    assert not amir.is_connected()
+    told = {"room_id": world.room.public_id, "reason": "off-topic"}
+    assert events(amir, "room:removed") == [told]
     for action in ("member.banned", "member.removed"):
         event = _audit(action)
         assert event.actor_id == world.lead_a.id and event.detail["reason"]

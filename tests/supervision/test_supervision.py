@@ -249,7 +249,7 @@ def test_support_alert_reaches_only_present_facilitators(app, world, sup, connec
     ack = socks["alice"].emit(
         "support:alert", {"room_id": room.public_id}, callback=True
     )
-    assert ack == {"ok": True}
+    assert ack == {"ok": True, "online": True}
     for name, sock in socks.items():
         alerts = events(sock, "support:alert")
         if name == "fern":

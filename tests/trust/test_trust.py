@@ -160,7 +160,7 @@ def test_admin_suspends_over_http(app, pair, login_as):
     org_a, org_b, a, b = pair
     admin_client = login_as(factories.make_admin())
     url = f"/admin/organizations/{org_b.public_id}"
-    post_form(admin_client, url, {"action": "status"}, token_from=url)
+    post_form(admin_client, url, {"action": "status", "confirm": "1"}, token_from=url)
     db.session.refresh(org_b)
     assert not org_b.is_active
     assert db.session.scalar(

@@ -53,18 +53,22 @@
         }, 5000);
         return;
       }
+      if (ack.error === "paused" || ack.error === "removed") { R.shutOut(ack); return; }
       pending = pending.filter(function (p) { return p !== item; });
       if (ack.ok && unconfirmed.indexOf(item) >= 0) {
         unconfirmed = unconfirmed.filter(function (p) { return p !== item; });
         R.showError("");
       }
       if (!ack.ok) {
-        R.showError(ERRORS[ack.error] || "The message was not sent.");
+        R.showError(ack.error === "slow_mode" && ack.seconds ?
+          "Slow mode is on: wait " + ack.seconds + (ack.seconds === 1 ? " second" : " seconds") + " before your next message." :
+          ERRORS[ack.error] || "The message was not sent.");
         if (!bodyField.value && !editing) { bodyField.value = item.body; }
       }
     });
   }
   R.flushPending = function () { pending.forEach(sendPending); };
+  R.dropPending = function () { pending = []; unconfirmed = []; };
 
   function setFields(body, warning) {
     bodyField.value = body;

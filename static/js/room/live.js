@@ -49,6 +49,7 @@
 
   function join() {
     socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
+      if (ack && (ack.error === "removed" || ack.error === "paused")) { R.shutOut(ack); return; }
       if (!ack || !ack.ok) {
         connection.textContent = "This room is not available.";
         if (R.form) { R.form.hidden = true; }
@@ -78,10 +79,30 @@
     liveDown = !(event && event.live);
     join();
   });
-  function reconnecting() { connection.textContent = "Reconnecting…"; }
+  function reconnecting() { if (!shutOutText) { connection.textContent = "Reconnecting…"; } }
   socket.on("disconnect", reconnecting);
   socket.io.on("reconnect_attempt", reconnecting);
-  socket.on("connect_error", reconnecting);
+  socket.on("connect_error", function (err) {
+    if (err && err.message === "paused") { R.shutOut({ error: "paused" }); } else { reconnecting(); }
+  });
+
+  // A moderator took this person out of the room, or their access is paused:
+  // say so calmly, keep it said, and stop reconnecting (nothing would rejoin).
+  var shutOutText = "";
+  R.shutOut = function (event) {
+    shutOutText = event.error === "paused" ? "Your access is paused; contact your organization." :
+      "You were removed from this room." + (event.reason ? " Reason: " + event.reason : "");
+    if (R.dropPending) { R.dropPending(); }
+    socket.disconnect();
+    connection.textContent = shutOutText;
+    connection.setAttribute("data-shut-out", "1");
+    if (R.setPresence) { R.setPresence([], 0); }
+    if (R.form) { R.form.hidden = true; }
+  };
+  socket.on("room:removed", function (event) {
+    if (event.room_id === roomId) { R.shutOut({ error: "removed", reason: event.reason }); }
+  });
+  socket.on("account:paused", function () { R.shutOut({ error: "paused" }); });
 
   socket.on("message:created", function (m) {
     if (m.room_id !== roomId) { return; }
@@ -185,7 +206,12 @@
     if (needSupport) {
       needSupport.addEventListener("click", function () {
         socket.emit("support:alert", { room_id: roomId }, function (ack) {
-          if (ack && ack.ok) {
+          if (ack && ack.ok && ack.online === false) {
+            // Honest: nobody who can help is connected; it waits for them.
+            supportStatus.textContent = "Nobody who can help is online right now. Your alert waits " +
+              "for a facilitator or lead, and only they will see it. Meanwhile, contact your " +
+              "organization outside the network. If you are in danger, call your local emergency number.";
+          } else if (ack && ack.ok) {
             supportStatus.textContent = "A facilitator has been alerted privately. No one else sees it.";
           } else if (ack && ack.error === "unreachable") {
             // The same honest answer whatever the reason (rooms.services.UNREACHABLE).
