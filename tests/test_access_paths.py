@@ -147,3 +147,30 @@ def test_reset_request_does_the_same_work_whatever_the_account(app, client, outb
     wait_for_background(app)
     assert [to for to, _, _ in outbox] == ["peer@example.org"]
     assert "/reset/t/" in outbox[0][2]
+
+
+def _supervision_room(org, name: str):
+    room = factories.make_room(org, name=name)
+    room.kind = "supervision"
+    db.session.commit()
+    return room
+
+
+def test_unrequestable_room_sends_the_same_statements_as_a_missing_one(app, net):
+    """Asking to join a supervision room outside one's audience (or one already
+    joined) reads exactly like asking for a room that does not exist."""
+    _, other, viewer, _ = net
+    theirs = _supervision_room(other, "Their circle")
+    denied = _statements(viewer.id, policy.access_requestable_room, theirs.public_id)
+    missing = _statements(viewer.id, policy.access_requestable_room, "no-such-room-00")
+    assert denied == missing
+
+
+def test_room_without_invitation_sends_the_same_statements_as_a_missing_one(app, net):
+    """Answering an invitation one never had, to a room that exists, reads
+    exactly like answering one for a room that does not exist."""
+    home, _, viewer, _ = net
+    room = _supervision_room(home, "Our circle")
+    denied = _statements(viewer.id, policy.access_room_invitation, room.public_id)
+    missing = _statements(viewer.id, policy.access_room_invitation, "no-such-room-00")
+    assert denied == missing

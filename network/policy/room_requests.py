@@ -12,38 +12,41 @@ from network.policy.actors import _account
 from network.policy.rooms import (
     can_moderate,
     can_name_facilitators,
-    can_request_to_join,
+    requestable_rooms,
 )
 
 
-def _room_by_public_id(room_public_id) -> Room | None:
-    if not isinstance(room_public_id, str):
-        return None
-    return db.session.scalar(select(Room).where(Room.public_id == room_public_id))
-
-
 def access_requestable_room(actor, room_public_id) -> Room:
-    """A supervision room the actor may ask to join (can_request_to_join)."""
-    room = _room_by_public_id(room_public_id)
-    if room is None or not can_request_to_join(actor, room):
+    """A supervision room the actor may ask to join: one query through
+    requestable_rooms (the twin of can_request_to_join), so a room outside one's
+    audience takes the same path as a missing one."""
+    if not isinstance(room_public_id, str):
+        raise NotFound()
+    stmt = select(Room).where(Room.public_id == room_public_id)
+    room = db.session.scalar(requestable_rooms(stmt, actor))
+    if room is None:
         raise NotFound()
     return room
 
 
 def access_room_invitation(actor, room_public_id) -> tuple[Room, RoomMember]:
-    """A room the actor is invited to, with their invited member row."""
-    room = _room_by_public_id(room_public_id)
+    """A room the actor is invited to, with their invited member row, in one
+    query: a room they were never invited to reads like a missing one."""
     account = _account(actor)
-    if room is None or account is None:
+    if account is None or not isinstance(room_public_id, str):
         raise NotFound()
-    row = db.session.scalar(
-        select(RoomMember).where(
-            RoomMember.room_id == room.id, RoomMember.account_id == account.id
+    found = db.session.execute(
+        select(Room, RoomMember)
+        .join(RoomMember, RoomMember.room_id == Room.id)
+        .where(
+            Room.public_id == room_public_id,
+            RoomMember.account_id == account.id,
+            RoomMember.status == "invited",
         )
-    )
-    if row is None or row.status != "invited":
+    ).first()
+    if found is None:
         raise NotFound()
-    return room, row
+    return found[0], found[1]
 
 
 def require_naming_facilitators(actor, room: Room) -> None:
