@@ -39,8 +39,16 @@ def index():
 @bp.get("/rooms/<room_id>")
 @member_required
 def room(room_id: str):
-    """The room: the last 50 messages rendered here, then kept live by the socket."""
-    access = policy.access_room_context(current_user, room_id)
+    """The room: the last 50 messages rendered here, then kept live by the socket.
+    Someone removed or banned from it is told so (only they see why); anyone
+    else gets the ordinary not-found page, after the same statements."""
+    try:
+        access = policy.access_room_context(current_user, room_id)
+    except NotFound:
+        reason = policy.shut_out_reason(current_user, room_id)
+        if reason is None:
+            raise
+        return render_template("rooms/removed.html", reason=reason), 404
     before = request.args.get("before")
     if before is not None:
         before = policy.access_message_position(current_user, access.room, before)

@@ -90,3 +90,28 @@ def test_suspended_organization_members_are_told(app, world, connect):
     orgs.suspend_organization(world.org_a, actor=factories.make_admin())
     told = [p["args"][0] for p in alice.queue if p["name"] == "account:paused"]
     assert told == [{}]
+
+
+def test_removed_member_reloading_the_room_is_told_why_others_see_not_found(
+    app, world, connect, login_as
+):
+    """A reload after removal says so calmly, with the reason, to that person
+    only; anyone else asking for the room (or a missing one) gets the ordinary
+    not-found page."""
+    _in_room(world, connect)
+    moderation.remove(
+        world.room, _row(world.room, world.alice), REASON, actor=world.lead_a
+    )
+    url = f"/rooms/{world.room.public_id}"
+    page = login_as(world.alice).get(url)
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert "You were removed from this room" in text and REASON in text
+    missing = login_as(world.alice).get("/rooms/no-such-room-0000")
+    assert missing.status_code == 404
+    assert "You were removed" not in missing.get_data(as_text=True)
+    outsider = factories.make_member(world.org_c, pseudonym="Outsider")
+    theirs = login_as(outsider).get(url)
+    assert theirs.status_code == 404
+    assert "You were removed" not in theirs.get_data(as_text=True)
+    assert REASON not in theirs.get_data(as_text=True)
