@@ -119,14 +119,7 @@ def _store(
     except IntegrityError:  # a retry: the unique client id, or the same retry
         db.session.rollback()  # racing us from another socket
         return _again(room, _by_client_id(author, new.client_msg_id))
-    emit_about(
-        room,
-        "message:created",
-        message_payload(room, message, author),
-        person_id=author.id,
-    )
-    commit_keeping_loaded()
-    return message
+    return _created(room, message, author)
 
 
 def _wait_seconds(room: Room, row: RoomMember, now: datetime) -> int:
@@ -190,12 +183,17 @@ def _again(room: Room, message: Message | None) -> Message | None:
     message of another room (a reused client id, not a retry)."""
     if message is None or message.room_id != room.id:
         return message
-    author = db.session.get(Account, message.author_id)
+    return _created(room, message, db.session.get(Account, message.author_id))
+
+
+def _created(room: Room, message: Message, author: Account) -> Message:
+    """Queue the one message:created broadcast and commit (a new message, or a
+    retry's stored one sent again)."""
     emit_about(
         room,
         "message:created",
         message_payload(room, message, author),
-        person_id=message.author_id,
+        person_id=author.id,
     )
     commit_keeping_loaded()
     return message
