@@ -16,6 +16,7 @@ from network import (
     home,
     library,
     moderation,
+    notifications,
     orgs,
     rooms,
     safety,
@@ -38,6 +39,7 @@ FEATURES = (
     supervision,
     home,
     library,
+    notifications,
 )
 
 

@@ -19,6 +19,7 @@ from network.models.library import (
     Resource,
 )
 from network.models.moderation import REPORT_CATEGORIES, Report, ReviewOptOut
+from network.models.notifications import NOTIFICATION_TITLES, Notification
 from network.models.orgs import (
     Invitation,
     Membership,
@@ -53,6 +54,8 @@ from network.models.trust import (
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 __all__ = [
+    "NOTIFICATION_TITLES",
+    "Notification",
     "RESOURCE_LANGUAGES",
     "SEARCH_OBJECTS",
     "Resource",
