@@ -4,7 +4,9 @@ deleted or hidden message leaves the index (docs/search.md)."""
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event, text
+from sqlalchemy import DDL, DateTime, event, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from network.extensions import db
 from network.models.rooms import Message
@@ -66,6 +68,33 @@ def forget_removed_text() -> None:
     keeps the old entry in its segment until a merge: 'optimize' merges now. On
     PostgreSQL the partial index drops the row; VACUUM reclaims the space."""
     if db.session.get_bind().dialect.name == "sqlite":
+        db.session.flush()  # the triggers run first
         db.session.execute(
             text("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
         )
+
+
+class kept_since(FunctionElement):
+    """The oldest creation time a room with `days` of retention still keeps (now,
+    in UTC, minus the days), in SQL: messages before it are past retention even
+    while the purge has not run yet."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(kept_since, "sqlite")
+def _kept_since_sqlite(element, compiler, **kw):
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' text, compared as text.
+    (days,) = list(element.clauses)
+    return f"datetime('now', '-' || ({compiler.process(days, **kw)}) || ' days')"
+
+
+@compiles(kept_since, "postgresql")
+def _kept_since_postgresql(element, compiler, **kw):
+    # Stored as naive UTC (models.types.UTCDateTime).
+    (days,) = list(element.clauses)
+    return (
+        "((now() AT TIME ZONE 'UTC') - "
+        f"make_interval(days => {compiler.process(days, **kw)}))"
+    )

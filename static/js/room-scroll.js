@@ -92,8 +92,26 @@
   });
 
   remember();
+  // Opened from a search result (?at=<message id>): show that message, marked,
+  // in the middle of the screen; messages arriving meanwhile wait below it.
+  var at = root.getAttribute("data-at");
+  function markFound() {
+    var item = at ? list.querySelector('li.message[data-id="' + CSS.escape(at) + '"]') : null;
+    if (item && !item.classList.contains("found")) {
+      item.classList.add("found");
+      item.setAttribute("tabindex", "-1");
+    }
+    return item;
+  }
+  var found = markFound();
+  if (found) {
+    // The catch-up after joining redraws the messages it replays: mark it again.
+    new MutationObserver(markFound).observe(list, { childList: true });
+    found.scrollIntoView({ block: "center" });
+    found.focus({ preventScroll: true });
+    atLatest = nearLatest();
   // Open at the latest message, unless the ground rules wait to be read first.
-  if (!document.querySelector("details.rules[open]")) { toLatest(); }
+  } else if (!document.querySelector("details.rules[open]")) { toLatest(); }
 })();
 
 // The composer's hint, and why one cannot write yet: a touch keyboard's Enter

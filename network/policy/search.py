@@ -1,0 +1,63 @@
+"""Message search: which messages a member may find. Exactly what the room's
+history would show them with text, in the rooms they are in now, no more."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Select, select
+
+from network.extensions import db
+from network.models import Message, Room, RoomMember, utcnow
+from network.models.message_search import kept_since
+from network.models.orgs import ROOM_MANAGER_ROLES
+from network.policy.actors import active_membership
+from network.policy.room_people import can_meet_in_room, room_people_criterion
+from network.policy.rooms import _room_member, _visible_room_criteria, can_join_room
+
+
+def searchable_messages(stmt: Select, actor) -> Select:
+    """Filter a Message query, joining Room (Room.id == Message.room_id), to the
+    messages the actor may find: in a room they may open now (visible_rooms:
+    archived, suspended host, partner trust, removal and ban, and the new room
+    kinds it learns) AND have joined themselves (an active row of their own; a
+    row a role opened is not joining); not deleted or hidden; within the room's
+    retention; not by someone kept apart from them (blocks, separations,
+    distrusted organizations: history's filter). Twin of can_search_message."""
+    membership = active_membership(actor)
+    if membership is None:
+        return stmt.join(Room, Room.id == Message.room_id).where(Message.id.is_(None))
+    account_id = membership.account_id
+    joined = select(RoomMember.room_id).where(
+        RoomMember.account_id == account_id,
+        RoomMember.status == "active",
+        RoomMember.via_role.is_(False),
+    )
+    return stmt.join(Room, Room.id == Message.room_id).where(
+        *_visible_room_criteria(
+            membership.organization_id,
+            account_id,
+            membership.role in ROOM_MANAGER_ROLES,
+        ),
+        Message.room_id.in_(joined),
+        Message.deleted_at.is_(None),
+        Message.hidden_at.is_(None),
+        Message.created_at >= kept_since(Room.retention_days),
+        room_people_criterion(Message.author_id, account_id),
+    )
+
+
+def can_search_message(actor, message: Message) -> bool:
+    """Whether the actor may find this message by search (searchable_messages'
+    yes/no twin, for a message in hand)."""
+    if message.deleted_at is not None or message.hidden_at is not None:
+        return False
+    room = db.session.get(Room, message.room_id)
+    if room is None or not can_join_room(actor, room):
+        return False
+    row = _room_member(actor, room)
+    if row is None or row.status != "active" or row.via_role:
+        return False
+    if message.created_at < utcnow() - timedelta(days=room.retention_days):
+        return False
+    return can_meet_in_room(actor, message.author_id)

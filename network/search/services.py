@@ -1,0 +1,148 @@
+"""Search in messages: one statement per results page, the permission part from
+policy.searchable_messages, the match from the full-text index (SQLite FTS5 or a
+PostgreSQL GIN expression index), newest first, by keyset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import Select, select, text
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import column
+
+from network import policy, ratelimit
+from network.extensions import db
+from network.models import Account, Message, Profile, Room
+from network.search.snippets import Segment, snippet
+from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_text
+
+PAGE_SIZE = 20
+_TITLES_KEY = "network.search.room_titles"
+
+EMPTY = "Type a word to search for."
+NO_WORDS = "Search for words: letters or digits (punctuation is ignored)."
+TOO_FAST = "You are searching very fast. Wait a moment, then try again."
+
+
+@dataclass(frozen=True)
+class Result:
+    """One message found, as the results page shows it."""
+
+    message_id: str
+    room_id: str
+    room_title: str
+    room_kind: str
+    author: dict
+    created_at: datetime
+    content_warning: str
+    snippet: list[Segment]
+
+
+@dataclass
+class ResultPage:
+    """A page of results, the cursor of the next one, or why there are none."""
+
+    query: str
+    results: list[Result] = field(default_factory=list)
+    next_cursor: str | None = None
+    error: str = ""
+
+
+def add_room_title(app, kind: str, titles) -> None:
+    """Let a room kind name its rooms in results as its own page would (a direct
+    conversation: the other person). `titles(viewer, room_public_ids)` gives a
+    {room public id: title} for one page's rooms of that kind, in one query."""
+    app.extensions.setdefault(_TITLES_KEY, {})[kind] = titles
+
+
+def search(actor: Account, query: str, *, before: str | None = None) -> ResultPage:
+    """The actor's messages matching every word of the query (as prefixes), in the
+    rooms they are in now, newest first; `before` is the last result's message
+    id from the previous page."""
+    query = (query or "").strip()[:SEARCH_QUERY_MAX]
+    if not query:
+        return ResultPage(query, error=EMPTY)
+    terms = search_terms(query)
+    if not terms:
+        return ResultPage(query, error=NO_WORDS)
+    if not ratelimit.allow("search", actor.id):
+        return ResultPage(query, error=TOO_FAST)
+    stmt = policy.searchable_messages(_columns(), actor).where(_match(terms))
+    if isinstance(before, str) and before:
+        cursor = aliased(Message)
+        position = select(cursor.id).where(cursor.public_id == before[:24])
+        stmt = stmt.where(Message.id < position.scalar_subquery())
+    rows = db.session.execute(
+        stmt.order_by(Message.id.desc()).limit(PAGE_SIZE + 1)
+    ).all()
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    titles = _titles(actor, rows)
+    results = [_result(row, terms, titles) for row in rows]
+    return ResultPage(
+        query, results, results[-1].message_id if more and results else None
+    )
+
+
+def _columns() -> Select:
+    """What a result shows: the message, its room, its author's name."""
+    return (
+        select(
+            Message.public_id,
+            Message.html,
+            Message.content_warning,
+            Message.created_at,
+            Room.public_id.label("room_id"),
+            Room.name.label("room_name"),
+            Room.kind.label("room_kind"),
+            Profile.pseudonym,
+            Profile.tag,
+        )
+        .select_from(Message)
+        .outerjoin(Profile, Profile.account_id == Message.author_id)
+    )
+
+
+def _match(terms: list[str]):
+    """Messages whose indexed text holds every term (the index holds only text
+    that is neither deleted nor hidden)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        ids = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts")
+        fts = fts5_match(terms)
+        return Message.id.in_(ids.bindparams(fts=fts).columns(column("rowid")))
+    # The partial index's own expression (PG_MESSAGE_VECTOR) and condition (in
+    # searchable_messages), so the planner uses it.
+    return text(
+        "to_tsvector('simple', messages.body) @@ to_tsquery('simple', :tsq)"
+    ).bindparams(tsq=tsquery_text(terms))
+
+
+def _titles(actor: Account, rows) -> dict[str, str]:
+    """Titles from the room kinds that name their rooms themselves (add_room_title);
+    nothing runs when the page holds none of them."""
+    hooks = current_app.extensions.get(_TITLES_KEY, {})
+    titles: dict[str, str] = {}
+    for kind, hook in hooks.items():
+        ids = sorted({row.room_id for row in rows if row.room_kind == kind})
+        if ids:
+            titles.update(hook(actor, ids))
+    return titles
+
+
+def _result(row, terms: list[str], titles: dict[str, str]) -> Result:
+    has_profile = row.pseudonym is not None
+    return Result(
+        message_id=row.public_id,
+        room_id=row.room_id,
+        room_title=titles.get(row.room_id, row.room_name),
+        room_kind=row.room_kind,
+        author={
+            "pseudonym": row.pseudonym if has_profile else "—",
+            "tag": row.tag if has_profile else "",
+        },
+        created_at=row.created_at,
+        content_warning=row.content_warning,
+        snippet=snippet(row.html, terms),
+    )
