@@ -83,9 +83,9 @@ def test_search_finds_only_what_the_member_may_read_now(app):
     assert not found & {message.public_id for message in unseen}
     # The yes/no twin agrees, message by message.
     for message in db.session.scalars(select(Message)):
-        assert policy.can_search_message(me, message) == (
-            message.public_id in found
-        ), message.body
+        assert policy.can_search_message(me, message) == (message.public_id in found), (
+            message.body
+        )
 
 
 def test_the_blocked_and_the_separated_do_not_find_the_other_either(app):
