@@ -60,7 +60,11 @@ from network.policy.messages import (
     refusal,
     visible_messages,
 )
-from network.policy.search import can_search_message, searchable_messages
+from network.policy.search import (
+    can_search_message,
+    searchable_message_criteria,
+    searchable_messages,
+)
 from network.policy.profiles import (
     access_profile,
     can_block,
@@ -262,6 +266,7 @@ __all__ = [
     "room_apart_ids",
     "room_manager_org",
     "room_people_criterion",
+    "searchable_message_criteria",
     "searchable_messages",
     "separated",
     "separated_ids",

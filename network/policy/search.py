@@ -17,32 +17,53 @@ from network.policy.rooms import _room_member, _visible_room_criteria, can_join_
 
 
 def searchable_messages(stmt: Select, actor) -> Select:
-    """Filter a Message query, joining Room (Room.id == Message.room_id), to the
-    messages the actor may find: in a room they may open now (visible_rooms:
-    archived, suspended host, partner trust, removal and ban, and the new room
-    kinds it learns) AND have joined themselves (an active row of their own; a
-    row a role opened is not joining); not deleted or hidden; within the room's
-    retention; not by someone kept apart from them (blocks, separations,
-    distrusted organizations: history's filter). Twin of can_search_message."""
+    """Filter a Message query to the messages the actor may find: in a room they
+    may open now (visible_rooms: archived, suspended host, partner trust,
+    removal and ban, and the room kinds it learns) AND have joined themselves
+    (an active row of their own; a row a role opened is not joining); not
+    deleted or hidden; within the room's retention; not by someone kept apart
+    from them (blocks, separations, distrusted organizations: history's
+    filter). Twin of can_search_message.
+
+    Every condition is a semi- or anti-join on the message (no join): the
+    planner never multiplies rooms by matches, whatever its estimates."""
     membership = active_membership(actor)
     if membership is None:
-        return stmt.join(Room, Room.id == Message.room_id).where(Message.id.is_(None))
-    account_id = membership.account_id
+        return stmt.where(Message.id.is_(None))
+    return stmt.where(
+        *searchable_message_criteria(
+            membership.organization_id,
+            membership.account_id,
+            membership.role in ROOM_MANAGER_ROLES,
+        )
+    )
+
+
+def searchable_message_criteria(org_id, account_id, is_manager: bool) -> tuple:
+    """searchable_messages' conditions for a member of org_id; org_id and
+    account_id may be bound parameters (search builds its statement once)."""
     joined = select(RoomMember.room_id).where(
         RoomMember.account_id == account_id,
         RoomMember.status == "active",
         RoomMember.via_role.is_(False),
     )
-    return stmt.join(Room, Room.id == Message.room_id).where(
-        *_visible_room_criteria(
-            membership.organization_id,
-            account_id,
-            membership.role in ROOM_MANAGER_ROLES,
-        ),
-        Message.room_id.in_(joined),
+    rooms = select(Room.id).where(
+        *_visible_room_criteria(org_id, account_id, is_manager),
+        Room.id.in_(joined),
+    )
+    expired = (
+        select(Room.id)
+        .where(
+            Room.id == Message.room_id,
+            Message.created_at < kept_since(Room.retention_days),
+        )
+        .correlate(Message)
+    )
+    return (
+        Message.room_id.in_(rooms),
         Message.deleted_at.is_(None),
         Message.hidden_at.is_(None),
-        Message.created_at >= kept_since(Room.retention_days),
+        ~expired.exists(),
         room_people_criterion(Message.author_id, account_id),
     )
 

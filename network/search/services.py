@@ -4,17 +4,19 @@ PostgreSQL GIN expression index), newest first, by keyset."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import column
 
 from network import policy, ratelimit
 from network.extensions import db
 from network.models import Account, Message, Profile, Room
+from network.models.orgs import ROOM_MANAGER_ROLES
 from network.search.snippets import Segment, snippet
 from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_text
 
@@ -69,14 +71,16 @@ def search(actor: Account, query: str, *, before: str | None = None) -> ResultPa
         return ResultPage(query, error=NO_WORDS)
     if not ratelimit.allow("search", actor.id):
         return ResultPage(query, error=TOO_FAST)
-    stmt = policy.searchable_messages(_columns(), actor).where(_match(terms))
-    if isinstance(before, str) and before:
-        cursor = aliased(Message)
-        position = select(cursor.id).where(cursor.public_id == before[:24])
-        stmt = stmt.where(Message.id < position.scalar_subquery())
-    rows = db.session.execute(
-        stmt.order_by(Message.id.desc()).limit(PAGE_SIZE + 1)
-    ).all()
+    membership = policy.active_membership(actor)
+    if membership is None:  # the admin: in no room
+        return ResultPage(query)
+    cursor = before[:24] if isinstance(before, str) and before else None
+    dialect = db.session.get_bind().dialect.name
+    is_manager = membership.role in ROOM_MANAGER_ROLES
+    stmt = _statement(dialect, is_manager, cursor is not None)
+    match = fts5_match(terms) if dialect == "sqlite" else tsquery_text(terms)
+    bound = {"org_id": membership.organization_id, "account_id": actor.id}
+    rows = db.session.execute(stmt, {**bound, "match": match, "before": cursor}).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     titles = _titles(actor, rows)
@@ -86,8 +90,23 @@ def search(actor: Account, query: str, *, before: str | None = None) -> ResultPa
     )
 
 
-def _columns() -> Select:
-    """What a result shows: the message, its room, its author's name."""
+@functools.cache
+def _statement(dialect: str, is_manager: bool, cursor: bool) -> Select:
+    """One results page, built once per kind (building it cost more than running
+    it); bind org_id, account_id, match and before. The page's ids are chosen
+    from messages alone (policy.searchable_message_criteria: semi- and
+    anti-joins), then the rooms and names are read for that page only."""
+    page = select(Message.id).where(
+        *policy.searchable_message_criteria(
+            bindparam("org_id"), bindparam("account_id"), is_manager
+        ),
+        _match(dialect),
+    )
+    if cursor:
+        earlier = aliased(Message)
+        position = select(earlier.id).where(earlier.public_id == bindparam("before"))
+        page = page.where(Message.id < position.scalar_subquery())
+    page = page.order_by(Message.id.desc()).limit(PAGE_SIZE + 1)
     return (
         select(
             Message.public_id,
@@ -100,23 +119,22 @@ def _columns() -> Select:
             Profile.pseudonym,
             Profile.tag,
         )
-        .select_from(Message)
+        .join(Room, Room.id == Message.room_id)
         .outerjoin(Profile, Profile.account_id == Message.author_id)
+        .where(Message.id.in_(page))
+        .order_by(Message.id.desc())
     )
 
 
-def _match(terms: list[str]):
+def _match(dialect: str):
     """Messages whose indexed text holds every term (the index holds only text
-    that is neither deleted nor hidden)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        ids = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts")
-        fts = fts5_match(terms)
-        return Message.id.in_(ids.bindparams(fts=fts).columns(column("rowid")))
+    that is neither deleted nor hidden); bind `match`."""
+    if dialect == "sqlite":
+        ids = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match")
+        return Message.id.in_(ids.columns(column("rowid")))
     # The partial index's own expression (PG_MESSAGE_VECTOR) and condition (in
-    # searchable_messages), so the planner uses it.
-    return text(
-        "to_tsvector('simple', messages.body) @@ to_tsquery('simple', :tsq)"
-    ).bindparams(tsq=tsquery_text(terms))
+    # searchable_message_criteria), so the planner uses it.
+    return text("to_tsvector('simple', messages.body) @@ to_tsquery('simple', :match)")
 
 
 def _titles(actor: Account, rows) -> dict[str, str]:
