@@ -85,6 +85,17 @@ def test_snippet_is_the_sanitized_text_with_marked_words(app, login_as):
     assert "<script>alert" not in page and "<b onclick" not in page
 
 
+def test_a_content_warning_comes_before_the_snippet(app, login_as):
+    org = factories.make_org()
+    me = factories.make_member(org)
+    room = _room_with(org, me)
+    say(room, me, "the hearing went badly", content_warning="court, violence")
+    page = login_as(me).get("/search?q=hearing").get_data(as_text=True)
+    shown = re.search(r'<details class="result-cw">(.*?)</details>', page, re.S)
+    assert "Content warning: court, violence" in shown.group(1)
+    assert "<mark>hearing</mark>" in shown.group(1)
+
+
 def test_long_message_snippet_is_cut_around_the_match(app):
     org = factories.make_org()
     me = factories.make_member(org)
