@@ -62,12 +62,13 @@ def room(room_id: str):
 
 
 def _at(room, public_id) -> int | None:
-    """The place of the message a search result opens (?at=<message id>); one
-    gone since (deleted and purged) opens the room at its newest messages."""
+    """The place of the message a search result opens (?at=<message id>): one the
+    viewer may see (a kept-apart author's answers like a missing one); one gone
+    since (purged), or a guess, opens the room at its newest messages."""
     if public_id is None:
         return None
     try:
-        return policy.access_message_position(current_user, room, public_id)
+        return policy.access_room_message(current_user, room, public_id).id
     except NotFound:
         return None
 

@@ -242,3 +242,17 @@ def test_a_result_near_the_start_has_no_earlier_link(app, login_as):
     page = login_as(me).get(f"/rooms/{room.public_id}?at={made[3]}")
     text_ = page.get_data(as_text=True)
     assert _shown(text_) == made[:29] and "Load earlier messages" not in text_
+
+
+def test_a_room_opened_at_a_kept_apart_authors_message_opens_at_the_newest(
+    app, login_as
+):
+    org = factories.make_org()
+    me, other = factories.make_member(org), factories.make_member(org)
+    room = _room_with(org, me, other)
+    theirs = say(room, other, "before the separation")
+    made = [say(room, me, f"line {n}").public_id for n in range(60)]
+    factories.separate(me, other)
+    page = login_as(me).get(f"/rooms/{room.public_id}?at={theirs.public_id}")
+    text_ = page.get_data(as_text=True)
+    assert 'data-at=""' in text_ and _shown(text_) == made[10:]
