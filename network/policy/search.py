@@ -20,7 +20,8 @@ def searchable_messages(stmt: Select, actor) -> Select:
     """Filter a Message query to the messages the actor may find: in a room they
     may open now (visible_rooms: archived, suspended host, partner trust,
     removal and ban, and the room kinds it learns) AND have joined themselves
-    (an active row of their own; a row a role opened is not joining); not
+    (an active row of their own; a row a lead's role made by opening a circle
+    is not joining, one in a one-to-one space they answered is); not
     deleted or hidden; within the room's retention; not by someone kept apart
     from them (blocks, separations, distrusted organizations: history's
     filter). Twin of can_search_message.
@@ -42,14 +43,17 @@ def searchable_messages(stmt: Select, actor) -> Select:
 def searchable_message_criteria(org_id, account_id, is_manager: bool) -> tuple:
     """searchable_messages' conditions for a member of org_id; org_id and
     account_id may be bound parameters (search builds its statement once)."""
-    joined = select(RoomMember.room_id).where(
-        RoomMember.account_id == account_id,
-        RoomMember.status == "active",
-        RoomMember.via_role.is_(False),
+    rows = select(RoomMember.room_id).where(
+        RoomMember.account_id == account_id, RoomMember.status == "active"
+    )
+    # A row a role made is joining only in a one-to-one space (the lead or
+    # moderator who answered is one of its two people); visible_rooms keeps it
+    # only while the role lasts.
+    joined = Room.id.in_(rows.where(RoomMember.via_role.is_(False))) | (
+        Room.private & Room.id.in_(rows)
     )
     rooms = select(Room.id).where(
-        *_visible_room_criteria(org_id, account_id, is_manager),
-        Room.id.in_(joined),
+        *_visible_room_criteria(org_id, account_id, is_manager), joined
     )
     expired = (
         select(Room.id)
@@ -77,7 +81,7 @@ def can_search_message(actor, message: Message) -> bool:
     if room is None or not can_join_room(actor, room):
         return False
     row = _room_member(actor, room)
-    if row is None or row.status != "active" or row.via_role:
+    if row is None or row.status != "active" or (row.via_role and not room.private):
         return False
     if message.created_at < utcnow() - timedelta(days=room.retention_days):
         return False

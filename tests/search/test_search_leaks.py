@@ -45,10 +45,13 @@ def check_search_leaks() -> None:
     circle = supervision_room(org_a, "Circle")
     opened = supervision_room(org_a, "Opened by role")
     one_to_one = supervision_room(org_a, "Their space", private=True)
+    answered = supervision_room(org_a, "One-to-one I answered", private=True)
     for shown in (room, short, partner_room):
         member(shown, me)
     member(left, me, status="removed")
     member(opened, me, via_role=True)  # a lead opening it is not joining it
+    member(answered, me, via_role=True, role="facilitator")  # answering is
+    member(answered, others[1])
     for person in others:
         member(one_to_one, person)
         member(circle, person)
@@ -58,6 +61,7 @@ def check_search_leaks() -> None:
         say(room, me, f"my own {WORD}").public_id,
         say(short, friend, f"{WORD} recent", days_ago=6).public_id,
         say(partner_room, partner, f"{WORD} partner, before").public_id,
+        say(answered, others[1], f"{WORD} to the lead who answered").public_id,
     }
     assert _found(me) == control  # the positive control, before anything changes
 
@@ -87,11 +91,26 @@ def check_search_leaks() -> None:
     found = _found(me)
     assert found == control - partner_messages
     assert not found & {message.public_id for message in unseen}
-    # The yes/no twin agrees, message by message.
-    for message in db.session.scalars(select(Message)):
-        assert policy.can_search_message(me, message) == (message.public_id in found), (
-            message.body
+    _twin_agrees(me, found)
+
+    # The one-to-one a lead answered ends with the role, as opening it does.
+    me.membership.role = Role.MEMBER
+    db.session.commit()
+    answered_ids = set(
+        db.session.scalars(
+            select(Message.public_id).where(Message.room_id == answered.id)
         )
+    )
+    assert _found(me) == found - answered_ids
+    _twin_agrees(me, found - answered_ids)
+
+
+def _twin_agrees(actor, found: set[str]) -> None:
+    """can_search_message says yes exactly for the messages search found."""
+    for message in db.session.scalars(select(Message)):
+        assert policy.can_search_message(actor, message) == (
+            message.public_id in found
+        ), message.body
 
 
 def test_the_blocked_and_the_separated_do_not_find_the_other_either(app):
