@@ -256,3 +256,33 @@ def test_a_room_opened_at_a_kept_apart_authors_message_opens_at_the_newest(
     page = login_as(me).get(f"/rooms/{room.public_id}?at={theirs.public_id}")
     text_ = page.get_data(as_text=True)
     assert 'data-at=""' in text_ and _shown(text_) == made[10:]
+
+
+def test_a_room_opened_at_a_message_costs_two_statements_more(app, login_as):
+    """The message's place (one query through the visibility filter) and the
+    history after it; the same for a short or a long room."""
+    org = factories.make_org()
+    me = factories.make_member(org)
+    room = _room_with(org, me)
+    client = login_as(me)
+    counts = []
+    for total in (10, 120):
+        while len(_made(room)) < total:
+            say(room, me, "line")
+        middle = _made(room)[total // 2]
+        client.get(f"/rooms/{room.public_id}")  # warm: the session's first use
+        with counted() as plain:
+            client.get(f"/rooms/{room.public_id}")
+        with counted() as at:
+            client.get(f"/rooms/{room.public_id}?at={middle}")
+        counts.append((len(plain), len(at)))
+    assert counts[0] == counts[1] and counts[0][1] == counts[0][0] + 2
+
+
+def _made(room) -> list[str]:
+    from sqlalchemy import select
+
+    from network.models import Message
+
+    stmt = select(Message.public_id).where(Message.room_id == room.id)
+    return list(db.session.scalars(stmt.order_by(Message.id)))
