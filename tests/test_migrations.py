@@ -138,3 +138,21 @@ def test_message_search_migration_indexes_existing_messages(tmp_path):
         assert list(found) == ["quokka visible"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_message_search_migration_downgrades_cleanly(tmp_path):
+    from flask_migrate import downgrade
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'd.db'}")
+    with app.app_context():
+        upgrade()
+        downgrade(revision="a1c4e6f80b12")
+        names = set(
+            db.session.execute(
+                text("SELECT name FROM sqlite_master WHERE name LIKE 'messages_fts%'")
+            ).scalars()
+        )
+        assert names == set()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
