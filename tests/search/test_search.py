@@ -286,3 +286,29 @@ def _made(room) -> list[str]:
 
     stmt = select(Message.public_id).where(Message.room_id == room.id)
     return list(db.session.scalars(stmt.order_by(Message.id)))
+
+
+def test_a_room_kind_may_title_its_rooms_in_results(app):
+    """The hook a direct conversation uses (titled by the other person): called
+    once per page for that kind's rooms only."""
+    from tests.search.world import supervision_room
+
+    org = factories.make_org()
+    me = factories.make_member(org)
+    channel = _room_with(org, me, name="Plain channel")
+    circle = supervision_room(org, "Circle name")
+    member(circle, me)
+    say(channel, me, "dingo one")
+    say(circle, me, "dingo two")
+    calls = []
+
+    def titles(viewer, room_ids):
+        calls.append(room_ids)
+        return {room_id: f"Titled for {viewer.pseudonym}" for room_id in room_ids}
+
+    services.add_room_title(app, "supervision", titles)
+    shown = [r.room_title for r in services.search(me, "dingo").results]
+    assert shown == [f"Titled for {me.pseudonym}", "Plain channel"]
+    assert calls == [[circle.public_id]]
+    services.search(me, "one")
+    assert len(calls) == 1  # no room of that kind on the page: not called
