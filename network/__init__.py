@@ -20,6 +20,7 @@ from network import (
     orgs,
     rooms,
     safety,
+    search,
     supervision,
     trust,
 )
@@ -40,6 +41,7 @@ FEATURES = (
     home,
     library,
     notifications,
+    search,
 )
 
 

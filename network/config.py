@@ -129,6 +129,8 @@ class Config:
             ),
             "typing": _burst_limit(3, 0.5),
             "history": _burst_limit(20, 5),
+            # Message search (network/search): a page of results per query.
+            "search": _burst_limit(10, 0.5),
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then

@@ -112,6 +112,9 @@ def test_hostile_paths_and_queries_never_500(app, login_as, who):
     "url",
     [
         f"/rooms/ROOM?before={HUGE}",
+        f"/rooms/ROOM?at={HUGE}",
+        f"/search?q=x&before={HUGE}",
+        "/search?q=%00%22*&before=%00",
         f"/reports/new?message={HUGE}",
         f"/orgs/ORG/audit?before={HUGE}",
         f"/org/members?page={HUGE}",

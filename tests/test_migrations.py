@@ -43,6 +43,8 @@ def _upgrade_and_diff(url: str) -> list:
         assert "resources_fts" in tables  # FTS5 index made by the migration
         # ... and kept up to date by its triggers (a batch table copy drops them)
         assert {"resources_fts_ai", "resources_fts_ad", "resources_fts_au"} <= triggers
+        assert "messages_fts" in tables  # room messages (message search)
+        assert {"messages_fts_ai", "messages_fts_ad", "messages_fts_au"} <= triggers
     return diff
 
 
@@ -91,5 +93,66 @@ def test_existing_uploads_do_not_keep_their_file_names(tmp_path):
         resource = db.session.scalar(db.select(Resource))
         assert (resource.keep_file_name, resource.file_name) == (False, "file.pdf")
         assert resource.download_name == "court-day.pdf"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_message_search_migration_indexes_existing_messages(tmp_path):
+    """The migration backfills the index: messages written before it are found,
+    except deleted and hidden ones."""
+    from tests import factories
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 's.db'}")
+    with app.app_context():
+        upgrade(revision="a1c4e6f80b12")
+        org = factories.make_org("S")
+        author = factories.make_member(org)
+        room = factories.make_room(org)
+        for n, (body, hidden) in enumerate(
+            [("quokka visible", None), ("quokka hidden", "2026-01-01")]
+        ):
+            db.session.execute(
+                text(
+                    "INSERT INTO messages (public_id, room_id, author_id, client_msg_id,"
+                    " body, html, content_warning, created_at, hidden_at,"
+                    " hidden_reason) VALUES (:p, :r, :a, :c, :b, '', '',"
+                    " '2026-01-01', :h, '')"
+                ),
+                {
+                    "p": f"m{n}",
+                    "r": room.id,
+                    "a": author.id,
+                    "c": f"c{n}",
+                    "b": body,
+                    "h": hidden,
+                },
+            )
+        db.session.commit()
+        upgrade()
+        found = db.session.execute(
+            text(
+                "SELECT m.body FROM messages_fts JOIN messages m ON m.id = "
+                "messages_fts.rowid WHERE messages_fts MATCH 'quokka'"
+            )
+        ).scalars()
+        assert list(found) == ["quokka visible"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_message_search_migration_downgrades_cleanly(tmp_path):
+    from flask_migrate import downgrade
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'd.db'}")
+    with app.app_context():
+        upgrade()
+        downgrade(revision="a1c4e6f80b12")
+        names = set(
+            db.session.execute(
+                text("SELECT name FROM sqlite_master WHERE name LIKE 'messages_fts%'")
+            ).scalars()
+        )
+        assert names == set()
+        upgrade()
         db.session.remove()
         db.engine.dispose()

@@ -349,6 +349,8 @@ ACTIONS = [
     Action(
         "view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})
     ),
+    # Search answers everyone approved (the admin and lead B find nothing of A's).
+    Action("search messages", "GET", "/search?q=alpha", allowed=APPROVED),
     Action("view request", "GET", "/org/requests/{applicant}", allowed=LEAD_A),
     Action(
         "approve",
@@ -1395,3 +1397,38 @@ def test_visible_reports_agrees_with_can_review_report(app, report_world, actor)
         if policy.can_review_report(account, row)
     }
     assert listed == allowed
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"])
+def test_searchable_messages_agrees_with_can_search_message(app, world, actor):
+    from network.models import Message
+    from tests.search.world import member, say
+
+    room = db.session.scalar(select(Room).where(Room.public_id == world.refs["room"]))
+    circle = db.session.scalar(
+        select(Room).where(Room.public_id == world.refs["sroom"])
+    )
+    target = db.session.scalar(
+        select(Account)
+        .join(Account.profile)
+        .where(Account.profile.has(public_id=world.refs["target"]))
+    )
+    for name in ("lead_a", "member_a", "suspended_a"):
+        member(room, world.actors[name])
+    say(room, target, "alpha words")
+    say(room, world.actors["member_a"], "alpha mine")
+    say(room, target, "alpha hidden", hidden_at=utcnow())
+    say(room, target, "alpha old", days_ago=400)
+    say(circle, world.actors["member_a"], "alpha circle")
+    account = world.actors[actor]
+    found = set(
+        db.session.scalars(policy.searchable_messages(select(Message.id), account))
+    )
+    allowed = {
+        row.id
+        for row in db.session.scalars(select(Message))
+        if policy.can_search_message(account, row)
+    }
+    assert found == allowed
+    if actor in ("lead_a", "member_a"):
+        assert found  # the positive control: members find their rooms' messages

@@ -150,3 +150,42 @@ def test_library_full_text_search_on_postgres(pg_url):
             assert services.search(own, query=query).total <= 1, query
         db.session.remove()
         db.engine.dispose()
+
+
+def test_message_search_on_postgres(pg_url):
+    """The migration's partial GIN index, and search's policy filter, syntax-proof
+    queries and keyset paging on PostgreSQL (the leak test's whole world)."""
+    from sqlalchemy import text
+
+    from network.search import services
+    from tests.search.test_search_leaks import check_search_leaks
+    from tests.search.world import member, say
+
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=pg_url.replace(
+            "postgresql://", "postgresql+psycopg://"
+        ),
+    )
+    with app.app_context():
+        upgrade()
+        index = db.session.execute(
+            text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_messages_search'"
+            )
+        ).scalar()
+        assert "gin" in index and "deleted_at IS NULL" in index
+        check_search_leaks()
+        org = factories.make_org("Paging")
+        me = factories.make_member(org)
+        room = factories.make_room(org)
+        member(room, me)
+        made = [say(room, me, f"Numbat café {n}").public_id for n in range(25)]
+        first = services.search(me, "numb CAFÉ")
+        second = services.search(me, "numb", before=first.next_cursor)
+        found = [r.message_id for r in first.results + second.results]
+        assert found == made[::-1] and second.next_cursor is None
+        for query in ("numb:*|x", "!numbat", "numbat & (", "'numbat'", "\\"):
+            assert services.search(me, query).error in ("", services.NO_WORDS)
+        db.session.remove()
+        db.engine.dispose()

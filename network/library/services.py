@@ -18,6 +18,7 @@ from network import audit, markup, offload, policy
 from network.errors import InputError
 from network.extensions import db, paginate
 from network.library import uploads
+from network.text import fts5_match, search_terms, tsquery_text
 from network.models import (
     RESOURCE_LANGUAGES,
     Account,
@@ -174,12 +175,6 @@ def delete(resource: Resource, *, actor: Account) -> None:
         uploads.remove(upload_dir(), stored)
 
 
-def search_terms(query: str) -> list[str]:
-    """The query's words, letters and digits only (never quotes, operators, NUL or
-    an underscore), lowercased: at most 10 words of at most 40 characters."""
-    return [word[:40].lower() for word in re.findall(r"[^\W_]+", query)][:10]
-
-
 def _search_clause(query: str):
     """Every word of the query as a prefix ("hous" finds housing), ANDed; the
     words are plain letters and digits, so nothing the person types is syntax."""
@@ -188,14 +183,13 @@ def _search_clause(query: str):
         return None
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        match = " ".join(f'"{term}"*' for term in terms)
         ids = text("SELECT rowid FROM resources_fts WHERE resources_fts MATCH :fts")
+        match = fts5_match(terms)
         return Resource.id.in_(ids.bindparams(fts=match).columns(column("rowid")))
     from network.models.library import PG_SEARCH_EXPRESSION
 
-    tsquery = " & ".join(f"{term}:*" for term in terms)
     return text(f"{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', :q)").bindparams(
-        q=tsquery
+        q=tsquery_text(terms)
     )
 
 

@@ -15,9 +15,9 @@ from network.models.accounts import (
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.library import (
     RESOURCE_LANGUAGES,
-    SEARCH_OBJECTS,
     Resource,
 )
+from network.models.library import SEARCH_OBJECTS as _LIBRARY_SEARCH
 from network.models.moderation import REPORT_CATEGORIES, Report, ReviewOptOut
 from network.models.notifications import NOTIFICATION_TITLES, Notification
 from network.models.orgs import (
@@ -43,6 +43,7 @@ from network.models.rooms import (
     SupportRecipient,
     SupportRequest,
 )
+from network.models.message_search import MESSAGE_SEARCH_OBJECTS
 from network.models.trust import (
     Block,
     OrgTrust,
@@ -52,6 +53,9 @@ from network.models.trust import (
     TrustLevel,
 )
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
+
+# Full-text search objects outside the ORM metadata (the schema comparison skips them).
+SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 
 __all__ = [
     "NOTIFICATION_TITLES",

@@ -11,6 +11,7 @@ from network import audit, policy, realtime
 from network.errors import InputError
 from network.extensions import db
 from network.models import Account, Message, Organization, Room, RoomMember, utcnow
+from network.models.message_search import forget_removed_text
 from network.rooms import services as rooms
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
@@ -46,6 +47,7 @@ def hide_message(room: Room, message: Message, reason: str, *, actor: Account) -
     message.hidden_at = utcnow()
     message.hidden_reason = reason
     message.hidden_by_id = actor.id
+    forget_removed_text()  # hidden text leaves the search index
     author = db.session.get(Account, message.author_id)
     audit.record(
         "message.hidden",

@@ -60,6 +60,11 @@ from network.policy.messages import (
     refusal,
     visible_messages,
 )
+from network.policy.search import (
+    can_search_message,
+    searchable_message_criteria,
+    searchable_messages,
+)
 from network.policy.profiles import (
     access_profile,
     can_block,
@@ -227,6 +232,7 @@ __all__ = [
     "can_request_to_join",
     "can_review_any",
     "can_review_report",
+    "can_search_message",
     "can_see_message",
     "can_see_org_name",
     "can_see_profile",
@@ -260,6 +266,8 @@ __all__ = [
     "room_apart_ids",
     "room_manager_org",
     "room_people_criterion",
+    "searchable_message_criteria",
+    "searchable_messages",
     "separated",
     "separated_ids",
     "shows_reporter",

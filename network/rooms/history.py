@@ -23,6 +23,7 @@ from network.models import (
     Room,
     utcnow,
 )
+from network.models.message_search import forget_removed_text
 from network.rooms.people import org_alias, person_payload
 
 HISTORY_PAGE = 50
@@ -157,6 +158,30 @@ def history(
     return [row_payload(room, row, viewer.id) for row in rows]
 
 
+def history_around(
+    room: Room, viewer: Account, message_id: int, limit: int = HISTORY_PAGE
+) -> tuple[list[dict], bool]:
+    """The page of history around one message (a search result opened in its
+    room): it and up to half a page before it, then up to half a page after;
+    and whether earlier messages remain. The same filter as history."""
+    half = limit // 2
+    bound = {"room_id": room.id, "viewer_id": viewer.id}
+    earlier = list(
+        db.session.execute(
+            message_rows("before"),
+            {**bound, "before_id": message_id + 1, "limit": half + 2},
+        )
+    )
+    more = len(earlier) == half + 2  # the message, half a page, and one more
+    earlier = earlier[: half + 1]
+    earlier.reverse()
+    later = db.session.execute(
+        message_rows("after"), {**bound, "after_id": message_id, "limit": half}
+    )
+    rows = earlier + list(later)
+    return [row_payload(room, row, viewer.id) for row in rows], more
+
+
 def purge_expired(now=None) -> int:
     """Delete messages older than their room's retention period."""
     now = now or utcnow()
@@ -168,6 +193,8 @@ def purge_expired(now=None) -> int:
                 Message.created_at < now - timedelta(days=days),
             )
         ).rowcount
+    if removed:
+        forget_removed_text()  # the purged text leaves the search index too
     db.session.commit()
     return removed
 

@@ -29,6 +29,7 @@ from network.models import (
     RoomMember,
     utcnow,
 )
+from network.models.message_search import forget_removed_text
 from network.rooms.history import message_payload
 from network.rooms.membership import ensure_member
 from network.rooms.people import emit_about
@@ -218,6 +219,7 @@ def edit_message(
     message.html = markup.render(body)
     message.content_warning = content_warning
     message.edited_at = utcnow()
+    forget_removed_text()  # the words edited away leave the search index
     author = db.session.get(Account, message.author_id)
     emit_about(
         room,
@@ -233,6 +235,7 @@ def delete_message(room: Room, message: Message, *, actor: Account) -> None:
     message.deleted_at = utcnow()
     message.body = ""
     message.html = ""
+    forget_removed_text()  # and from the search index
     emit_about(
         room,
         "message:deleted",

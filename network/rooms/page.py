@@ -18,17 +18,25 @@ from network.timezones import zone
 CHECK_IN_EARLY = timedelta(minutes=15)  # as supervision.services.CHECK_IN_EARLY
 
 
-def room_page(access: policy.RoomAccess, viewer: Account, before_id=None) -> dict:
-    """The room template's context: history, presence, labels, the private
-    notice, what the viewer may do, the pin, resource cards, supervision."""
+def room_page(
+    access: policy.RoomAccess, viewer: Account, before_id=None, at_id=None
+) -> dict:
+    """The room template's context: history (the newest page, the page before
+    `before_id`, or the page around `at_id`: a message opened from search),
+    presence, labels, the private notice, what the viewer may do, the pin,
+    resource cards, supervision."""
     room = access.room
-    messages = services.history(room, viewer, before_id=before_id)
+    if at_id is not None:
+        messages, more = services.history_around(room, viewer, at_id)
+    else:
+        messages = services.history(room, viewer, before_id=before_id)
+        more = len(messages) == services.HISTORY_PAGE
     present, present_more = services.presence(room, viewer)
     supervision = supervision_context(access, viewer)
     return {
         "room": room,
         "messages": messages,
-        "older": messages[0]["id"] if len(messages) == services.HISTORY_PAGE else None,
+        "older": messages[0]["id"] if more and messages else None,
         "presence": present,
         "presence_more": present_more,
         "labels": services.org_labels(room, viewer),

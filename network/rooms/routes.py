@@ -52,11 +52,25 @@ def room(room_id: str):
     before = request.args.get("before")
     if before is not None:
         before = policy.access_message_position(current_user, access.room, before)
+    at = _at(access.room, request.args.get("at"))
     return render_template(
         "rooms/room.html",
         max_length=MAX_MESSAGE_LENGTH,
-        **page.room_page(access, current_user, before_id=before),
+        at=request.args.get("at") if at is not None else None,
+        **page.room_page(access, current_user, before_id=before, at_id=at),
     )
+
+
+def _at(room, public_id) -> int | None:
+    """The place of the message a search result opens (?at=<message id>): one the
+    viewer may see (a kept-apart author's answers like a missing one); one gone
+    since (purged), or a guess, opens the room at its newest messages."""
+    if public_id is None:
+        return None
+    try:
+        return policy.access_room_message(current_user, room, public_id).id
+    except NotFound:
+        return None
 
 
 def _form(org, room=None) -> RoomForm:

@@ -14,6 +14,9 @@
   var atLatest = true;
   var unread = 0;
   var divider = null;
+  // Opened at a search result: one's own messages the catch-up brings do not
+  // pull the page to the latest, until one sends or jumps there.
+  var holding = false;
 
   var jump = document.createElement("button");
   jump.type = "button";
@@ -33,13 +36,15 @@
     return last.bottom <= dock.getBoundingClientRect().top + 48;
   }
   function toLatest() {
+    holding = false;
     window.scrollTo(0, document.documentElement.scrollHeight);
     atLatest = true;
     unread = 0;
     jump.hidden = true;
   }
   function showJump() {
-    jump.textContent = unread === 1 ? "1 new message ↓" : unread + " new messages ↓";
+    jump.textContent = holding ? "Later messages ↓" :
+      unread === 1 ? "1 new message ↓" : unread + " new messages ↓";
     jump.setAttribute("aria-label", "Jump to latest (" + jump.textContent.replace(" ↓", "") + ")");
     jump.hidden = false;
   }
@@ -57,7 +62,7 @@
           later = later.nextElementSibling;
         }
         if (later) { return; }
-        if (node.getAttribute("data-author") === me) { fresh.mine = true; } else { fresh.push(node); }
+        if (node.getAttribute("data-author") === me && !holding) { fresh.mine = true; } else { fresh.push(node); }
       });
     });
     remember();
@@ -77,7 +82,7 @@
     var fresh = arrived(records);
     if (fresh.mine || (fresh.length && atLatest)) { toLatest(); return; }
     if (!fresh.length) { return; }
-    if (jump.hidden) { markNew(fresh[0]); }
+    if (jump.hidden && !holding) { markNew(fresh[0]); }
     unread += fresh.length;
     showJump();
   }).observe(list, { childList: true });
@@ -92,8 +97,35 @@
   });
 
   remember();
+  // Opened from a search result (?at=<message id>): show that message, marked,
+  // in the middle of the screen; messages arriving meanwhile wait below it.
+  var at = root.getAttribute("data-at");
+  function markFound() {
+    var item = at ? list.querySelector('li.message[data-id="' + CSS.escape(at) + '"]') : null;
+    if (item && !item.classList.contains("found")) {
+      item.classList.add("found");
+      item.setAttribute("tabindex", "-1");
+    }
+    return item;
+  }
+  var found = markFound();
+  if (found) {
+    // The catch-up after joining redraws the messages it replays: mark it again.
+    new MutationObserver(markFound).observe(list, { childList: true });
+    holding = true;
+    var composer = document.getElementById("composer");
+    if (composer) {
+      // Sending (the button, or Enter in the message box) ends the hold.
+      composer.addEventListener("submit", function () { holding = false; });
+      composer.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { holding = false; }
+      });
+    }
+    found.scrollIntoView({ block: "center" });
+    found.focus({ preventScroll: true });
+    atLatest = nearLatest();
   // Open at the latest message, unless the ground rules wait to be read first.
-  if (!document.querySelector("details.rules[open]")) { toLatest(); }
+  } else if (!document.querySelector("details.rules[open]")) { toLatest(); }
 })();
 
 // The composer's hint, and why one cannot write yet: a touch keyboard's Enter

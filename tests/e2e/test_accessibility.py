@@ -98,6 +98,8 @@ def test_member_pages(live_server, new_context):
     audit = Audit(new_context, base, "harbour.ana")
     for path in ("/", "/rooms", "/directory", "/library", "/library/new", "/reports"):
         audit.visit(path)
+    audit.visit("/search?q=")  # the empty query's message
+    audit.visit("/search?q=housing")  # results from the demo rooms
     audit.visit("/rooms")
     audit.visit(audit.href("main a[href^='/rooms/']"), "a room")
     _skip_to_message_box(audit.page)
