@@ -129,6 +129,7 @@ class Config:
             ),
             "typing": _burst_limit(3, 0.5),
             "history": _burst_limit(20, 5),
+            "mention": _burst_limit(20, 4),
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then
