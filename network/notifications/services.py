@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from network.extensions import db, paginate
 from network.models import (
@@ -17,6 +17,7 @@ from network.models import (
     Account,
     Notification,
     RoomMember,
+    new_public_id,
     utcnow,
 )
 from network.notifications.email import queue_activity_emails
@@ -89,22 +90,24 @@ def _add_or_refresh(ids: list[int], kind: str, room_id: int | None, link: str):
                 )
             )
         }
-    for account_id in ids:
-        row = existing.get(account_id)
-        if row is not None:
-            row.created_at = now
-            row.link = link or row.link
-        else:
-            db.session.add(
-                Notification(
-                    account_id=account_id,
-                    kind=kind,
-                    room_id=room_id,
-                    link=link,
-                    created_at=now,
-                )
-            )
+    for row in existing.values():
+        row.created_at = now
+        row.link = link or row.link
+    new = [
+        {
+            "public_id": new_public_id(),
+            "account_id": account_id,
+            "kind": kind,
+            "room_id": room_id,
+            "link": link,
+            "created_at": now,
+        }
+        for account_id in ids
+        if account_id not in existing
+    ]
     db.session.flush()
+    if new:  # one INSERT for everyone (executemany)
+        db.session.execute(insert(Notification), new)
 
 
 def unread_count(account_id: int) -> int:
@@ -119,7 +122,7 @@ def unread_counts(account_ids: list[int]) -> dict[int, int]:
         .where(Notification.account_id.in_(account_ids), Notification.read_at.is_(None))
         .group_by(Notification.account_id)
     )
-    return dict(rows.tuples())
+    return {account_id: count for account_id, count in rows}
 
 
 def page_of(account: Account, page: int):
