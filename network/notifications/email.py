@@ -69,4 +69,4 @@ def queue_activity_emails(account_ids: list[int]) -> None:
 
 def _sign_in_link() -> str:
     base = current_app.config.get("PUBLIC_URL") or ""
-    return base.rstrip("/") + url_for("accounts.login")
+    return base.rstrip("/") + url_for("accounts.login", _external=False)
