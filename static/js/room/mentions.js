@@ -16,13 +16,19 @@
     document.dispatchEvent(new CustomEvent("bell:count", { detail: event && event.count }));
   });
 
-  window.addEventListener("load", function () {
-    var match = /^#message-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
-    var item = match && R.list && R.list.querySelector('li.message[data-id="' + match[1] + '"]');
-    if (!item) { return; }
-    item.classList.add("target");
-    item.scrollIntoView({ block: "center" });
-  });
+  var linked = /^#message-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+  if (linked) {
+    window.addEventListener("load", function () {
+      var item = R.list && R.list.querySelector('li.message[data-id="' + linked[1] + '"]');
+      if (!item) { return; }
+      item.classList.add("target");
+      item.scrollIntoView({ block: "center" });
+    });
+    // The join's catch-up redraws the message: it stays outlined.
+    document.addEventListener("room:replaced", function (event) {
+      if (event.detail.getAttribute("data-id") === linked[1]) { event.detail.classList.add("target"); }
+    });
+  }
 
   var field = document.getElementById("body");
   if (!R.form || !field) { return; }
