@@ -141,3 +141,23 @@ def test_muting_a_room_one_may_not_see_answers_like_a_missing_one(world, login_a
     )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.get_data() == missing.get_data()
+
+
+def test_a_target_one_may_no_longer_see_shows_only_the_title(world, login_as):
+    from network.models import TrustLevel
+
+    row = _notify(
+        world.bea,
+        "mention",
+        room_id=world.partner_room.id,
+        link=f"/rooms/{world.partner_room.public_id}#message-abc",
+    )
+    factories.set_trust(world.org_a, world.org_b, TrustLevel.SEE)  # B loses the room
+    client = login_as(world.bea)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You were mentioned in a room" in page
+    assert world.partner_room.name not in page and world.org_a.name not in page
+    opened = client.get(f"/notifications/{row.public_id}", follow_redirects=True)
+    missing = client.get("/rooms/" + "x" * 22)
+    assert opened.status_code == missing.status_code == 404
+    assert opened.get_data() == missing.get_data()

@@ -221,3 +221,13 @@ def test_message_send_with_mentions_runs_a_fixed_number_of_statements(world, con
     # collapse, insert, counts, email stamp), whoever and however many.
     assert len(many) == len(one), (len(plain), len(one), len(many))
     assert len(one) - len(plain) <= 6, one
+
+
+def test_suggestions_are_rate_limited(world, connect, app):
+    app.config["SOCKET_LIMITS"] = {**app.config["SOCKET_LIMITS"], "mention": "2/minute"}
+    _in(world.room, world.alice)
+    sock = connect(world.alice)
+    payload = {"room_id": world.room.public_id, "prefix": "a"}
+    answers = [sock.emit("mention:suggest", payload, callback=True) for _ in range(3)]
+    assert [a["ok"] for a in answers] == [True, True, False]
+    assert answers[2]["error"] == "rate_limited"
