@@ -18,32 +18,31 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("room_members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "notifications_muted",
-                sa.Boolean(),
-                nullable=False,
-                server_default=sa.false(),
-            )
-        )
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "notify_by_email",
-                sa.Boolean(),
-                nullable=False,
-                server_default=sa.false(),
-            )
-        )
-        batch_op.add_column(
-            sa.Column("notified_by_email_at", sa.DateTime(), nullable=True)
-        )
+    # Plain ADD COLUMN, not batch mode: a batch would copy and DROP these tables
+    # on SQLite, and with foreign keys on, dropping accounts cascades to every
+    # row that references an account (memberships, separations, messages...).
+    op.add_column(
+        "room_members",
+        sa.Column(
+            "notifications_muted",
+            sa.Boolean(),
+            nullable=False,
+            server_default=sa.false(),
+        ),
+    )
+    op.add_column(
+        "accounts",
+        sa.Column(
+            "notify_by_email", sa.Boolean(), nullable=False, server_default=sa.false()
+        ),
+    )
+    op.add_column(
+        "accounts", sa.Column("notified_by_email_at", sa.DateTime(), nullable=True)
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.drop_column("notified_by_email_at")
-        batch_op.drop_column("notify_by_email")
-    with op.batch_alter_table("room_members", schema=None) as batch_op:
-        batch_op.drop_column("notifications_muted")
+    # SQLite 3.35+ drops a column in place (no table copy).
+    op.drop_column("accounts", "notified_by_email_at")
+    op.drop_column("accounts", "notify_by_email")
+    op.drop_column("room_members", "notifications_muted")
