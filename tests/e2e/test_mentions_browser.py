@@ -28,8 +28,8 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(folder, f"{name}.png"))
 
 
-def _in_room(new_context, server, login: str, pseudonym: str):
-    page = new_context(**PHONE).new_page()
+def _in_room(new_context, server, login: str, pseudonym: str, **options):
+    page = new_context(**PHONE, **options).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.page_errors = errors
@@ -58,13 +58,26 @@ def test_a_picked_mention_rings_the_bell_live_and_leads_to_the_message(
     assert bell["width"] >= 44 and bell["height"] >= 44, bell
     _shot(ana, "room-header")
 
-    sam = _in_room(new_context, live_server, SAM, "Driftwood")
+    sam = _in_room(new_context, live_server, SAM, "Driftwood", has_touch=True)
+    # The keyboard: arrows and Enter pick (Enter does not send), Esc closes.
+    sam.locator("#body").press_sequentially("@sea")
+    expect(sam.get_by_role("option", name=re.compile("Sea Glass"))).to_have_count(1)
+    sam.keyboard.press("ArrowDown")
+    sam.keyboard.press("Enter")
+    expect(sam.locator("#body")).to_have_value("@**Sea Glass** ")
+    expect(sam.locator("#mention-box")).to_be_hidden()
+    sam.locator("#body").press_sequentially("@S")
+    expect(sam.locator("#mention-box")).to_be_visible()
+    sam.keyboard.press("Escape")
+    expect(sam.locator("#mention-box")).to_be_hidden()
+    sam.locator("#body").fill("")
+    # Touch: a tap on the suggestion.
     sam.locator("#body").press_sequentially("Thanks @Sea")
     option = sam.get_by_role("option", name=re.compile("Sea Glass"))
     expect(option).to_have_count(1)
     expect(sam.locator("#mention-box")).to_be_visible()
     _shot(sam, "mention-listbox")
-    option.click()
+    option.tap()
     expect(sam.locator("#body")).to_have_value("Thanks @**Sea Glass** ")
     sam.locator("#body").press_sequentially("for the notes")
     sam.get_by_role("button", name="Send").click()
