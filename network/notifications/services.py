@@ -8,8 +8,9 @@ on, says only "You have new activity" (notifications.email).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from network.extensions import db, paginate
 from network.models import (
@@ -24,6 +25,10 @@ from network.notifications.email import queue_activity_emails
 from network.realtime import emit_after_commit, user_key
 
 PER_PAGE = 20
+# Least data: a read notification is kept a month, an unread one ninety days
+# (the default room retention); housekeeping deletes older ones.
+KEEP_READ = timedelta(days=30)
+KEEP_UNREAD = timedelta(days=90)
 # Kinds that still come from a room its person muted: a call for help is not
 # the kind of noise a mute is for (docs/security.md, "Notifications").
 THROUGH_MUTE = {"support_alert"}
@@ -188,3 +193,16 @@ def set_email(enabled: bool, *, actor: Account) -> None:
     """Turn "You have new activity" emails on or off (off by default)."""
     actor.notify_by_email = bool(enabled)
     db.session.commit()
+
+
+def purge_old(now=None) -> int:
+    """Delete notifications read over KEEP_READ ago or made over KEEP_UNREAD ago."""
+    now = now or utcnow()
+    removed = db.session.execute(
+        delete(Notification).where(
+            (Notification.read_at < now - KEEP_READ)
+            | (Notification.created_at < now - KEEP_UNREAD)
+        )
+    ).rowcount
+    db.session.commit()
+    return removed

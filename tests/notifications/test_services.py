@@ -156,3 +156,21 @@ def test_people_notified_together_cost_the_same_statements(world):
     with counted() as four:
         services.notify_many(ids[1:], "approved")
     assert len(one) == len(four)
+
+
+def test_housekeeping_deletes_old_notifications(app, world):
+    from network.housekeeping import run_once
+
+    for kind in ("approved", "report_outcome", "support_alert"):
+        services.notify(world.alice.id, kind)
+    db.session.commit()
+    rows = {n.kind: n for n in db.session.scalars(select(Notification))}
+    now = utcnow()
+    rows["approved"].read_at = now - services.KEEP_READ - timedelta(minutes=1)
+    rows["report_outcome"].created_at = (
+        now - services.KEEP_UNREAD - timedelta(minutes=1)
+    )
+    rows["support_alert"].read_at = now  # read just now: kept
+    db.session.commit()
+    assert run_once(app)["notifications"] == 2
+    assert list(db.session.scalars(select(Notification.kind))) == ["support_alert"]
