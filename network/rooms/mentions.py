@@ -5,12 +5,12 @@ Syntax (docs/security.md, "Notifications"): the composer's suggestions insert
 `@**Willow Tree**`, and `@**Willow Tree|K7QX**` when two people the writer sees
 in the room share the name; a plain `@Willow` also resolves a name without
 spaces. A name shared by two such people without a tag, or a name of someone
-the writer may not mention, stays plain text and notifies nobody.
+the writer may not mention, notifies nobody. The rendering never says which
+names resolved (render()).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import NamedTuple
 
@@ -98,51 +98,22 @@ def resolve(room: Room, writer: Account, body: str) -> Mentions:
     return Mentions(by_name)
 
 
-def render(body: str, mentions: Mentions) -> str:
-    """The message's HTML, with each resolved mention highlighted and every
-    unresolved `@**...**` shown as the plain text that was written."""
-    out = markup.render(body)
+def render(body: str) -> str:
+    """The message's HTML, the same for every reader whoever was resolved: each
+    `@**Name**` (or `@**Name|TAG**`) becomes a plain `<span class="mention">`
+    (never bold). Whether a name resolved is not shown: a reader kept apart from
+    the person named would otherwise learn that they are in the room. Each
+    reader's page highlights the mentions of themselves (room/mentions.js)."""
 
     def full(match: re.Match) -> str:
-        inner = html.unescape(match.group(1))
-        name, _, tag = inner.partition("|")
-        person = mentions.person(name, tag or None)
-        if person is None:
-            return "@" + match.group(1)
-        return _span(person)
+        name, _, tag = match.group(1).partition("|")
+        shown = f"{name.strip()} · {tag}" if tag else name.strip()
+        return f'<span class="mention">@{shown}</span>'
 
-    out = re.sub(r"@<strong>([^<]{1,50})</strong>", full, out)
-    return _plain_mentions(out, mentions)
+    return _RENDERED.sub(full, markup.render(body))
 
 
-def _span(person: Person) -> str:
-    return f'<span class="mention">@{html.escape(person.pseudonym)}</span>'
-
-
-def _plain_mentions(out: str, mentions: Mentions) -> str:
-    """Highlight resolved plain `@Name`s in text, never inside a link or code."""
-    if not mentions.by_name:
-        return out
-    parts = re.split(r"(<[^>]+>)", out)
-    skip = 0
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            tag = part.strip("</>").split()[0] if part.strip("</>") else ""
-            if tag in ("a", "code", "pre", "span"):
-                skip += -1 if part.startswith("</") else 1
-            continue
-        if skip:
-            continue
-
-        def plain(match: re.Match) -> str:
-            name = _trim(match.group(1))
-            person = mentions.person(html.unescape(name), None)
-            if person is None:
-                return match.group(0)
-            return _span(person) + match.group(1)[len(name) :]
-
-        parts[index] = _PLAIN.sub(plain, part)
-    return "".join(parts)
+_RENDERED = re.compile(r"@<strong>([^<|*]{1,60}?(?:\|[A-Za-z0-9]{4})?)</strong>")
 
 
 def notify_mentioned(room: Room, writer: Account, message_id: str, people) -> None:

@@ -148,7 +148,7 @@ def _insert(room: Room, author: Account, new: _New, now: datetime):
             author_id=author.id,
             client_msg_id=new.client_msg_id,
             body=new.body,
-            html=render_html(new.body, new.mentions),
+            html=render_html(new.body),
             content_warning=new.content_warning,
             resource_id=new.resource.id if new.resource is not None else None,
             created_at=now,
@@ -222,7 +222,7 @@ def edit_message(
     if not ratelimit.allow("message", actor.id):
         raise RoomInputError("body", "rate_limited")
     message.body = body
-    message.html = render_html(body, resolve(room, actor, body))
+    message.html = render_html(body)
     message.content_warning = content_warning
     message.edited_at = utcnow()
     author = db.session.get(Account, message.author_id)

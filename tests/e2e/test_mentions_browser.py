@@ -83,6 +83,9 @@ def test_a_picked_mention_rings_the_bell_live_and_leads_to_the_message(
     sam.get_by_role("button", name="Send").click()
     sent = sam.locator("#messages li.message").filter(has_text="for the notes")
     expect(sent.locator(".mention")).to_have_text("@Sea Glass")
+    expect(sent.locator(".mention.mine")).to_have_count(
+        0
+    )  # highlighted for Sea Glass only
 
     # Sea Glass's bell counts up without a reload.
     expect(ana.locator("#bell")).to_have_attribute(
@@ -96,6 +99,7 @@ def test_a_picked_mention_rings_the_bell_live_and_leads_to_the_message(
     assert re.search(r"/rooms/[^/#]+#message-[\w-]+$", ana.url), ana.url
     target = ana.locator("#messages li.message.target")
     expect(target).to_contain_text("for the notes")
+    expect(target.locator(".mention.mine")).to_have_text("@Sea Glass")
     expect(target).to_be_in_viewport()
     expect(ana.locator("#bell")).to_have_attribute(
         "aria-label", f"Notifications, {before} unread"

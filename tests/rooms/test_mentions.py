@@ -12,6 +12,7 @@ from sqlalchemy import select
 from network.extensions import db
 from network.models import Message, Notification, RoomMember, TrustLevel
 from network.notifications.services import notify
+from network.rooms import mentions
 from network.rooms import services as rooms
 from network.safety import services as safety
 from tests import factories
@@ -125,7 +126,9 @@ def test_a_mention_of_someone_hidden_from_the_writer_notifies_nobody(
         _marker(person)
         assert _kinds(person) == [("approved", None)]  # the marker, nothing before
     html = db.session.scalar(select(Message.html).where(Message.public_id == ack["id"]))
-    assert "mention" not in html and "<strong>" not in html  # plain text
+    # Drawn as any @**Name** is, resolved or not: readers learn nothing from it.
+    assert html == mentions.render(f"hello {written} there")
+    assert "<strong>" not in html
 
 
 def test_plain_at_name_resolves_and_the_writer_is_never_notified(crowd, connect):
@@ -142,7 +145,7 @@ def test_plain_at_name_resolves_and_the_writer_is_never_notified(crowd, connect)
     _marker(world.alice)  # "Alice A" has a space: @Alice is plain text
     assert _kinds(world.alice) == [("approved", None)]
     html = db.session.scalar(select(Message.html).where(Message.public_id == ack["id"]))
-    assert '<span class="mention">@Juniper</span>,' in html
+    assert "<p>@juniper, @Alice and" in html  # a plain @name stays plain text
 
 
 def test_a_muted_room_does_not_notify_and_edits_never_notify(crowd, connect):
@@ -231,3 +234,15 @@ def test_suggestions_are_rate_limited(world, connect, app):
     answers = [sock.emit("mention:suggest", payload, callback=True) for _ in range(3)]
     assert [a["ok"] for a in answers] == [True, True, False]
     assert answers[2]["error"] == "rate_limited"
+
+
+def test_the_rendering_never_says_who_resolved():
+    """One HTML for every reader: a kept-apart reader cannot tell from it that
+    the person named is in the room."""
+    assert mentions.render("hi @**Willow Tree|K7QX** and @**Nobody**") == (
+        '<p>hi <span class="mention">@Willow Tree · K7QX</span> and '
+        '<span class="mention">@Nobody</span></p>\n'
+    )
+    assert mentions.render("`@**code**` **bold**") == (
+        "<p><code>@**code**</code> <strong>bold</strong></p>\n"
+    )

@@ -4,8 +4,9 @@
 // tap picks too. Picking inserts @**Name** (@**Name|TAG** when two people here
 // share the name). Loaded before composer.js so that, while the list is open,
 // its Enter picks a person instead of sending.
-// Also: the bell's live count from this page's socket, and a notification's
-// link to a message (#message-ID) scrolled to and outlined.
+// Also: the bell's live count from this page's socket, a notification's link
+// to a message (#message-ID) scrolled to and outlined, and the reader's own
+// mentions highlighted.
 (function () {
   "use strict";
   var R = window.RoomPage;
@@ -28,6 +29,25 @@
     document.addEventListener("room:replaced", function (event) {
       if (event.detail.getAttribute("data-id") === linked[1]) { event.detail.classList.add("target"); }
     });
+  }
+
+  // Mentions of oneself are highlighted here, in this reader's page only: the
+  // stored HTML marks every @**Name** alike, resolved or not (no oracle).
+  var root = document.getElementById("room");
+  var mine = [root.getAttribute("data-my-name") || ""];
+  if (root.getAttribute("data-my-tag")) { mine.push(mine[0] + " · " + root.getAttribute("data-my-tag")); }
+  mine = mine.map(function (name) { return ("@" + name).toLowerCase(); });
+  function markMine(node) {
+    if (node.nodeType !== 1) { return; }
+    node.querySelectorAll("span.mention").forEach(function (span) {
+      if (mine.indexOf(span.textContent.toLowerCase()) >= 0) { span.classList.add("mine"); }
+    });
+  }
+  if (R.list) {
+    markMine(R.list);
+    new MutationObserver(function (records) {
+      records.forEach(function (record) { record.addedNodes.forEach(markMine); });
+    }).observe(R.list, { childList: true });
   }
 
   var field = document.getElementById("body");
