@@ -15,7 +15,7 @@ from network.notifications import services
 from network.orgs import services as orgs
 from network.rooms import services as rooms
 from tests import factories
-from tests.conftest import post_form
+from tests.conftest import post_form, wait_for_background
 from tests.rooms.apart import join, send
 
 SECRET_TEXT = "Marigold lighthouse 7731"
@@ -71,6 +71,7 @@ def test_nothing_a_notification_shows_carries_content_or_names(
     ).group(0)
     count = client.get("/notifications/count").get_data(as_text=True)
     pushed = [e for e in live.get_received() if e["name"] == "notification:count"]
+    wait_for_background(app)
     emails = [" ".join(mail) for mail in outbox]
 
     assert "You were mentioned in a room" in listing

@@ -13,6 +13,7 @@ from network.notifications import services
 from network.notifications.email import SENTENCE
 from network.rooms import services as rooms
 from tests import factories
+from tests.conftest import wait_for_background
 
 
 def _count(account) -> int:
@@ -82,15 +83,16 @@ def test_the_live_count_goes_to_the_person_only_after_commit(world, connect):
     assert mine.get_received() == []
 
 
-def test_email_is_off_by_default(world, outbox):
+def test_email_is_off_by_default(app, world, outbox):
     world.alice.email = "alice@example.org"
     db.session.commit()
     services.notify(world.alice.id, "approved")
     db.session.commit()
+    wait_for_background(app)
     assert outbox == []
 
 
-def test_email_says_only_new_activity_at_most_once_an_hour(world, outbox):
+def test_email_says_only_new_activity_at_most_once_an_hour(app, world, outbox):
     world.alice.email = "alice@example.org"
     services.set_email(True, actor=world.alice)
     services.notify(world.alice.id, "mention", room_id=world.room.id)
@@ -98,6 +100,7 @@ def test_email_says_only_new_activity_at_most_once_an_hour(world, outbox):
     db.session.commit()
     services.notify(world.alice.id, "report_outcome")
     db.session.commit()
+    wait_for_background(app)
     assert len(outbox) == 1
     to, subject, body = outbox[0]
     assert to == "alice@example.org"
@@ -109,23 +112,26 @@ def test_email_says_only_new_activity_at_most_once_an_hour(world, outbox):
     db.session.commit()
     services.notify(world.alice.id, "approved")
     db.session.commit()
+    wait_for_background(app)
     assert len(outbox) == 2
 
 
-def test_a_rolled_back_notification_sends_no_email(world, outbox):
+def test_a_rolled_back_notification_sends_no_email(app, world, outbox):
     world.alice.email = "alice@example.org"
     services.set_email(True, actor=world.alice)
     services.notify(world.alice.id, "approved")
     db.session.rollback()
+    wait_for_background(app)
     assert outbox == []
     db.session.expire_all()
     assert world.alice.notified_by_email_at is None
 
 
-def test_no_address_no_email(world, outbox):
+def test_no_address_no_email(app, world, outbox):
     services.set_email(True, actor=world.alice)
     services.notify(world.alice.id, "approved")
     db.session.commit()
+    wait_for_background(app)
     assert outbox == []
 
 
