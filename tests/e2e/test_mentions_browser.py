@@ -114,3 +114,14 @@ def test_a_picked_mention_rings_the_bell_live_and_leads_to_the_message(
     email.scroll_into_view_if_needed()
     _shot(ana, "account-email")
     assert sam.page_errors == [] and ana.page_errors == []
+
+
+def test_the_bell_sits_before_quick_exit_on_a_wide_screen(live_server, new_context):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    browser_login(page, live_server.base_url, ANA)
+    bell = page.locator("#bell").bounding_box()
+    exit_button = page.locator("#quick-exit").bounding_box()
+    header = page.locator("header.site-header").bounding_box()
+    assert bell["x"] + bell["width"] <= exit_button["x"]
+    assert header["height"] <= 57, header
+    _shot(page, "desktop-header")
