@@ -131,6 +131,7 @@ class Config:
             "history": _burst_limit(20, 5),
             # Message search (network/search): a page of results per query.
             "search": _burst_limit(10, 0.5),
+            "mention": _burst_limit(20, 4),
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then

@@ -89,9 +89,14 @@ def close_expired_sockets() -> int:
 
 
 def _purge() -> dict[str, int]:
+    from network.notifications.services import purge_old
     from network.rooms.services import purge_expired
 
-    return {"expired_rows": remove_expired(), "messages": purge_expired()}
+    return {
+        "expired_rows": remove_expired(),
+        "messages": purge_expired(),
+        "notifications": purge_old(),
+    }
 
 
 def _beat() -> int:

@@ -117,6 +117,10 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     },
     "message:pin": {"room_id": ROOM, "id": public_id()},
     "support:alert": {"room_id": ROOM},
+    "mention:suggest": {
+        "room_id": ROOM,
+        "prefix": Field(str, max_length=40),
+    },
 }
 
 

@@ -92,3 +92,16 @@ def test_home_gathers_the_sections_features_contribute_in_order(app, login_as, k
     assert [html.index(mark) for mark in found] == sorted(
         html.index(mark) for mark in found
     )
+
+
+BELL_ROLES = {"member", "moderator", "lead"}  # members who use the network
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_the_bell_is_in_the_header_for_members_only(app, login_as, kind):
+    html = login_as(_person(kind)).get("/account").get_data(as_text=True)
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert ('id="bell"' in header) == (kind in BELL_ROLES)
+    if kind in BELL_ROLES:  # before Quick exit, with its count in its name
+        assert header.index('id="bell"') < header.index('id="quick-exit"')
+        assert 'aria-label="Notifications, 0 unread"' in header

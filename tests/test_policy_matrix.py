@@ -32,6 +32,7 @@ from network.models import (
     RoomPresence,
     SupportRequest,
     Membership,
+    Notification,
     Organization,
     PasswordReset,
     Role,
@@ -83,6 +84,7 @@ MISSING = {
     "requester": "missingMissingG",
     "facilitator": "missingMissingH",
     "session": "missingMissingI",
+    "notification": "missingMissingJ",
 }
 # A session three days ahead, in any time zone: scheduling it is allowed.
 SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
@@ -250,6 +252,12 @@ def _build_world() -> World:
         "requester": requester.profile.public_id,
         "facilitator": facilitator.profile.public_id,
         "session": session.public_id,
+        # Lead A's "Someone asked for support" (the help request above).
+        "notification": db.session.scalar(
+            select(Notification.public_id)
+            .where(Notification.account_id == actors["lead_a"].id)
+            .order_by(Notification.id)
+        ),
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -306,6 +314,7 @@ def snapshot() -> tuple:
                     RoomMember.status,
                     RoomMember.muted_until,
                     RoomMember.rules_accepted_at,
+                    RoomMember.notifications_muted,
                 )
             ).all()
         ),
@@ -796,6 +805,16 @@ ACTIONS = [
         "/support/{support}/handled",
         {},
         frozenset({"lead_a", "moderator_a"}),
+    ),
+    Action("view notifications", "GET", "/notifications", allowed=APPROVED),
+    Action("notification count", "GET", "/notifications/count", allowed=APPROVED),
+    Action("open notification", "GET", "/notifications/{notification}", allowed=LEAD_A),
+    Action(
+        "mute a room's notifications",
+        "POST",
+        "/rooms/{sroom}/notifications",
+        {"muted": "1"},
+        frozenset({"member_a"}),
     ),
 ]
 
@@ -1432,3 +1451,40 @@ def test_searchable_messages_agrees_with_can_search_message(app, world, actor):
     assert found == allowed
     if actor in ("lead_a", "member_a"):
         assert found  # the positive control: members find their rooms' messages
+
+
+# --- mentions (issue 16): whom a writer may mention in a room -----------------------
+
+MENTION_RELATIONS = {
+    **PEOPLE_RELATIONS,
+    "none": lambda viewer, person: None,
+    "not_a_member": lambda viewer, person: None,
+    "removed": lambda viewer, person: None,
+    "trust_below_collaborate": lambda viewer, person: None,
+}
+
+
+@pytest.mark.parametrize("relation", sorted(MENTION_RELATIONS))
+def test_mentionable_agrees_with_can_mention(app, login_as, relation):
+    """The suggestion list (visible_mentionable) and can_mention agree, and only
+    an unrelated member of the room who can read it is mentionable."""
+    from network.rooms import mentions
+
+    host, partner = factories.make_org("Host Org"), factories.make_org("Partner Org")
+    factories.set_trust(host, partner, TrustLevel.COLLABORATE)
+    room = factories.make_room(host, visibility="partners", name="Shared")
+    writer = factories.make_member(host, pseudonym="Writer")
+    person = factories.make_member(partner, pseudonym="Person")
+    room_services.ensure_member(room, writer)
+    if relation != "not_a_member":
+        row = room_services.ensure_member(room, person)
+        row.status = "removed" if relation == "removed" else "active"
+    if relation == "trust_below_collaborate":
+        factories.set_trust(host, partner, TrustLevel.SEE)
+    MENTION_RELATIONS[relation](writer, person)
+    db.session.commit()
+    allowed = policy.can_mention(writer, room, person.id)
+    suggested = [p["name"] for p in mentions.suggestions(room, writer, "")]
+    assert allowed == (relation == "none")
+    assert suggested == (["Person"] if allowed else [])
+    assert policy.can_mention(writer, room, writer.id) is False

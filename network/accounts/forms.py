@@ -192,7 +192,7 @@ class ProfileForm(BaseForm):
         ],
     )
     email = EmailField(
-        "Email (private, optional, only for password resets)",
+        "Email (private, optional: password resets, and activity emails if on)",
         validators=[Optional(), Length(max=254), Email(message="Enter a valid email.")],
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.extensions import db
@@ -81,6 +81,12 @@ class Account(UserMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Email about new activity: off unless the person turns it on; at most one
+    # an hour, and it says only "You have new activity" (notifications.email).
+    notify_by_email: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    notified_by_email_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     profile: Mapped[Profile] = relationship(back_populates="account", uselist=False)
     membership: Mapped[Membership | None] = relationship(

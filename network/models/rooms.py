@@ -113,6 +113,10 @@ class RoomMember(db.Model):
     via_role: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The person turned this room's notifications off (support alerts still come).
+    notifications_muted: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Message(db.Model):

@@ -18,6 +18,7 @@ from network.models import (
     utcnow,
 )
 from network.moderation.services import ModerationInputError
+from network.notifications.services import notify
 
 OUTCOMES = {"action_taken": "Action taken", "no_action": "No action needed"}
 STATUS_LABELS = {"open": "Open", "in_review": "In review", "resolved": "Resolved"}
@@ -203,6 +204,8 @@ def resolve(report: Report, outcome: str, *, actor: Account) -> None:
         report=report.public_id,
         outcome=outcome,
     )
+    if report.copy_of_id is None:  # the reporter's own report, not a host's copy
+        notify(report.reporter_id, "report_outcome", link="/reports")
     db.session.commit()
 
 

@@ -20,6 +20,7 @@ from network.models import (
     VettingItem,
     utcnow,
 )
+from network.notifications.services import notify
 from network.orgs import roles
 from network.security import hash_secret, new_code
 
@@ -155,6 +156,7 @@ def approve_membership(
         target=membership.account,
         attested=[item.label for item in items.values()],
     )
+    notify(membership.account_id, "approved", link="/")
     db.session.commit()
 
 

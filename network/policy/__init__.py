@@ -50,6 +50,7 @@ from network.policy.members import (
     visible_join_targets,
     visible_memberships,
 )
+from network.policy.mentions import can_mention, visible_mentionable
 from network.policy.messages import (
     access_message_position,
     access_own_message,
@@ -179,6 +180,8 @@ __all__ = [
     "access_managed_room",
     "access_membership",
     "access_message_position",
+    "can_mention",
+    "visible_mentionable",
     "access_moderated_room",
     "access_open_request_for_attach",
     "access_org_as_admin",

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from network import markup, policy, ratelimit
+from network import policy, ratelimit
 from network.errors import InputError
 from network.extensions import commit_keeping_loaded, db
 from network.models import (
@@ -32,6 +32,8 @@ from network.models import (
 from network.models.message_search import forget_removed_text
 from network.rooms.history import message_payload
 from network.rooms.membership import ensure_member
+from network.rooms.mentions import NONE, Mentions, notify_mentioned, resolve
+from network.rooms.mentions import render as render_html
 from network.rooms.people import emit_about
 
 RoomInputError = InputError  # one shape of field error for every feature
@@ -78,7 +80,9 @@ def send_message(
         if existing is None or existing.room_id != room.id:
             raise
         return existing  # acknowledged, not broadcast again: the event was refused
-    new = _New(body, content_warning, client_msg_id, resource)
+    # The one statement resolving `@` names (none for a body without `@`).
+    mentions = resolve(room, actor, body) if resource is None else NONE
+    new = _New(body, content_warning, client_msg_id, resource, mentions)
     if access is None:
         return _store(room, actor, new, ensure_member(room, actor), slow_mode=True)
     row = access.row if access.row is not None else ensure_member(room, actor)
@@ -92,6 +96,7 @@ class _New(NamedTuple):
     content_warning: str
     client_msg_id: str
     resource: Resource | None
+    mentions: Mentions = NONE
 
 
 def _store(
@@ -120,6 +125,8 @@ def _store(
     except IntegrityError:  # a retry: the unique client id, or the same retry
         db.session.rollback()  # racing us from another socket
         return _again(room, _by_client_id(author, new.client_msg_id))
+    # Only a newly stored message notifies: a retry or an edit never does.
+    notify_mentioned(room, author, message.public_id, new.mentions.people(new.body))
     return _created(room, message, author)
 
 
@@ -142,7 +149,7 @@ def _insert(room: Room, author: Account, new: _New, now: datetime):
             author_id=author.id,
             client_msg_id=new.client_msg_id,
             body=new.body,
-            html=markup.render(new.body),
+            html=render_html(new.body),
             content_warning=new.content_warning,
             resource_id=new.resource.id if new.resource is not None else None,
             created_at=now,
@@ -216,7 +223,7 @@ def edit_message(
     if not ratelimit.allow("message", actor.id):
         raise RoomInputError("body", "rate_limited")
     message.body = body
-    message.html = markup.render(body)
+    message.html = render_html(body)
     message.content_warning = content_warning
     message.edited_at = utcnow()
     forget_removed_text()  # the words edited away leave the search index

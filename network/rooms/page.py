@@ -47,6 +47,9 @@ def room_page(
         "pinned": pinned(access, viewer),
         "cards": services.cards_for(viewer, messages),
         "zone": zone(viewer.profile.timezone).key,
+        # Per-room mute of notifications (notifications/_room_mute.html).
+        "can_mute_room": access.row is not None and access.row.status == "active",
+        "room_muted": access.row is not None and access.row.notifications_muted,
         **supervision,
     }
 

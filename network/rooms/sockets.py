@@ -11,7 +11,7 @@ from flask_socketio import emit, join_room, leave_room
 from network import policy, presence_batch, queue, ratelimit, realtime
 from network.errors import NotFound, SocketError
 from network.guards import socket_event
-from network.rooms import services
+from network.rooms import mentions, services
 
 
 def _position(room, value) -> int | None:
@@ -195,6 +195,15 @@ def on_typing(data: dict):
         skip_sid=skip,
     )
     return {}
+
+
+@socket_event("mention:suggest")
+def on_mention_suggest(data: dict):
+    """People the writer may mention in the room whose name starts with prefix."""
+    room = policy.access_room(current_user, data.get("room_id"))
+    if not ratelimit.allow("mention", current_user.id):
+        raise SocketError("rate_limited")
+    return {"people": mentions.suggestions(room, current_user, data["prefix"] or "")}
 
 
 def _on_socket_closed(sid: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from network import policy, realtime
 from network.extensions import db
+from network.notifications.services import notify_many
 from network.models import (
     Account,
     Profile,
@@ -52,6 +53,9 @@ def file_support_request(
         SupportRecipient(request_id=row.id, account_id=account_id)
         for account_id in recipients
     )
+    # The bell too ("Someone asked for support": no name, no room), through a
+    # mute of the room: the home page lists the request for whoever may see it.
+    notify_many(recipients, "support_alert", room_id=room.id, link="/")
     return row, recipients
 
 

@@ -97,3 +97,37 @@
     setOpen(button.getAttribute("aria-expanded") !== "true");
   });
 })();
+
+// The bell: its count and accessible name ("Notifications, 3 unread"). A room
+// page's socket pushes the count (room/mentions.js sends a "bell:count" event);
+// other pages open no socket and ask a tiny JSON endpoint once a minute while
+// visible, and when the page becomes visible again (docs/security.md,
+// "Notifications").
+(function () {
+  "use strict";
+  var bell = document.getElementById("bell");
+  if (!bell) { return; }
+  var badge = document.getElementById("bell-count");
+  var url = bell.getAttribute("data-count-url");
+  var POLL_MS = 60000;
+
+  function setCount(count) {
+    count = Math.max(0, Number(count) || 0);
+    bell.setAttribute("data-count", String(count));
+    bell.setAttribute("aria-label", "Notifications, " + count + " unread");
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.hidden = count === 0;
+  }
+  document.addEventListener("bell:count", function (event) { setCount(event.detail); });
+
+  if (document.getElementById("room")) { return; }  // the room's socket keeps it live
+  function poll() {
+    if (document.visibilityState !== "visible") { return; }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && typeof data.count === "number") { setCount(data.count); } })
+      .catch(function () { /* offline: the next poll tries again */ });
+  }
+  setInterval(poll, POLL_MS);
+  document.addEventListener("visibilitychange", poll);
+})();

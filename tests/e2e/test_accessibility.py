@@ -111,7 +111,14 @@ def test_member_pages(live_server, new_context):
         page.get_by_role("button", name="Share").click()
     audit.visit("/library")
     audit.visit(audit.href("main a[href^='/library/']:not([href$='/new'])"), "item")
-    for path in ("/account", "/account/password", "/account/safety", "/account/blocks"):
+    for path in (
+        "/account",
+        "/account/password",
+        "/account/safety",
+        "/account/blocks",
+        "/notifications",
+        "/account/notifications",
+    ):
         audit.visit(path)
     audit.visit("/directory?q=Wheatfield")
     audit.visit(audit.href("main a[href^='/profiles/']"), "profile")

@@ -1,0 +1,5 @@
+"""The rooms' small network (host A, partner B, stranger C) and socket clients."""
+
+from __future__ import annotations
+
+from tests.rooms.conftest import connect, world  # noqa: F401  (fixtures)
