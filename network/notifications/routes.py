@@ -35,12 +35,10 @@ def index():
 def open_one(notification_id: str):
     """Mark one read and go where it points; policy decides there (a target
     the person may no longer see answers as a missing one)."""
-    row = services.access_own(current_user, notification_id)
-    if row is None:
-        raise NotFound()
+    row = policy.access_own_notification(current_user, notification_id)
     link = services.open_notification(row, actor=current_user)
     # Only a path inside the network: never an address elsewhere.
-    if not link.startswith("/") or link.startswith("//"):
+    if not policy.safe_local_link(link):
         return redirect(url_for("notifications.index"))
     return redirect(link)
 

@@ -140,18 +140,6 @@ def page_of(account: Account, page: int):
     return paginate(stmt, page=page, per_page=PER_PAGE)
 
 
-def access_own(account: Account, public_id: str) -> Notification | None:
-    """One of the person's own notifications (None for anyone else's or none)."""
-    if not isinstance(public_id, str):
-        return None
-    return db.session.scalar(
-        select(Notification).where(
-            Notification.public_id == public_id,
-            Notification.account_id == account.id,
-        )
-    )
-
-
 def open_notification(row: Notification, *, actor: Account) -> str:
     """Mark one read and return where it points (policy decides there)."""
     if row.read_at is None:

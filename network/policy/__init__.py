@@ -50,6 +50,7 @@ from network.policy.members import (
     visible_join_targets,
     visible_memberships,
 )
+from network.policy.notifications import access_own_notification, safe_local_link
 from network.policy.mentions import can_mention, visible_mentionable
 from network.policy.messages import (
     access_message_position,
@@ -166,6 +167,8 @@ from network.policy.trust import (
 )
 
 __all__ = [
+    "access_own_notification",
+    "safe_local_link",
     "shut_out_reason",
     "PAST_ROLES",
     "REQUEST_LIVE",

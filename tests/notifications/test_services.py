@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+
+from network import policy
+from network.errors import NotFound
 
 from network.extensions import db
 from network.models import Notification, RoomMember, utcnow
@@ -148,9 +152,25 @@ def test_only_ones_own_notification_is_found(world):
     services.notify(world.amir.id, "approved")
     db.session.commit()
     row = db.session.scalar(select(Notification))
-    assert services.access_own(world.alice, row.public_id) is None
-    assert services.access_own(world.amir, row.public_id) is row
-    assert services.access_own(world.amir, ["x"]) is None
+    for actor, public_id in ((world.alice, row.public_id), (world.amir, ["x"])):
+        with pytest.raises(NotFound):
+            policy.access_own_notification(actor, public_id)
+    assert policy.access_own_notification(world.amir, row.public_id) is row
+
+
+@pytest.mark.parametrize(
+    "link, safe",
+    [
+        ("/rooms/x", True),
+        ("/", True),
+        ("//evil.example", False),
+        ("/\\evil.example", False),
+        ("https://evil.example", False),
+        ("", False),
+    ],
+)
+def test_only_links_inside_the_network_are_followed(link, safe):
+    assert policy.safe_local_link(link) is safe
 
 
 def test_people_notified_together_cost_the_same_statements(world):
