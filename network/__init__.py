@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from network.config import Config, TestConfig, trusted_hosts
 from network import sqlite  # noqa: F401  (pragmas on every SQLite connection)
 from network import (
+    conversations,
     accounts,
     directory,
     home,
@@ -40,6 +41,7 @@ FEATURES = (
     home,
     library,
     notifications,
+    conversations,
 )
 
 

@@ -13,6 +13,10 @@ from network.models.accounts import (
     display_name,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
+from network.models.conversations import (
+    ACCEPT_CHOICES,
+    MessageRequest,
+)
 from network.models.library import (
     RESOURCE_LANGUAGES,
     SEARCH_OBJECTS,
@@ -54,6 +58,8 @@ from network.models.trust import (
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 __all__ = [
+    "ACCEPT_CHOICES",
+    "MessageRequest",
     "NOTIFICATION_TITLES",
     "Notification",
     "RESOURCE_LANGUAGES",

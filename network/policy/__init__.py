@@ -26,6 +26,14 @@ from network.policy.actors import (
     require_admin,
     require_lead,
 )
+from network.policy.conversations import (
+    access_incoming_request,
+    access_requestable_profile,
+    can_answer_request,
+    closed_conversation,
+    visible_incoming_requests,
+)
+from network.policy.direct import direct_other_id, direct_room_open
 from network.policy.library import (
     access_editable_resource,
     access_resource,
@@ -64,6 +72,7 @@ from network.policy.profiles import (
     access_profile,
     can_block,
     can_request_message,
+    can_talk_directly,
     can_see_org_name,
     can_see_profile,
     org_label,
@@ -224,6 +233,14 @@ __all__ = [
     "can_name_facilitators",
     "can_post",
     "can_request_message",
+    "can_talk_directly",
+    "access_incoming_request",
+    "access_requestable_profile",
+    "can_answer_request",
+    "closed_conversation",
+    "visible_incoming_requests",
+    "direct_other_id",
+    "direct_room_open",
     "can_request_to_join",
     "can_review_any",
     "can_review_report",

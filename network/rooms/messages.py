@@ -27,8 +27,10 @@ from network.models import (
     Resource,
     Room,
     RoomMember,
+    RoomPresence,
     utcnow,
 )
+from network.notifications.services import notify
 from network.rooms.history import message_payload
 from network.rooms.membership import ensure_member
 from network.rooms.people import emit_about
@@ -119,7 +121,25 @@ def _store(
     except IntegrityError:  # a retry: the unique client id, or the same retry
         db.session.rollback()  # racing us from another socket
         return _again(room, _by_client_id(author, new.client_msg_id))
+    if room.kind == "direct":
+        _notify_absent(room, author)
     return _created(room, message, author)
+
+
+def _notify_absent(room: Room, author: Account) -> None:
+    """In a direct conversation, the other person, when no socket of theirs is
+    in it, is notified (one query whatever the number of sockets)."""
+    here = select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
+    absent = db.session.scalar(
+        select(RoomMember.account_id).where(
+            RoomMember.room_id == room.id,
+            RoomMember.account_id != author.id,
+            RoomMember.account_id.not_in(here),
+        )
+    )
+    if absent is not None:
+        link = f"/rooms/{room.public_id}"  # also outside a request (seed data)
+        notify(absent, "direct_message", room_id=room.id, link=link)
 
 
 def _wait_seconds(room: Room, row: RoomMember, now: datetime) -> int:

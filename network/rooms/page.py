@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 
 from network import policy
 from network.extensions import db
-from network.models import Account, CheckIn, SupervisionSession, utcnow
+from network.models import Account, CheckIn, Profile, SupervisionSession, utcnow
 from network.models.supervision import facilitator_present
 from network.rooms import services
 from network.timezones import zone
@@ -39,8 +39,17 @@ def room_page(access: policy.RoomAccess, viewer: Account, before_id=None) -> dic
         "pinned": pinned(access, viewer),
         "cards": services.cards_for(viewer, messages),
         "zone": zone(viewer.profile.timezone).key,
+        "direct_other": direct_other(room, viewer),
         **supervision,
     }
+
+
+def direct_other(room, viewer: Account) -> Profile | None:
+    """The other person of a direct conversation (its title), else None."""
+    if room.kind != "direct":
+        return None
+    other_id = policy.direct_other_id(room, viewer.id)
+    return db.session.scalar(select(Profile).where(Profile.account_id == other_id))
 
 
 def pinned(access: policy.RoomAccess, viewer: Account) -> dict | None:

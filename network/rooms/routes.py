@@ -45,6 +45,8 @@ def room(room_id: str):
     try:
         access = policy.access_room_context(current_user, room_id)
     except NotFound:
+        if policy.closed_conversation(current_user, room_id):
+            return render_template("rooms/closed.html"), 404
         reason = policy.shut_out_reason(current_user, room_id)
         if reason is None:
             raise

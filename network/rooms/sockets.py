@@ -37,6 +37,8 @@ def _joinable(room_id):
     try:
         return policy.access_room_context(current_user, room_id)
     except NotFound:
+        if policy.closed_conversation(current_user, room_id):
+            raise SocketError("closed") from None  # never why
         reason = policy.shut_out_reason(current_user, room_id)
         if reason is None:
             raise
@@ -90,7 +92,7 @@ def on_send(data: dict):
     and with nothing stored when the queue is known to be down; after the commit
     when the broadcast failed (the client's retry, with the same client_msg_id,
     then gets the stored id)."""
-    access = policy.access_room_context(current_user, data.get("room_id"))
+    access = _joinable(data.get("room_id"))
     if not queue.available():
         raise SocketError("unavailable")
     with queue.watch() as delivery, _refusals():
