@@ -130,7 +130,7 @@ class Config:
             "typing": _burst_limit(3, 0.5),
             "history": _burst_limit(20, 5),
             # Message requests (conversations.services.send_request).
-            "request": "3 per minute;20 per day",
+            "request": "5 per minute;30 per day",
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then

@@ -17,6 +17,7 @@ LINK_RE = re.compile(r'<li><a href="([^"]+)">([^<]+)</a></li>')
 MEMBER = [
     ("/", "Home"),
     ("/rooms", "Rooms"),
+    ("/conversations", "Conversations"),
     ("/directory", "Directory"),
     ("/library", "Library"),
     ("/account/safety", "Safety"),
@@ -27,9 +28,9 @@ ACCOUNT = [("/account", "Account"), ("/logout", "Sign out")]
 EXPECTED = {
     "member": MEMBER + ACCOUNT,
     "moderator": MEMBER + [("/moderation/reports", "Reports")] + ACCOUNT,
-    "lead": MEMBER[:4]
+    "lead": MEMBER[:5]
     + LEAD_ONLY
-    + MEMBER[4:]
+    + MEMBER[5:]
     + [("/moderation/reports", "Reports")]
     + ACCOUNT,
     "admin": [

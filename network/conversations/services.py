@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import exists, select
 
 from network import markup, ratelimit
@@ -40,6 +39,8 @@ TOO_MANY = (
     "else when one of them is answered or expires."
 )
 ALREADY_ASKED = "You already asked this person. Their answer will show here."
+# Notification links are paths (url_for needs a request; demo data has none).
+CONVERSATIONS_PATH = "/conversations"
 ALREADY_TALKING = "You already have a conversation with this person."
 
 
@@ -118,7 +119,7 @@ def send_request(
     db.session.add(row)
     db.session.flush()
     if row.delivered:
-        notify(recipient.id, "message_request", link=url_for("conversations.index"))
+        notify(recipient.id, "message_request", link=CONVERSATIONS_PATH)
     db.session.commit()
     return row
 
@@ -154,7 +155,7 @@ def accept(row: MessageRequest, *, actor: Account) -> Room:
         )
     )
     row.status, row.answered_at, row.room_id = "accepted", now, room.id
-    link = url_for("rooms.room", room_id=room.public_id)
+    link = f"/rooms/{room.public_id}"
     notify(sender.id, "request_accepted", room_id=room.id, link=link)
     db.session.commit()
     return room

@@ -155,6 +155,7 @@ from network.policy.separation_requests import (
     visible_separation_requests,
 )
 from network.policy.support import (
+    can_ask_for_help,
     access_support_alert,
     access_support_request,
     can_handle_support,
@@ -169,6 +170,7 @@ from network.policy.trust import (
 )
 
 __all__ = [
+    "can_ask_for_help",
     "shut_out_reason",
     "PAST_ROLES",
     "REQUEST_LIVE",

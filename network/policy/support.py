@@ -45,6 +45,12 @@ def _manager_ids(org_id: int) -> Select:
     )
 
 
+def can_ask_for_help(room: Room) -> bool:
+    """Help requests and support alerts come from rooms someone watches over:
+    never from a direct conversation (no lead or moderator may reach one)."""
+    return room.kind != "direct"
+
+
 def support_recipient_ids(
     room: Room, asker: Account, *, online: bool = False
 ) -> list[int]:

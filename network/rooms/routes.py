@@ -128,7 +128,7 @@ def edit(room_id: str):
 def ask_for_help(room_id: str):
     """Ask a facilitator for help (policy.support_recipient_ids says who)."""
     shown = policy.access_room(current_user, room_id)
-    if not EmptyForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit() or not policy.can_ask_for_help(shown):
         raise NotFound()
     row = services.ask_for_help(
         shown, actor=current_user, note=request.form.get("note", "")[:300]
