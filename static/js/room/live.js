@@ -97,7 +97,9 @@
       var banner = document.getElementById("closed-banner");
       var leave = document.getElementById("leave-conversation");
       if (banner) { banner.hidden = false; }
-      if (leave) { leave.hidden = true; }
+      if (leave) { leave.remove(); }  // nothing left to leave
+      // Nothing can be edited, deleted or reported in it any more.
+      document.getElementById("room").setAttribute("data-closed", "1");
     }
     if (R.dropPending) { R.dropPending(); }
     socket.disconnect();
