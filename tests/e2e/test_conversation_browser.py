@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.helpers import PHONE, expect, search_directory, signed_in_page
+from tests.e2e.test_accessibility import Audit
 
 pytestmark = pytest.mark.e2e
 
@@ -17,6 +18,20 @@ ANSWERER, ANSWERER_NAME = "coastal.kai", "Salt Marsh"
 LEAD = "prairie.lead"
 OTHER_ORG = "Coastal Roots Peer Alliance"
 CLOSED = "This conversation is closed."
+
+
+def test_conversation_pages_pass_the_accessibility_audit(live_server, new_context):
+    """Cedar (demo): a conversation with Wheatfield, a request from Aspen Grove.
+    Runs first: the journey below lowers Prairie's trust toward Coastal."""
+    audit = Audit(new_context, live_server.base_url, "coastal.lead")
+    audit.visit("/conversations")
+    expect(audit.page.locator("li.request")).to_contain_text("Aspen Grove")
+    audit.visit(audit.href("ul.conversations a[href^='/rooms/']"), "direct room")
+    expect(audit.page.locator("h1")).to_contain_text("Wheatfield")
+    audit.visit("/directory?q=Kestrel")
+    profile = audit.href("main a[href^='/profiles/']")
+    audit.visit(profile + "/ask", "ask to talk")
+    assert audit.found == {}
 
 
 def _send(page, text: str) -> None:
