@@ -129,6 +129,11 @@ def accept(row: MessageRequest, *, actor: Account) -> Room:
     them, its first message the request's own text."""
     sender = db.session.get(Account, row.sender_id)
     now = utcnow()
+    existing = open_conversation(sender.id, actor.id)
+    if existing is not None:  # they asked each other: one conversation
+        row.status, row.answered_at, row.room_id = "accepted", now, existing.id
+        db.session.commit()
+        return existing
     room = Room(
         kind="direct",
         host_org_id=sender.membership.organization_id,

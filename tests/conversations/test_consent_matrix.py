@@ -40,8 +40,8 @@ def _relate(sender, recipient, relation: str) -> None:
 
 
 def _pair(same_org: bool, level: TrustLevel, relation: str, setting: str):
-    org_s = factories.make_org("Sender Org")
-    org_r = org_s if same_org else factories.make_org("Recipient Org")
+    org_s = factories.make_org()
+    org_r = org_s if same_org else factories.make_org()
     if not same_org:
         factories.set_trust(org_s, org_r, level)
     sender = factories.make_member(org_s, pseudonym="Sol Sender")
@@ -253,3 +253,70 @@ def test_recently_declined_re_ask_counts_as_waiting(app, login_as):
         select(MessageRequest).where(MessageRequest.sender_id == sender.id)
     ).all()
     assert [row.sender_status(utcnow()) for row in rows].count("waiting") == 1
+
+
+# --- a prior request x what changed since x the recipient's setting -------------
+
+PRIOR_CASES = [
+    (prior, relation, setting)
+    for prior in ("pending", "declined", "expired")
+    for relation in RELATIONS
+    for setting in SETTINGS
+]
+
+
+@pytest.mark.parametrize(
+    "case", PRIOR_CASES, ids=lambda c: "-".join(c)
+)  # across organizations at `message`
+def test_prior_request_then_consent_changes(app, login_as, case):
+    from network.conversations import services
+
+    prior, relation, setting = case
+    sender, recipient = _pair(False, TrustLevel.MESSAGE, "none", "anyone")
+    row = services.send_request(recipient, actor=sender, body="Hello")
+    if prior == "declined":
+        services.decline(row, actor=recipient)
+    if prior == "expired":
+        _age(row.id, 15)
+    recipient.profile.accept_requests = setting
+    db.session.commit()
+    _relate(sender, recipient, relation)
+    allowed = _may_ask(False, TrustLevel.MESSAGE, relation, setting)
+    client = login_as(sender)
+    # What the sender sees of the earlier request never depends on what the
+    # recipient did or chose since (a decline, a block, a setting).
+    view = _sender_view(client, sender, recipient)
+    state = "Expired" if prior == "expired" else "Waiting for an answer"
+    assert state in view
+    status, body = _ask(client, recipient)
+    if not allowed:
+        assert status == 404
+    elif prior == "expired":
+        assert status == 302
+    else:
+        assert status == 400 and "You already asked this person" in body
+
+
+def test_pending_and_declined_priors_read_alike_in_every_case(app, login_as):
+    """The same case with a pending and a declined prior: byte for byte."""
+    from network.conversations import services
+
+    for relation in RELATIONS:
+        for setting in SETTINGS:
+            seen = {}
+            for prior in ("pending", "declined"):
+                sender, recipient = _pair(False, TrustLevel.MESSAGE, "none", "anyone")
+                row = services.send_request(recipient, actor=sender, body="Hello")
+                if prior == "declined":
+                    services.decline(row, actor=recipient)
+                recipient.profile.accept_requests = setting
+                db.session.commit()
+                _relate(sender, recipient, relation)
+                client = login_as(sender)
+                status, body = _ask(client, recipient)
+                seen[prior] = (
+                    _sender_view(client, sender, recipient),
+                    status,
+                    _generic(body, sender, recipient),
+                )
+            assert seen["pending"] == seen["declined"], (relation, setting)

@@ -243,3 +243,11 @@ def test_retention_purges_direct_messages_too(app, pair):
     message.created_at = utcnow() - timedelta(days=91)
     db.session.commit()
     assert purge_expired() == 1
+
+
+def test_two_people_who_asked_each_other_get_one_conversation(app, pair):
+    carol = factories.make_member(pair.org_x, pseudonym="Carol Ask")
+    mine = services.send_request(carol, actor=pair.bo, body="Talk?")
+    theirs = services.send_request(pair.bo, actor=carol, body="Talk too?")
+    room = services.accept(mine, actor=carol)
+    assert services.accept(theirs, actor=pair.bo).id == room.id

@@ -53,11 +53,13 @@ def test_ask_accept_chat_then_lowered_trust_closes_it_for_both(
     with asker.expect_navigation():
         ask.click()
     asker.fill("#body", "Hi Salt Marsh, could we talk about youth circles?")
+    asker.screenshot(path="/tmp/direct-ask-390.png", full_page=True)
     with asker.expect_navigation():
         asker.get_by_role("button", name="Send request").click()
     expect(asker).to_have_url(base + "/conversations")
     sent = asker.locator("ul.sent > li").filter(has_text=ANSWERER_NAME)
     expect(sent).to_contain_text("Waiting for an answer")
+    asker.screenshot(path="/tmp/direct-sent-390.png", full_page=True)
 
     answerer = signed_in_page(new_context, base, ANSWERER, ANSWERER_NAME, **PHONE)
     answerer.goto(base + "/conversations")
