@@ -251,3 +251,21 @@ def test_two_people_who_asked_each_other_get_one_conversation(app, pair):
     theirs = services.send_request(pair.bo, actor=carol, body="Talk too?")
     room = services.accept(mine, actor=carol)
     assert services.accept(theirs, actor=pair.bo).id == room.id
+
+
+def test_a_member_reports_a_direct_message_and_the_reviewer_sees_only_it(
+    app, pair, login_as
+):
+    message = db.session.scalar(select(Message).where(Message.room_id == pair.room.id))
+    url = f"/reports/new?message={message.public_id}"
+    assert login_as(pair.lead_x).get(url).status_code == 404  # not theirs to see
+    client = login_as(pair.bo)
+    assert client.get(url).status_code == 200
+    token = csrf_token(client, url)
+    sent = client.post(url, data={"csrf_token": token, "category": "harassment"})
+    assert sent.status_code == 302
+    report = db.session.scalar(select(Report))
+    review = login_as(pair.lead_y).get(f"/moderation/reports/{report.public_id}")
+    text = review.get_data(as_text=True)
+    assert review.status_code == 200 and "Hello from Alex" in text
+    assert pair.room.public_id not in text and "Direct conversation" not in text
