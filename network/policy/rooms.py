@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Select, and_, bindparam, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Select, and_, bindparam, exists, select
+from sqlalchemy.orm import aliased, lazyload
 
 from network.errors import NotFound
 from network.extensions import db
@@ -15,12 +15,14 @@ from network.models import (
     Room,
     RoomMember,
     RoomPartner,
+    Status,
     TrustLevel,
 )
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.policy.actors import _account, active_membership, lead_org
 from network.policy.direct import DIRECT, direct_room_open
 from network.policy.room_memo import RoomAccess, _access_memo, _memoized
+from network.policy.safety import kept_apart_ids
 from network.policy.trust import can_collaborate, trusted_org_ids
 
 
@@ -193,11 +195,13 @@ def _visible_room_criteria(org_id, account_id, is_manager: bool) -> tuple:
     supervision = (Room.kind == "supervision") & (
         (joined & (Room.private | audience)) | manager
     )
-    # Its two members only: no role, no audience, no admin ever reaches it.
+    # Its two members only: no role, no audience, no admin ever reaches it; and
+    # only while the two may still talk (direct_room_open, as a filter).
     direct = (
         (Room.kind == DIRECT)
         & Room.closed_at.is_(None)
         & Room.id.in_(rows("active").where(RoomMember.via_role.is_(False)))
+        & _direct_pair_open(org_id, account_id)
     )
     return (
         Room.archived_at.is_(None),
@@ -211,6 +215,34 @@ def _visible_room_criteria(org_id, account_id, is_manager: bool) -> tuple:
                 RoomMember.status.in_(SHUT_OUT),
             )
         ),
+    )
+
+
+_OTHER = aliased(RoomMember)  # built once, like policy.trust's aliases
+
+
+def _direct_pair_open(org_id, account_id):
+    """The filter twin of direct_room_open: the room's other member is not kept
+    apart from the account, and is an approved member of an active organization
+    that is the account's own or at effective `message` with it."""
+    other = _OTHER
+    reachable = (
+        select(Membership.account_id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(
+            Membership.status == Status.APPROVED,
+            Organization.suspended_at.is_(None),
+            (Membership.organization_id == org_id)
+            | Membership.organization_id.in_(
+                trusted_org_ids(org_id, TrustLevel.MESSAGE)
+            ),
+        )
+    )
+    return exists().where(
+        other.room_id == Room.id,
+        other.account_id != account_id,
+        other.account_id.not_in(kept_apart_ids(account_id)),
+        other.account_id.in_(reachable),
     )
 
 
@@ -289,8 +321,6 @@ def access_room_context(actor, room_public_id) -> RoomAccess:
     if found is None:
         raise NotFound()
     room, row = found
-    if room.kind == DIRECT and not direct_room_open(actor, room):
-        raise NotFound()  # only its members get here: no outsider learns of it
     access = RoomAccess(room, row, membership, _moderates(actor, room, row))
     _access_memo()[(actor.id, room.id)] = access
     return access

@@ -269,3 +269,32 @@ def test_a_member_reports_a_direct_message_and_the_reviewer_sees_only_it(
     text = review.get_data(as_text=True)
     assert review.status_code == 200 and "Hello from Alex" in text
     assert pair.room.public_id not in text and "Direct conversation" not in text
+
+
+def test_visible_rooms_agrees_with_can_join_room_for_direct_rooms(app, pair):
+    from network.models import Room
+
+    carol = factories.make_member(pair.org_x, pseudonym="Carol Ask")
+    dana = factories.make_member(pair.org_y, pseudonym="Dana Answer")
+    same_org = factories.make_conversation(carol, pair.alex)
+    behind = factories.make_conversation(carol, dana)
+    left = factories.make_conversation(dana, pair.bo)
+    services.leave(left, actor=dana)
+    # Trust rows lowered behind the services' back: the policy still refuses.
+    factories.set_trust(pair.org_x, pair.org_y, TrustLevel.COLLABORATE)
+    people = [pair.alex, pair.bo, carol, dana, pair.lead_x, pair.lead_y]
+    people += [pair.moderator_x, factories.make_admin()]
+    rooms = list(db.session.scalars(select(Room)))
+    for person in people:
+        listed = set(db.session.scalars(policy.visible_rooms(select(Room.id), person)))
+        for room in rooms:
+            assert (room.id in listed) == policy.can_join_room(person, room), (
+                person.profile.pseudonym,
+                room.id,
+            )
+    assert policy.can_join_room(carol, same_org) and policy.can_join_room(
+        pair.alex, same_org
+    )
+    assert not policy.can_join_room(carol, behind)
+    assert not policy.can_join_room(pair.alex, pair.room)
+    assert not policy.can_join_room(pair.bo, left)
