@@ -298,3 +298,15 @@ def test_visible_rooms_agrees_with_can_join_room_for_direct_rooms(app, pair):
     assert not policy.can_join_room(carol, behind)
     assert not policy.can_join_room(pair.alex, pair.room)
     assert not policy.can_join_room(pair.bo, left)
+
+
+def test_sending_requests_is_rate_limited(app, frozen_clock, pair):
+    others = [factories.make_member(pair.org_y) for _ in range(5)]
+    for other in others[:4]:  # with the fixture's request: 5 in this minute
+        row = services.send_request(other, actor=pair.alex, body="Hi")
+        row.expires_at = utcnow()  # expired: the waiting limit is not what stops
+    db.session.commit()
+    with pytest.raises(InputError, match="Too many requests"):
+        services.send_request(others[4], actor=pair.alex, body="Hi")
+    frozen_clock.now += 61
+    assert services.send_request(others[4], actor=pair.alex, body="Hi").delivered
