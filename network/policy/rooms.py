@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Select, and_, bindparam, exists, select
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy.orm import lazyload
 
 from network.errors import NotFound
 from network.extensions import db
@@ -15,14 +15,12 @@ from network.models import (
     Room,
     RoomMember,
     RoomPartner,
-    Status,
     TrustLevel,
 )
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.policy.actors import _account, active_membership, lead_org
-from network.policy.direct import DIRECT, direct_room_open
+from network.policy.direct import DIRECT, _direct_pair_open, direct_room_open
 from network.policy.room_memo import RoomAccess, _access_memo, _memoized
-from network.policy.safety import kept_apart_ids
 from network.policy.trust import can_collaborate, trusted_org_ids
 
 
@@ -215,34 +213,6 @@ def _visible_room_criteria(org_id, account_id, is_manager: bool) -> tuple:
                 RoomMember.status.in_(SHUT_OUT),
             )
         ),
-    )
-
-
-_OTHER = aliased(RoomMember)  # built once, like policy.trust's aliases
-
-
-def _direct_pair_open(org_id, account_id):
-    """The filter twin of direct_room_open: the room's other member is not kept
-    apart from the account, and is an approved member of an active organization
-    that is the account's own or at effective `message` with it."""
-    other = _OTHER
-    reachable = (
-        select(Membership.account_id)
-        .join(Organization, Organization.id == Membership.organization_id)
-        .where(
-            Membership.status == Status.APPROVED,
-            Organization.suspended_at.is_(None),
-            (Membership.organization_id == org_id)
-            | Membership.organization_id.in_(
-                trusted_org_ids(org_id, TrustLevel.MESSAGE)
-            ),
-        )
-    )
-    return exists().where(
-        other.room_id == Room.id,
-        other.account_id != account_id,
-        other.account_id.not_in(kept_apart_ids(account_id)),
-        other.account_id.in_(reachable),
     )
 
 
