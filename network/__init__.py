@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from network.config import Config, TestConfig, trusted_hosts
 from network import sqlite  # noqa: F401  (pragmas on every SQLite connection)
 from network import (
+    conversations,
     accounts,
     directory,
     home,
@@ -42,6 +43,7 @@ FEATURES = (
     library,
     notifications,
     search,
+    conversations,
 )
 
 

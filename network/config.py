@@ -132,6 +132,8 @@ class Config:
             # Message search (network/search): a page of results per query.
             "search": _burst_limit(10, 0.5),
             "mention": _burst_limit(20, 4),
+            # Message requests (conversations.services.send_request).
+            "request": "5 per minute;30 per day",
         }
         # Every socket's packet budget, checked before a packet is decoded
         # (network/socket_gate.py): bursts of SOCKET_EVENT_BURST, then

@@ -175,6 +175,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     _seed_trust(created, leads)
     _seed_profiles()
     _seed_rooms(created, leads)
+    _seed_conversations()
     _, code = orgs.issue_invitation(
         created[0], actor=leads[0], max_uses=5, days=30, note="Demo cohort"
     )
@@ -259,6 +260,30 @@ def _seed_rooms(created, leads) -> None:
         rooms.send_message(
             room, actor=account, body=body, client_msg_id=f"demo-{room.id}-{account.id}"
         )
+
+
+def _seed_conversations() -> None:
+    """Wheatfield and Cedar (Prairie and Coastal, at `message`) talk directly;
+    Aspen Grove's request waits for Cedar's answer. Demo notifications start read."""
+    from sqlalchemy import update
+
+    from network.conversations import services as conversations
+    from network.models import Notification
+
+    by_name = {p.pseudonym: p.account for p in db.session.scalars(db.select(Profile))}
+    asked = conversations.send_request(
+        by_name["Cedar"],
+        actor=by_name["Wheatfield"],
+        body="Hi Cedar, could we compare notes on court accompaniment?",
+    )
+    conversations.accept(asked, actor=by_name["Cedar"])
+    conversations.send_request(
+        by_name["Cedar"],
+        actor=by_name["Aspen Grove"],
+        body="Hello! I'd like to learn how your youth circle works.",
+    )
+    db.session.execute(update(Notification).values(read_at=utcnow()))
+    db.session.commit()
 
 
 def _seed_supervision(harbour, lead) -> None:

@@ -214,3 +214,12 @@ def separate(protected: Account, other: Account):
     from network.safety import services as safety
 
     return safety.file_separation(protected, other, actor=protected)
+
+
+def make_conversation(sender: Account, recipient: Account, body: str = "Hello"):
+    """An accepted message request: the direct room of the two, through the
+    real services (the pair must be allowed to talk)."""
+    from network.conversations import services as conversations
+
+    row = conversations.send_request(recipient, actor=sender, body=body)
+    return conversations.accept(row, actor=recipient)

@@ -17,6 +17,7 @@ LINK_RE = re.compile(r'<li><a href="([^"]+)">([^<]+)</a></li>')
 MEMBER = [
     ("/", "Home"),
     ("/rooms", "Rooms"),
+    ("/conversations", "Conversations"),
     ("/search", "Search"),
     ("/directory", "Directory"),
     ("/library", "Library"),
@@ -28,9 +29,9 @@ ACCOUNT = [("/account", "Account"), ("/logout", "Sign out")]
 EXPECTED = {
     "member": MEMBER + ACCOUNT,
     "moderator": MEMBER + [("/moderation/reports", "Reports")] + ACCOUNT,
-    "lead": MEMBER[:5]
+    "lead": MEMBER[:6]
     + LEAD_ONLY
-    + MEMBER[5:]
+    + MEMBER[6:]
     + [("/moderation/reports", "Reports")]
     + ACCOUNT,
     "admin": [

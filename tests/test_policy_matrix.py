@@ -40,7 +40,8 @@ from network.models import (
     TrustLevel,
     VettingItem,
 )
-from network.models import utcnow
+from network.models import MessageRequest, utcnow
+from network.conversations import services as conversation_services
 from network.moderation import services as moderation_services
 from network.orgs import services as org_services
 from network.library import services as library_services
@@ -85,6 +86,8 @@ MISSING = {
     "facilitator": "missingMissingH",
     "session": "missingMissingI",
     "notification": "missingMissingJ",
+    "direct": "missingMissingK",
+    "msgreq": "missingMissingL",
 }
 # A session three days ahead, in any time zone: scheduling it is allowed.
 SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
@@ -227,6 +230,15 @@ def _build_world() -> World:
     report = report_services.report_profile(
         target.profile, "harassment", "", actor=actors["member_a"]
     )
+    # A direct conversation of member_a with someone of org A, and a request
+    # waiting for member_a's answer: member_a's alone (no lead, no moderator,
+    # no admin reaches either).
+    talker = factories.make_member(org_a, pseudonym="Talker Person")
+    direct = factories.make_conversation(actors["member_a"], talker, body="Hi there")
+    asker = factories.make_member(org_a, pseudonym="Asker Person")
+    msgreq = conversation_services.send_request(
+        actors["member_a"], actor=asker, body="May we talk?"
+    )
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -258,6 +270,8 @@ def _build_world() -> World:
             .where(Notification.account_id == actors["lead_a"].id)
             .order_by(Notification.id)
         ),
+        "direct": direct.public_id,
+        "msgreq": msgreq.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -335,6 +349,12 @@ def snapshot() -> tuple:
                 select(Organization.id, Organization.suspended_at)
             ).tuples()
         ),
+        sorted(db.session.execute(select(Room.id, Room.closed_at)).tuples()),
+        sorted(
+            db.session.execute(
+                select(MessageRequest.id, MessageRequest.status)
+            ).tuples()
+        ),
     )
 
 
@@ -352,6 +372,7 @@ class Action:
 
 
 LEAD_A = frozenset({"lead_a"})
+MEMBER_A = frozenset({"member_a"})
 MEMBERS_A = frozenset({"lead_a", "moderator_a", "member_a"})
 APPROVED = frozenset({"admin", "lead_a", "moderator_a", "member_a", "lead_b"})
 ACTIONS = [
@@ -542,6 +563,36 @@ ACTIONS = [
         frozenset({"lead_b"}),
     ),
     Action("view rooms", "GET", "/rooms", allowed=APPROVED),
+    # Direct conversations: its two people only, never a lead, moderator or admin.
+    Action("view conversations", "GET", "/conversations", allowed=APPROVED),
+    Action("view direct room", "GET", "/rooms/{direct}", allowed=MEMBER_A),
+    Action("leave direct room", "POST", "/conversations/{direct}/leave", {}, MEMBER_A),
+    Action("direct room settings", "GET", "/rooms/{direct}/edit"),
+    Action("manage direct room", "GET", "/rooms/{direct}/manage"),
+    Action("lock direct room", "POST", "/rooms/{direct}/manage/lock", {}),
+    Action("help in direct room", "POST", "/rooms/{direct}/help", {"note": "hi"}),
+    Action(
+        "accept request",
+        "POST",
+        "/conversations/requests/{msgreq}",
+        {"action": "accept"},
+        MEMBER_A,
+    ),
+    Action(
+        "decline request",
+        "POST",
+        "/conversations/requests/{msgreq}",
+        {"action": "decline"},
+        MEMBER_A,
+    ),
+    Action("ask to talk form", "GET", "/profiles/{target}/ask", allowed=MEMBERS_A),
+    Action(
+        "ask to talk",
+        "POST",
+        "/profiles/{target}/ask",
+        {"body": "Could we talk?"},
+        MEMBERS_A,
+    ),
     Action("view room", "GET", "/rooms/{room}", allowed=MEMBERS_A),
     Action(
         "new room form",

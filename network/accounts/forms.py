@@ -25,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network.accounts import pseudonyms
-from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
+from network.models import ACCEPT_CHOICES, EXPERIENCE_TAGS, LANGUAGES, PROVINCES
 from network.timezones import ZONES
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -183,6 +183,10 @@ class ProfileForm(BaseForm):
     )
     appear_offline = BooleanField(
         "Appear offline (others don't see you in rooms' presence lists or typing)"
+    )
+    accept_requests = SelectField(
+        "Who may ask to talk with you (message requests)",
+        choices=list(ACCEPT_CHOICES.items()),
     )
     bio = TextAreaField(
         "Short bio (optional; avoid details that could identify you)",

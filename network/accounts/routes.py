@@ -268,6 +268,7 @@ def settings():
                 experience=form.experience.data or [],
                 hidden_from_other_orgs=form.hidden_from_other_orgs.data,
                 appear_offline=form.appear_offline.data,
+                accept_requests=form.accept_requests.data,
                 timezone=form.timezone.data,
                 email=form.email.data,
                 actor=current_user,

@@ -17,6 +17,7 @@ from network.errors import InputError
 from network.extensions import db, socketio
 from network.mail import send_mail
 from network.models import (
+    ACCEPT_CHOICES,
     Account,
     Invitation,
     Membership,
@@ -238,6 +239,8 @@ def update_profile(*, actor: Account, **fields: object) -> None:
         profile.timezone = str(fields["timezone"])
     if "appear_offline" in fields:
         profile.appear_offline = bool(fields["appear_offline"])
+    if fields.get("accept_requests") in ACCEPT_CHOICES:
+        profile.accept_requests = str(fields["accept_requests"])
     if "hidden_from_other_orgs" in fields:
         profile.hidden_from_other_orgs = bool(fields["hidden_from_other_orgs"])
     if "languages" in fields:

@@ -30,9 +30,12 @@ def share_to_room(
 
 
 def share_choices(actor: Account) -> list[Room]:
-    """Rooms the actor may post a resource card in now."""
+    """Rooms the actor may post a resource card in now (not direct conversations:
+    they are listed nowhere but on the conversations page)."""
     rooms_seen = db.session.scalars(
-        policy.visible_rooms(select(Room), actor).order_by(Room.name)
+        policy.visible_rooms(select(Room), actor)
+        .where(Room.kind != "direct")
+        .order_by(Room.name)
     )
     return [room for room in rooms_seen if policy.can_post(actor, room)]
 

@@ -13,6 +13,10 @@ from network.models.accounts import (
     display_name,
 )
 from network.models.audit import AppendOnlyError, AuditEvent
+from network.models.conversations import (
+    ACCEPT_CHOICES,
+    MessageRequest,
+)
 from network.models.library import (
     RESOURCE_LANGUAGES,
     Resource,
@@ -58,6 +62,8 @@ from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 
 __all__ = [
+    "ACCEPT_CHOICES",
+    "MessageRequest",
     "NOTIFICATION_TITLES",
     "Notification",
     "RESOURCE_LANGUAGES",

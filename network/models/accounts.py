@@ -138,6 +138,12 @@ class Profile(db.Model):
     experience: Mapped[str] = mapped_column(String(200), default="")
     hidden_from_other_orgs: Mapped[bool] = mapped_column(Boolean, default=False)
     appear_offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who may send message requests: anyone | org | nobody. "anyone" by default:
+    # trust at `message` is already both leads' choice, and a request is only a
+    # question the person may decline silently.
+    accept_requests: Mapped[str] = mapped_column(
+        String(8), default="anyone", server_default="anyone"
+    )
     timezone: Mapped[str] = mapped_column(String(40), default="America/Toronto")
 
     account: Mapped[Account] = relationship(back_populates="profile")

@@ -56,6 +56,9 @@ class Room(db.Model):
     # A private one-to-one supervision space opened from a support alert.
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A direct conversation (kind "direct") closed by a leave, a block, a
+    # separation, lowered trust or a suspension: closed for both, for good.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )

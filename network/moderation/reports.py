@@ -39,6 +39,9 @@ def report_message(
     """A message report; a de-identified copy goes to a host that is not the
     reporter's own organization."""
     room = db.session.get(Room, message.room_id)
+    # From a direct conversation the report carries that one message only: no
+    # room (no context, no history, no link), and no copy to any "host".
+    direct = room.kind == "direct"
     report = _new(
         actor,
         category,
@@ -46,10 +49,10 @@ def report_message(
         target_type="message",
         message_id=message.id,
         target_account_id=message.author_id,
-        room_id=room.id,
+        room_id=None if direct else room.id,
         snapshot=message.body[:4000],
     )
-    return _file(report, content_org_id=room.host_org_id)
+    return _file(report, content_org_id=None if direct else room.host_org_id)
 
 
 def report_profile(

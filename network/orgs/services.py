@@ -21,6 +21,7 @@ from network.models import (
     utcnow,
 )
 from network.notifications.services import notify
+from network.conversations import closing
 from network.orgs import roles
 from network.security import hash_secret, new_code
 
@@ -187,6 +188,7 @@ def suspend_membership(membership: Membership, reason: str, *, actor: Account) -
     )
     db.session.flush()
     roles.end_role_memberships(membership, actor=actor)
+    closing.recheck(account_ids=[membership.account_id])
     # Told before the sockets close, so the page stops reconnecting and says why.
     realtime.emit_after_commit(
         "account:paused", {}, to=realtime.user_key(membership.account_id)
@@ -224,6 +226,7 @@ def set_role(membership: Membership, role: str, *, actor: Account) -> None:
     )
     db.session.flush()
     roles.end_role_memberships(membership, actor=actor)
+    closing.recheck(account_ids=[membership.account_id])
     db.session.commit()
     # Live sockets re-pass the gate and rejoin only rooms the new role allows.
     realtime.end_access(accounts=[membership.account_id])
@@ -274,6 +277,7 @@ def suspend_organization(org: Organization, *, actor: Account) -> None:
         org.suspended_at = utcnow()
         audit.record("organization.suspended", actor=actor, organization=org)
         realtime.emit_after_commit("account:paused", {}, to=realtime.org_key(org.id))
+        closing.recheck(org_ids=[org.id])
         db.session.commit()
         realtime.reverify(org_ids=[org.id])
 

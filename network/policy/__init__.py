@@ -26,6 +26,14 @@ from network.policy.actors import (
     require_admin,
     require_lead,
 )
+from network.policy.conversations import (
+    access_incoming_request,
+    access_requestable_profile,
+    can_answer_request,
+    closed_conversation,
+    visible_incoming_requests,
+)
+from network.policy.direct import direct_other_id, direct_room_open
 from network.policy.library import (
     access_editable_resource,
     access_resource,
@@ -71,6 +79,7 @@ from network.policy.profiles import (
     access_profile,
     can_block,
     can_request_message,
+    can_talk_directly,
     can_see_org_name,
     can_see_profile,
     org_label,
@@ -153,6 +162,7 @@ from network.policy.separation_requests import (
     visible_separation_requests,
 )
 from network.policy.support import (
+    can_ask_for_help,
     access_support_alert,
     access_support_request,
     can_handle_support,
@@ -169,6 +179,7 @@ from network.policy.trust import (
 __all__ = [
     "access_own_notification",
     "safe_local_link",
+    "can_ask_for_help",
     "shut_out_reason",
     "PAST_ROLES",
     "REQUEST_LIVE",
@@ -235,6 +246,14 @@ __all__ = [
     "can_name_facilitators",
     "can_post",
     "can_request_message",
+    "can_talk_directly",
+    "access_incoming_request",
+    "access_requestable_profile",
+    "can_answer_request",
+    "closed_conversation",
+    "visible_incoming_requests",
+    "direct_other_id",
+    "direct_room_open",
     "can_request_to_join",
     "can_review_any",
     "can_review_report",

@@ -102,17 +102,37 @@ def org_label(actor, membership: Membership) -> str:
     return "partner organization"
 
 
-def can_request_message(actor, other: Account) -> bool:
-    """Message requests: effective `message`, and neither blocked nor separated."""
-    mine = active_membership(actor)
-    theirs = active_membership(other)
-    if mine is None or theirs is None or _account(actor).id == other.id:
+def can_talk_directly(a, b) -> bool:
+    """Two different people who may be in a direct conversation: both approved
+    members of active organizations at effective `message` (or the same
+    organization), neither blocked nor separated. It decides both asking and
+    whether an open conversation stays open."""
+    first, second = _account(a), _account(b)
+    if first is None or second is None or first.id == second.id:
         return False
-    if kept_apart(actor, other):
+    mine = active_membership(first)
+    theirs = active_membership(second)
+    if mine is None or theirs is None or kept_apart(first, second):
         return False
     return effective_trust(mine.organization_id, theirs.organization_id) >= (
         TrustLevel.MESSAGE
     )
+
+
+def can_request_message(actor, other: Account) -> bool:
+    """Message requests: can_talk_directly, and the recipient accepts requests
+    from the actor (Profile.accept_requests: anyone, org only, nobody)."""
+    if not can_talk_directly(actor, other):
+        return False
+    setting = other.profile.accept_requests if other.profile else "nobody"
+    if setting == "anyone":
+        return True
+    if setting == "org":
+        return (
+            active_membership(actor).organization_id
+            == active_membership(other).organization_id
+        )
+    return False
 
 
 def can_block(actor, profile: Profile) -> bool:

@@ -19,6 +19,7 @@ from network.models import (
 )
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.policy.actors import _account, active_membership, lead_org
+from network.policy.direct import DIRECT, _direct_pair_open, direct_room_open
 from network.policy.room_memo import RoomAccess, _access_memo, _memoized
 from network.policy.trust import can_collaborate, trusted_org_ids
 
@@ -82,10 +83,12 @@ def _room_usable(room: Room) -> bool:
 
 
 def is_host_manager(actor, room: Room) -> bool:
-    """A lead or moderator of the room's host organization."""
+    """A lead or moderator of the room's host organization (never of a direct
+    conversation: it has no manager)."""
     membership = active_membership(actor)
     return (
-        membership is not None
+        room.kind != DIRECT
+        and membership is not None
         and membership.organization_id == room.host_org_id
         and membership.role in ROOM_MANAGER_ROLES
     )
@@ -110,7 +113,10 @@ def can_moderate(actor, room: Room) -> bool:
 
 
 def _moderates(actor, room: Room, row: RoomMember | None) -> bool:
-    """can_moderate for a usable room and an active member whose row is in hand."""
+    """can_moderate for a usable room and an active member whose row is in hand.
+    Nobody moderates a direct conversation."""
+    if room.kind == DIRECT:
+        return False
     if is_host_manager(actor, room) and not room.private:
         return True
     if row is None or not _row_counts(actor, row, room):
@@ -129,6 +135,9 @@ def can_join_room(actor, room: Room) -> bool:
         return False
     if room.kind == "channel":
         return _in_audience(membership, room)
+    if room.kind == DIRECT:
+        active = row is not None and row.status == "active" and not row.via_role
+        return active and direct_room_open(actor, room)
     if row is not None and row.status == "active" and _row_counts(actor, row, room):
         return room.private or _in_audience(membership, room)
     return not room.private and is_host_manager(actor, room)
@@ -184,12 +193,20 @@ def _visible_room_criteria(org_id, account_id, is_manager: bool) -> tuple:
     supervision = (Room.kind == "supervision") & (
         (joined & (Room.private | audience)) | manager
     )
+    # Its two members only: no role, no audience, no admin ever reaches it; and
+    # only while the two may still talk (direct_room_open, as a filter).
+    direct = (
+        (Room.kind == DIRECT)
+        & Room.closed_at.is_(None)
+        & Room.id.in_(rows("active").where(RoomMember.via_role.is_(False)))
+        & _direct_pair_open(org_id, account_id)
+    )
     return (
         Room.archived_at.is_(None),
         Room.host_org_id.in_(
             select(Organization.id).where(Organization.suspended_at.is_(None))
         ),
-        ((Room.kind == "channel") & audience) | supervision,
+        ((Room.kind == "channel") & audience) | supervision | direct,
         Room.id.not_in(
             select(RoomMember.room_id).where(
                 RoomMember.account_id == account_id,
@@ -287,7 +304,12 @@ def access_room(actor, room_public_id) -> Room:
 def can_manage_room(actor, room: Room) -> bool:
     """The yes/no twin of access_managed_room, for a room already in hand."""
     org = room_manager_org(actor)
-    return org is not None and room.host_org_id == org.id and room.archived_at is None
+    return (
+        org is not None
+        and room.kind != DIRECT
+        and room.host_org_id == org.id
+        and room.archived_at is None
+    )
 
 
 def access_managed_room(actor, room_public_id: str) -> Room:
@@ -297,6 +319,7 @@ def access_managed_room(actor, room_public_id: str) -> Room:
         select(Room).where(
             Room.public_id == room_public_id,
             Room.host_org_id == (org.id if org else None),
+            Room.kind != DIRECT,
             Room.archived_at.is_(None),
         )
     )
@@ -318,4 +341,6 @@ def access_moderated_room(actor, room_public_id) -> Room:
 def can_name_facilitators(actor, room: Room) -> bool:
     """Only the host's leads name facilitators."""
     org = lead_org(actor)
-    return org is not None and org.id == room.host_org_id and _room_usable(room)
+    if org is None or room.kind == DIRECT:
+        return False
+    return org.id == room.host_org_id and _room_usable(room)

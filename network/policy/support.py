@@ -45,6 +45,12 @@ def _manager_ids(org_id: int) -> Select:
     )
 
 
+def can_ask_for_help(room: Room) -> bool:
+    """Help requests and support alerts come from rooms someone watches over:
+    never from a direct conversation (no lead or moderator may reach one)."""
+    return room.kind != "direct"
+
+
 def support_recipient_ids(
     room: Room, asker: Account, *, online: bool = False
 ) -> list[int]:
@@ -52,7 +58,10 @@ def support_recipient_ids(
     facilitators present; else the host's leads and moderators; else, in another
     organization's room, the asker's own leads and moderators. Anyone kept apart
     from the asker is skipped at every step. With `online`, only people with a
-    connected socket count. Empty means nobody can be reached."""
+    connected socket count. Empty means nobody can be reached (always, from a
+    direct conversation: nobody watches over one)."""
+    if room.kind == "direct":
+        return []
     present = select(RoomPresence.account_id).where(
         RoomPresence.room_id == room.id,
         RoomPresence.account_id.in_(facilitator_ids(room)),

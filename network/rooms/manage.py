@@ -122,10 +122,13 @@ def partner_choices(org: Organization) -> list[Organization]:
 
 
 def room_list(actor: Account) -> list[tuple[Room, int]]:
-    """Rooms the actor may join, with their unread counts (two queries in all)."""
+    """Rooms the actor may join, with their unread counts (two queries in all).
+    Direct conversations are never listed here (the conversations page has them)."""
     rooms = list(
         db.session.scalars(
-            policy.visible_rooms(select(Room), actor).order_by(Room.name)
+            policy.visible_rooms(select(Room), actor)
+            .where(Room.kind != "direct")
+            .order_by(Room.name)
         )
     )
     if not rooms:

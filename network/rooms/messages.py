@@ -27,9 +27,11 @@ from network.models import (
     Resource,
     Room,
     RoomMember,
+    RoomPresence,
     utcnow,
 )
 from network.models.message_search import forget_removed_text
+from network.notifications.services import notify
 from network.rooms.history import message_payload
 from network.rooms.membership import ensure_member
 from network.rooms.mentions import NONE, Mentions, notify_mentioned, resolve
@@ -127,7 +129,25 @@ def _store(
         return _again(room, _by_client_id(author, new.client_msg_id))
     # Only a newly stored message notifies: a retry or an edit never does.
     notify_mentioned(room, author, message.public_id, new.mentions.people(new.body))
+    if room.kind == "direct":
+        _notify_absent(room, author)
     return _created(room, message, author)
+
+
+def _notify_absent(room: Room, author: Account) -> None:
+    """In a direct conversation, the other person, when no socket of theirs is
+    in it, is notified (one query whatever the number of sockets)."""
+    here = select(RoomPresence.account_id).where(RoomPresence.room_id == room.id)
+    absent = db.session.scalar(
+        select(RoomMember.account_id).where(
+            RoomMember.room_id == room.id,
+            RoomMember.account_id != author.id,
+            RoomMember.account_id.not_in(here),
+        )
+    )
+    if absent is not None:
+        link = f"/rooms/{room.public_id}"  # also outside a request (seed data)
+        notify(absent, "direct_message", room_id=room.id, link=link)
 
 
 def _wait_seconds(room: Room, row: RoomMember, now: datetime) -> int:

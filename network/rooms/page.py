@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 
 from network import policy
 from network.extensions import db
-from network.models import Account, CheckIn, SupervisionSession, utcnow
+from network.models import Account, CheckIn, Profile, SupervisionSession, utcnow
 from network.models.supervision import facilitator_present
 from network.rooms import services
 from network.timezones import zone
@@ -50,8 +50,17 @@ def room_page(
         # Per-room mute of notifications (notifications/_room_mute.html).
         "can_mute_room": access.row is not None and access.row.status == "active",
         "room_muted": access.row is not None and access.row.notifications_muted,
+        "direct_other": direct_other(room, viewer),
         **supervision,
     }
+
+
+def direct_other(room, viewer: Account) -> Profile | None:
+    """The other person of a direct conversation (its title), else None."""
+    if room.kind != "direct":
+        return None
+    other_id = policy.direct_other_id(room, viewer.id)
+    return db.session.scalar(select(Profile).where(Profile.account_id == other_id))
 
 
 def pinned(access: policy.RoomAccess, viewer: Account) -> dict | None:

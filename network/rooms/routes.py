@@ -45,6 +45,8 @@ def room(room_id: str):
     try:
         access = policy.access_room_context(current_user, room_id)
     except NotFound:
+        if policy.closed_conversation(current_user, room_id):
+            return render_template("rooms/closed.html"), 404
         reason = policy.shut_out_reason(current_user, room_id)
         if reason is None:
             raise
@@ -140,7 +142,7 @@ def edit(room_id: str):
 def ask_for_help(room_id: str):
     """Ask a facilitator for help (policy.support_recipient_ids says who)."""
     shown = policy.access_room(current_user, room_id)
-    if not EmptyForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit() or not policy.can_ask_for_help(shown):
         raise NotFound()
     row = services.ask_for_help(
         shown, actor=current_user, note=request.form.get("note", "")[:300]

@@ -31,11 +31,23 @@ def _refusals():
         raise SocketError(error.message, **error.extra) from None
 
 
-def _joinable(room_id):
-    """The room's access context; a person a moderator took out of the room is
-    told so (and why), everyone else gets the missing room's answer."""
+def _usable(room_id):
+    """The room's access context; one of the two people of a closed direct
+    conversation is told "closed" (never why), anyone else gets the missing
+    room's answer."""
     try:
         return policy.access_room_context(current_user, room_id)
+    except NotFound:
+        if policy.closed_conversation(current_user, room_id):
+            raise SocketError("closed") from None
+        raise
+
+
+def _joinable(room_id):
+    """_usable; and a person a moderator took out of the room is told so (and
+    why)."""
+    try:
+        return _usable(room_id)
     except NotFound:
         reason = policy.shut_out_reason(current_user, room_id)
         if reason is None:
@@ -90,7 +102,7 @@ def on_send(data: dict):
     and with nothing stored when the queue is known to be down; after the commit
     when the broadcast failed (the client's retry, with the same client_msg_id,
     then gets the stored id)."""
-    access = policy.access_room_context(current_user, data.get("room_id"))
+    access = _usable(data.get("room_id"))
     if not queue.available():
         raise SocketError("unavailable")
     with queue.watch() as delivery, _refusals():

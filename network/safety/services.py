@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from network import audit
 from network.accounts.services import InputError
+from network.conversations import closing
 from network.extensions import db
 from network.models import (
     Account,
@@ -32,6 +33,7 @@ def block(other_id: int, *, actor: Account) -> Block:
     if row is None:
         row = Block(blocker_id=actor.id, blocked_id=other_id)
         db.session.add(row)
+        closing.recheck(account_ids=[actor.id])
         db.session.commit()
     return row
 
@@ -68,6 +70,7 @@ def bind_separation(
     row = Separation(protected_id=protected_id, other_id=other_id, **fields)
     db.session.add(row)
     db.session.flush()
+    closing.recheck(account_ids=[protected_id])
     return row, True
 
 

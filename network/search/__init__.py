@@ -12,4 +12,4 @@ def init_app(app: Flask) -> None:
     from network.search.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "search.search", "Search", visible=nav.in_network, order=25)
+    nav.add_item(app, "search.search", "Search", visible=nav.in_network, order=26)

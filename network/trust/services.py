@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from network import audit, policy, realtime
+from network.conversations import closing
 from network.extensions import db
 from network.models import Account, Organization, OrgTrust, TrustLevel, utcnow
 
@@ -104,6 +105,8 @@ def set_trust(
         old_level=old.label,
         new_level=level.label,
     )
+    if policy.effective_trust(org.id, other.id) < old_effective:
+        closing.recheck(org_ids=[org.id])  # direct conversations below `message`
     db.session.commit()
     if policy.effective_trust(org.id, other.id) < old_effective:
         realtime.reverify(org_ids=[org.id, other.id])

@@ -56,6 +56,9 @@ def net(app):
             org_a, visibility="partners", name="Partner room"
         ),
     }
+    # A direct conversation of the author and member_a (same organization): its
+    # two members only; no lead, moderator, partner or admin reaches it.
+    rooms["direct"] = factories.make_conversation(author, actors["member_a"])
     own = {}
     for kind, room in rooms.items():
         services.ensure_member(room, author)
@@ -66,6 +69,8 @@ def net(app):
 
 
 def _allowed(actor: str, kind: str) -> bool:
+    if kind == "direct":
+        return actor == "member_a"
     return actor in HOST or (kind == "partners" and actor == "collab_b")
 
 
@@ -90,7 +95,7 @@ def _events(room, message):
     ]
 
 
-@pytest.mark.parametrize("kind", ["org", "partners"])
+@pytest.mark.parametrize("kind", ["org", "partners", "direct"])
 @pytest.mark.parametrize("actor", ACTORS)
 def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, kind):
     actors, author, rooms, own = net
@@ -102,8 +107,11 @@ def test_room_socket_matrix(app, net, login_as, socket_client, connect, actor, k
     allowed = _allowed(actor, kind)
     for event, payload in _events(room, own[kind]):
         ack = sock.emit(event, payload, callback=True)
-        if event in ("message:pin", "message:hide"):
-            if actor in MODERATORS:
+        if event == "support:alert" and kind == "direct" and allowed:
+            # Nobody watches over a direct conversation: nobody to alert.
+            assert ack == {"ok": False, "error": "unreachable"}, (event, ack)
+        elif event in ("message:pin", "message:hide"):
+            if actor in MODERATORS and kind != "direct":
                 assert ack["ok"] is True, (event, ack)
             else:
                 assert ack == {"ok": False, "error": "not_found"}, (event, ack)

@@ -49,7 +49,7 @@
 
   function join() {
     socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
-      if (ack && (ack.error === "removed" || ack.error === "paused")) { R.shutOut(ack); return; }
+      if (ack && (ack.error === "removed" || ack.error === "paused" || ack.error === "closed")) { R.shutOut(ack); return; }
       if (!ack || !ack.ok) {
         connection.textContent = "This room is not available.";
         if (R.form) { R.form.hidden = true; }
@@ -91,7 +91,16 @@
   var shutOutText = "";
   R.shutOut = function (event) {
     shutOutText = event.error === "paused" ? "Your access is paused; contact your organization." :
+      event.error === "closed" ? "This conversation is closed." :
       "You were removed from this room." + (event.reason ? " Reason: " + event.reason : "");
+    if (event.error === "closed") {
+      var banner = document.getElementById("closed-banner");
+      var leave = document.getElementById("leave-conversation");
+      if (banner) { banner.hidden = false; }
+      if (leave) { leave.remove(); }  // nothing left to leave
+      // Nothing can be edited, deleted or reported in it any more.
+      document.getElementById("room").setAttribute("data-closed", "1");
+    }
     if (R.dropPending) { R.dropPending(); }
     socket.disconnect();
     connection.textContent = shutOutText;
@@ -101,6 +110,11 @@
   };
   socket.on("room:removed", function (event) {
     if (event.room_id === roomId) { R.shutOut({ error: "removed", reason: event.reason }); }
+  });
+  // A direct conversation closed (a leave, a block, lowered trust...): the same
+  // words for both people, never why.
+  socket.on("room:closed", function (event) {
+    if (event.room_id === roomId) { R.shutOut({ error: "closed" }); }
   });
   socket.on("account:paused", function () { R.shutOut({ error: "paused" }); });
 
