@@ -6,11 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the conversation pages and the Conversations link."""
+    """Register the conversation pages, the Conversations link, and what search
+    results call a direct conversation."""
     from network import nav
+    from network.conversations.listing import search_titles
     from network.conversations.routes import bp
+    from network.search.services import add_room_title
 
     app.register_blueprint(bp)
+    add_room_title(app, "direct", search_titles)
     nav.add_item(
         app, "conversations.index", "Conversations", visible=nav.in_network, order=22
     )

@@ -18,6 +18,7 @@ from network.models import (
     Profile,
     Room,
     RoomMember,
+    display_name,
     utcnow,
 )
 
@@ -117,3 +118,24 @@ def other_profile(room: Room, actor: Account) -> Profile | None:
     """The other person of a direct conversation the actor may open."""
     other_id = policy.direct_other_id(room, actor.id)
     return db.session.scalar(select(Profile).where(Profile.account_id == other_id))
+
+
+def search_titles(actor: Account, room_public_ids) -> dict[str, str]:
+    """What a search result calls each direct conversation: the other person's
+    name, as the conversation's own page does (one query for a page of results;
+    search only returns rooms the actor may open now)."""
+    other = aliased(RoomMember)
+    rows = db.session.execute(
+        select(Room.public_id, Profile.pseudonym, Profile.tag)
+        .join(other, other.room_id == Room.id)
+        .join(Profile, Profile.account_id == other.account_id)
+        .where(
+            Room.public_id.in_(list(room_public_ids)),
+            Room.kind == "direct",
+            other.account_id != actor.id,
+        )
+    )
+    return {
+        public_id: f"Conversation with {display_name(pseudonym, tag)}"
+        for public_id, pseudonym, tag in rows
+    }
