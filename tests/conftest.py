@@ -156,6 +156,19 @@ def pg_url():
 
 
 @pytest.fixture
+def pg_app(pg_url):
+    """An app on a brand-new PostgreSQL database (the test runs upgrade())."""
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=pg_url.replace(
+            "postgresql://", "postgresql+psycopg://"
+        ),
+    )
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture
 def redis_url():
     """The Redis test database (number 15), emptied before use."""
     try:
@@ -204,3 +217,20 @@ def mask_csrf(body):
     if isinstance(body, bytes):
         return re.sub(CSRF_MASK.pattern.encode(), rb"\1", body)
     return CSRF_MASK.sub(r"\1", body)
+
+
+@pytest.fixture
+def connect(login_as, socket_client):
+    """connect(account) -> a connected socket test client for that account."""
+
+    def _connect(account):
+        sock = socket_client(login_as(account))
+        assert sock.is_connected()
+        return sock
+
+    return _connect
+
+
+def events(sock, name: str) -> list:
+    """The args of every received event with this name."""
+    return [e["args"][0] for e in sock.get_received() if e["name"] == name]

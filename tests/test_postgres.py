@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from flask_migrate import upgrade
 
-from network import create_app
 from network.extensions import db
 from network.models import Role, Status
 from network.orgs import services as org_services
 from tests import factories
-from tests.conftest import IsolatedClient, login, post_form
+from tests.conftest import login, post_form
 
 
-def test_join_approve_and_sign_in_on_postgres(pg_url):
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=pg_url.replace(
-            "postgresql://", "postgresql+psycopg://"
-        ),
-    )
-    app.test_client_class = IsolatedClient
+def test_join_approve_and_sign_in_on_postgres(pg_app):
+    app = pg_app
     with app.app_context():
         upgrade()
         org = factories.make_org("Postgres Peers")
@@ -75,18 +68,13 @@ def test_join_approve_and_sign_in_on_postgres(pg_url):
         db.engine.dispose()
 
 
-def test_library_full_text_search_on_postgres(pg_url):
+def test_library_full_text_search_on_postgres(pg_app):
     from sqlalchemy import text
 
     from network.library import services
     from network.models import TrustLevel
 
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=pg_url.replace(
-            "postgresql://", "postgresql+psycopg://"
-        ),
-    )
+    app = pg_app
     with app.app_context():
         upgrade()
         index = db.session.execute(
@@ -152,7 +140,7 @@ def test_library_full_text_search_on_postgres(pg_url):
         db.engine.dispose()
 
 
-def test_message_search_on_postgres(pg_url):
+def test_message_search_on_postgres(pg_app):
     """The migration's partial GIN index, and search's policy filter, syntax-proof
     queries and keyset paging on PostgreSQL (the leak test's whole world)."""
     from sqlalchemy import text
@@ -161,12 +149,7 @@ def test_message_search_on_postgres(pg_url):
     from tests.search.test_search_leaks import check_search_leaks
     from tests.search.world import member, say
 
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=pg_url.replace(
-            "postgresql://", "postgresql+psycopg://"
-        ),
-    )
+    app = pg_app
     with app.app_context():
         upgrade()
         index = db.session.execute(

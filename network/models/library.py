@@ -9,20 +9,18 @@ import re
 import unicodedata
 
 from sqlalchemy import (
-    DDL,
     Boolean,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    event,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.extensions import db
-from network.models.types import UTCDateTime, new_public_id, utcnow
+from network.models.types import UTCDateTime, build_with_table, new_public_id, utcnow
 
 RESOURCE_LANGUAGES = {"en": "English", "fr": "French"}
 # Full-text search objects that live outside the ORM metadata (the migration and
@@ -114,18 +112,9 @@ FTS_POSTGRES = [
     f"USING gin ({PG_SEARCH_EXPRESSION})"
 ]
 
-for statement in FTS_SQLITE:
-    event.listen(
-        Resource.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite")
-    )
-for statement in FTS_POSTGRES:
-    event.listen(
-        Resource.__table__,
-        "after_create",
-        DDL(statement).execute_if(dialect="postgresql"),
-    )
-event.listen(
+build_with_table(
     Resource.__table__,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS resources_fts").execute_if(dialect="sqlite"),
+    sqlite=FTS_SQLITE,
+    postgresql=FTS_POSTGRES,
+    fts_table="resources_fts",
 )

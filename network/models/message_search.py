@@ -4,12 +4,13 @@ deleted or hidden message leaves the index (docs/search.md)."""
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, DateTime, event, text
+from sqlalchemy import DateTime, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from network.extensions import db
 from network.models.rooms import Message
+from network.models.types import build_with_table
 
 # Names outside the ORM metadata (made by the migration and by create_all); the
 # schema comparison skips them (models.SEARCH_OBJECTS).
@@ -45,20 +46,11 @@ FTS_POSTGRES = [
     "WHERE deleted_at IS NULL AND hidden_at IS NULL"
 ]
 
-for _statement in FTS_SQLITE:
-    event.listen(
-        Message.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
-for _statement in FTS_POSTGRES:
-    event.listen(
-        Message.__table__,
-        "after_create",
-        DDL(_statement).execute_if(dialect="postgresql"),
-    )
-event.listen(
+build_with_table(
     Message.__table__,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS messages_fts").execute_if(dialect="sqlite"),
+    sqlite=FTS_SQLITE,
+    postgresql=FTS_POSTGRES,
+    fts_table="messages_fts",
 )
 
 

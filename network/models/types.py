@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DDL, DateTime, event
 from sqlalchemy.types import TypeDecorator
 
 
@@ -46,3 +46,21 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def build_with_table(
+    table, *, sqlite: list[str], postgresql: list[str], fts_table: str
+):
+    """Create a table's full-text index objects whenever create_all makes the
+    table (tests; migrations create the same objects themselves), per dialect,
+    and drop the SQLite FTS5 table with it."""
+    for dialect, statements in (("sqlite", sqlite), ("postgresql", postgresql)):
+        for statement in statements:
+            event.listen(
+                table, "after_create", DDL(statement).execute_if(dialect=dialect)
+            )
+    event.listen(
+        table,
+        "before_drop",
+        DDL(f"DROP TABLE IF EXISTS {fts_table}").execute_if(dialect="sqlite"),
+    )

@@ -25,7 +25,7 @@ from tests.conftest import (
     post_form,
     wait_for_background,
 )
-from tests.rooms.conftest import connect, events, world  # noqa: F401
+from tests.rooms.conftest import world  # noqa: F401
 from tests.supervision.conftest import join, send
 
 PUBLIC = "https://peer.example.org"

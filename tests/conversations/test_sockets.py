@@ -12,7 +12,7 @@ from network.safety import services as safety
 from network.trust import services as trust
 from tests import factories
 from tests.conftest import csrf_token
-from tests.conversations.conftest import events
+from tests.conftest import events
 
 
 def _send(sock, room, body: str, cid: str) -> dict:

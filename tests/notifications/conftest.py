@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.rooms.conftest import connect, world  # noqa: F401  (fixtures)
+from tests.rooms.conftest import world  # noqa: F401  (fixture)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from network import create_app
 from network.extensions import db
 from network.models import Message, Notification, TrustLevel
 from network.notifications import services
@@ -15,13 +14,8 @@ from tests import factories
 from tests.conftest import wait_for_background
 
 
-def test_mentions_notify_and_email_on_postgres(pg_url):
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=pg_url.replace(
-            "postgresql://", "postgresql+psycopg://"
-        ),
-    )
+def test_mentions_notify_and_email_on_postgres(pg_app):
+    app = pg_app
     with app.app_context(), app.test_request_context():
         upgrade()
         host, partner = factories.make_org("Host"), factories.make_org("Partner")

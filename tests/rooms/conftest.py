@@ -39,20 +39,3 @@ def world(app) -> RoomWorld:
         room=factories.make_room(org_a, name="Host only"),
         partner_room=factories.make_room(org_a, visibility="partners", name="Partners"),
     )
-
-
-@pytest.fixture
-def connect(login_as, socket_client):
-    """connect(account) -> a connected socket test client for that account."""
-
-    def _connect(account):
-        sock = socket_client(login_as(account))
-        assert sock.is_connected()
-        return sock
-
-    return _connect
-
-
-def events(sock, name: str) -> list:
-    """The args of every received event with this name."""
-    return [e["args"][0] for e in sock.get_received() if e["name"] == name]

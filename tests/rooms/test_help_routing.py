@@ -16,7 +16,7 @@ from network.safety import services as safety
 from network.supervision import services as supervision
 from tests import factories
 from tests.conftest import mask_csrf, post_form
-from tests.rooms.conftest import events
+from tests.conftest import events
 
 NOBODY = "Nobody can be reached from here right now"
 

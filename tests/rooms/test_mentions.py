@@ -17,7 +17,7 @@ from network.rooms import services as rooms
 from network.safety import services as safety
 from tests import factories
 from tests.rooms.apart import join, send
-from tests.rooms.conftest import events
+from tests.conftest import events
 from tests.rooms.test_statement_budget import counted
 
 _ids = itertools.count(1)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from network.extensions import db
 from network.models import Message
 from network.rooms import messages
-from tests.rooms.conftest import events
+from tests.conftest import events
 from tests.rooms.page_data import page_messages
 from tests.rooms.test_sockets import join, send
 

@@ -10,7 +10,7 @@ from network.extensions import db
 from network.models import Block, Message
 from network.safety import services as safety
 from tests.conftest import post_form
-from tests.rooms.conftest import events
+from tests.conftest import events
 from tests.rooms.page_data import page_messages
 from tests.rooms.test_sockets import join, send
 

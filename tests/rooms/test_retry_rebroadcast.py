@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from network.extensions import db, socketio
 from network.models import RoomMember, utcnow
-from tests.rooms.conftest import events
+from tests.conftest import events
 from tests.rooms.test_sockets import join, send
 
 

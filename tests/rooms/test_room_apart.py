@@ -10,7 +10,7 @@ import pytest
 
 from network.safety import services as safety
 from tests.rooms.apart import join, make_circle, names, post, send, separate
-from tests.rooms.conftest import events
+from tests.conftest import events
 
 
 def test_trust_none_partners_do_not_meet_in_third_org_room(app, connect):

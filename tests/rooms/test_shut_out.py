@@ -10,7 +10,7 @@ from network.models import RoomMember
 from network.moderation import services as moderation
 from network.orgs import services as orgs
 from tests import factories
-from tests.rooms.conftest import events
+from tests.conftest import events
 from tests.rooms.test_sockets import join, send
 
 REASON = "Repeated insults after a warning"

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.rooms.conftest import events
+from tests.conftest import events
 
 BAD = {"ok": False, "error": "bad_request"}
 HUGE = [2**63, 2**70, -(2**63) - 1, 2**31]

@@ -11,7 +11,7 @@ from network.models import Message, RoomPresence, TrustLevel
 from network.safety import services as safety
 from network.trust import services as trust
 from tests import factories
-from tests.rooms.conftest import events
+from tests.conftest import events
 
 _ids = itertools.count(1)
 

@@ -12,7 +12,8 @@ from network.moderation import services as moderation
 from network.rooms import services as rooms
 from network.supervision import services as supervision
 from tests import factories
-from tests.rooms.conftest import RoomWorld, connect, events, world  # noqa: F401
+from tests.conftest import events  # noqa: F401
+from tests.rooms.conftest import RoomWorld, world  # noqa: F401
 
 
 @pytest.fixture
