@@ -66,9 +66,9 @@ def code():
         return redirect(url_for("accounts.login"))
     row, account = found
     forms = {
-        "code": (CodeForm(prefix="totp"), "code"),
-        "recovery": (RecoveryForm(prefix="recovery"), "recovery_code"),
-        "reset": (LeadResetForm(prefix="reset"), "reset_code"),
+        "code": (CodeForm(), "code"),
+        "recovery": (RecoveryForm(), "recovery_code"),
+        "reset": (LeadResetForm(), "reset_code"),
     }
     chosen = forms.get(request.form.get("action", ""))
     if request.method == "POST" and chosen and chosen[0].validate_on_submit():
@@ -107,7 +107,7 @@ def enrol():
     if twofactor.has_two_factor(current_user):
         return redirect(url_for("twofactor.settings"))
     secret = twofactor.enrolment_secret(current_user)
-    form = CodeForm(prefix="totp")
+    form = CodeForm()
     if form.validate_on_submit():
         codes = twofactor.confirm_enrolment(current_user, form.code.data)
         if codes is not None:
@@ -130,7 +130,7 @@ def settings():
     with a current code."""
     if not twofactor.has_two_factor(current_user):
         return render_template("twofactor/settings.html", enabled=False)
-    form = CodeForm(prefix="totp")
+    form = CodeForm()
     action = request.form.get("action")
     may_turn_off = policy.can_turn_off_two_factor(current_user)
     if action in {"renew", "off"} and form.validate_on_submit():

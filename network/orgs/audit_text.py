@@ -90,6 +90,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Two-factor turned on",
         "{actor} turned on two-factor login",
     ),
+    "two_factor.recovery_renewed": (
+        "Recovery codes renewed",
+        "{actor} made new two-factor recovery codes",
+    ),
+    "two_factor.recovery_used": (
+        "Recovery code used",
+        "{actor} signed in with a two-factor recovery code",
+    ),
     "two_factor.reset": (
         "Two-factor reset",
         "{actor} removed their two-factor login with a lead's code",
