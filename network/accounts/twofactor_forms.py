@@ -47,3 +47,13 @@ class LeadResetForm(BaseForm):
             "spellcheck": "false",
         },
     )
+
+
+class SecondFactorForm(BaseForm):
+    """Either kind of code, where a person confirms a change to their account."""
+
+    code = StringField(
+        "Code from your app, or a recovery code",
+        validators=[DataRequired("Enter a code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )

@@ -19,7 +19,12 @@ from markupsafe import Markup
 
 from network import policy, ratelimit
 from network.accounts import pending, signin, twofactor
-from network.accounts.twofactor_forms import CodeForm, LeadResetForm, RecoveryForm
+from network.accounts.twofactor_forms import (
+    CodeForm,
+    LeadResetForm,
+    RecoveryForm,
+    SecondFactorForm,
+)
 from network.extensions import limiter
 from network.guards import login_required
 
@@ -130,7 +135,7 @@ def settings():
     with a current code."""
     if not twofactor.has_two_factor(current_user):
         return render_template("twofactor/settings.html", enabled=False)
-    form = CodeForm()
+    form = SecondFactorForm()
     action = request.form.get("action")
     may_turn_off = policy.can_turn_off_two_factor(current_user)
     if action in {"renew", "off"} and form.validate_on_submit():

@@ -196,5 +196,5 @@ def test_wrong_codes_share_the_client_limit_with_passwords(limited_app):
     for member in members:
         assert _try(attacker, member.login_name, factories.PASSWORD).status_code == 302
         statuses += [_code(attacker, "000000").status_code for _ in range(2)]
-    assert statuses[:5] == [400] * 5
-    assert statuses[5] == 429
+    assert statuses[:5] == [400] * 5, statuses
+    assert statuses[5] == 429, statuses
