@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.conftest import browser_login
 from tests.e2e.helpers import PHONE, expect
+from tests.e2e.test_accessibility import _violations
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +24,8 @@ WRONG = "That code does not match, or it has expired."
 
 
 def _shot(page, name: str) -> None:
+    """Check the page with axe, and save a screenshot when asked to."""
+    assert _violations(page) == [], name
     folder = os.environ.get("TWO_FACTOR_SHOTS")
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
@@ -89,6 +92,8 @@ def test_enrol_sign_in_with_a_code_then_a_recovery_code(live_server, new_context
     _sign_out(page, base)
     browser_login(page, base, ANA)
     page.get_by_text("Use a recovery code", exact=True).click()
+    page.get_by_text("Lost your phone and your codes?", exact=True).click()
+    _shot(page, "code-step-open")
     page.fill("#recovery_code", codes[0])
     _submit(page, "text=Sign in with a recovery code")
     expect(page.locator("h1")).to_contain_text("Hello, ")
@@ -96,6 +101,7 @@ def test_enrol_sign_in_with_a_code_then_a_recovery_code(live_server, new_context
     # Clean up: turn it off with another recovery code.
     page.goto(base + "/account/two-factor")
     expect(page.locator("main")).to_contain_text("Recovery codes left: 9 of 10.")
+    _shot(page, "settings")
     page.fill("#code", codes[1])
     _submit(page, "text=Turn two-factor login off")
     expect(page.locator("main")).to_contain_text("Two-factor login is off.")
