@@ -15,6 +15,7 @@ import pyotp
 import segno
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from network import audit, realtime
 from network.extensions import db
@@ -81,7 +82,7 @@ def _accept_totp(account: Account, secret: str, code: str) -> bool:
     db.session.commit()
     if spent.rowcount != 1:
         return False
-    account.totp_last_step = step
+    set_committed_value(account, "totp_last_step", step)  # no second UPDATE
     return True
 
 
