@@ -108,6 +108,13 @@ class Config:
         self.ARGON2_PARALLELISM = 4
         self.SESSION_HOURS = int(os.environ.get("SESSION_HOURS", "12"))
         self.REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))
+        # The name an authenticator app shows beside the code: a deployment may
+        # choose a neutral one (someone may look through a member's phone).
+        self.TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Peer Network")
+        # Minutes between a matching password and its second factor.
+        self.TWO_FACTOR_PENDING_MINUTES = int(
+            os.environ.get("TWO_FACTOR_PENDING_MINUTES", "10")
+        )
         self.LOGIN_LIMIT_CLIENT = os.environ.get(
             "LOGIN_LIMIT_CLIENT", "20 per minute; 200 per day"
         )

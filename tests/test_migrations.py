@@ -71,12 +71,18 @@ def test_postgres_upgrade_matches_models(pg_url):
 
 def test_existing_uploads_do_not_keep_their_file_names(tmp_path):
     from network.models import Resource
-    from tests import factories
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'k.db'}")
     with app.app_context():
         upgrade(revision="d4e8b2c6a913")
-        org = factories.make_org("K")
+        # Raw SQL, not the factories: today's models have later columns.
+        org_id = db.session.execute(
+            text(
+                "INSERT INTO organizations (public_id, name, region, description,"
+                " accepts_requests, created_at)"
+                " VALUES ('o1', 'K', 'ON', '', 1, '2026-01-01') RETURNING id"
+            )
+        ).scalar_one()
         db.session.execute(
             text(
                 "INSERT INTO resources (public_id, owner_org_id, title, description,"
@@ -86,7 +92,7 @@ def test_existing_uploads_do_not_keep_their_file_names(tmp_path):
                 " '', 'x', 'Robin_Smith_notes.PDF', 'application/pdf', 1,"
                 " '2026-01-01', '2026-01-01')"
             ),
-            {"org": org.id},
+            {"org": org_id},
         )
         db.session.commit()
         upgrade()

@@ -349,6 +349,11 @@ def snapshot() -> tuple:
                 select(Organization.id, Organization.suspended_at)
             ).tuples()
         ),
+        sorted(
+            db.session.execute(
+                select(Organization.id, Organization.require_two_factor)
+            ).tuples()
+        ),
         sorted(db.session.execute(select(Room.id, Room.closed_at)).tuples()),
         sorted(
             db.session.execute(
@@ -416,6 +421,23 @@ ACTIONS = [
     ),
     Action(
         "reset code", "POST", "/org/members/{target}", {"action": "reset_code"}, LEAD_A
+    ),
+    # Two-factor: only a lead of the member's own org issues a reset code (never
+    # for themselves: tests/orgs/test_two_factor_lead.py); each lead requires
+    # two-factor login for their own org only (the admin does not).
+    Action(
+        "two-factor reset code",
+        "POST",
+        "/org/members/{target}",
+        {"action": "two_factor_reset"},
+        LEAD_A,
+    ),
+    Action(
+        "require two-factor",
+        "POST",
+        "/org/settings",
+        {"action": "two_factor"},
+        frozenset({"lead_a", "lead_b"}),
     ),
     Action(
         "view invitations",
@@ -1539,3 +1561,24 @@ def test_mentionable_agrees_with_can_mention(app, login_as, relation):
     assert allowed == (relation == "none")
     assert suggested == (["Person"] if allowed else [])
     assert policy.can_mention(writer, room, writer.id) is False
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_two_factor_lead_rules(app, world, actor):
+    """Who may require two-factor login for org A, and reset it for A's member:
+    A's lead alone (not the admin, not B's lead, never for oneself)."""
+    from network.models import Profile
+
+    account = world.actors[actor]
+    org_a = db.session.scalar(
+        select(Organization).where(Organization.public_id == world.refs["org"])
+    )
+    target = db.session.scalar(
+        select(Membership)
+        .join(Profile, Profile.account_id == Membership.account_id)
+        .where(Profile.public_id == world.refs["target"])
+    )
+    assert policy.can_require_two_factor(account, org_a) == (actor == "lead_a")
+    assert policy.can_issue_two_factor_reset(account, target) == (actor == "lead_a")
+    if account is not None and account.membership is not None:
+        assert not policy.can_issue_two_factor_reset(account, account.membership)

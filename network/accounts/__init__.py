@@ -1,4 +1,5 @@
-"""Accounts: sign-up, login, sessions, password reset and pseudonymous profiles."""
+"""Accounts: sign-up, login (with two-factor), sessions, password reset and
+pseudonymous profiles."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ def init_app(app: Flask) -> None:
     from network import nav
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
     from network.accounts import leaving
+    from network.accounts import twofactor_routes
     from network.accounts.routes import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(twofactor_routes.bp)
     # First of all hooks: a browser that left by quick exit gets the neutral
     # site, not the network's CSRF or origin error page.
     app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)
     app.add_template_global(leaving.exit_token, "quick_exit_token")
+    app.before_request(twofactor_routes.require_enrolment)
     nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
     nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 
 from flask import (
@@ -19,7 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from network import policy, ratelimit
-from network.accounts import leaving, lookups, services
+from network.accounts import leaving, lookups, pending, services, signin, twofactor
 from network.accounts.avatars import avatar_svg
 from network.accounts.forms import (
     AnotherOrganizationForm,
@@ -40,38 +38,19 @@ from network.security import current_auth_session, start_session
 
 bp = Blueprint("accounts", __name__)
 
-DEVICE_COOKIE = "pn_device"
-
-
-def _device_mark(account_id: int) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"device:{account_id}".encode(), hashlib.sha256).hexdigest()
-
 
 def _login_account_key() -> str:
     """Rate-limit key for the account being tried (hashed, never the name itself)."""
-    name = services.login_key(request.form.get("login_name", ""))
-    key = current_app.config["SECRET_KEY"].encode()
-    return "acct:" + hmac.new(key, name.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _known_device() -> bool:
-    """A browser that has signed in to this account before is not locked out by
-    attempts made elsewhere (OWASP "device cookies")."""
-    mark = request.cookies.get(DEVICE_COOKIE, "")
-    name = services.login_key(request.form.get("login_name", ""))
-    account = lookups.account_by_login_key(name)
-    return bool(
-        account and mark and hmac.compare_digest(mark, _device_mark(account.id))
-    )
+    return signin.delay_key(services.login_key(request.form.get("login_name", "")))
 
 
 def _account_delay() -> ratelimit.LoginDelays | None:
     """The per-account delay this sign-in is subject to: none from a browser
     that signed in to the account before, or when rate limits are off."""
-    if not current_app.config["RATELIMIT_ENABLED"] or _known_device():
+    if not current_app.config["RATELIMIT_ENABLED"]:
         return None
-    return ratelimit.login_delays()
+    name = services.login_key(request.form.get("login_name", ""))
+    return signin.account_delay(lookups.account_by_login_key(name))
 
 
 def _failed(response: Response) -> bool:
@@ -89,8 +68,9 @@ def _apply_input_error(form, error: services.InputError) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
+@limiter.shared_limit(
     lambda: current_app.config["LOGIN_LIMIT_CLIENT"],
+    scope="login",
     methods=["POST"],
     deduct_when=_failed,
 )
@@ -110,19 +90,15 @@ def login():
             delayed.failed(_login_account_key(), ratelimit.login_delay())
         form.password.errors = ["That login name and password do not match."]
         return render_template("accounts/login.html", form=form), 400
+    if twofactor.has_two_factor(account):
+        # The password alone makes no session: the code step finishes it, and
+        # only a right code clears the failures (else each right password
+        # would reset the count of wrong codes).
+        pending.begin(account, remember=form.remember.data)
+        return redirect(url_for("twofactor.code"))
     if delayed is not None:
         delayed.clear(_login_account_key())
-    start_session(account, remember=form.remember.data)
-    response = redirect(url_for("home.index"))
-    response.set_cookie(
-        DEVICE_COOKIE,
-        _device_mark(account.id),
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.session_interface.get_cookie_secure(current_app),
-    )
-    return response
+    return signin.finish(account, remember=form.remember.data)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

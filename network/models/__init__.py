@@ -56,12 +56,15 @@ from network.models.trust import (
     SeparationRequest,
     TrustLevel,
 )
+from network.models.twofactor import PendingLogin, RecoveryCode
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 # Full-text search objects outside the ORM metadata (the schema comparison skips them).
 SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 
 __all__ = [
+    "PendingLogin",
+    "RecoveryCode",
     "ACCEPT_CHOICES",
     "MessageRequest",
     "NOTIFICATION_TITLES",

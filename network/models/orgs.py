@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.extensions import db
@@ -47,6 +47,10 @@ class Organization(db.Model):
     region: Mapped[str] = mapped_column(String(2))
     description: Mapped[str] = mapped_column(Text, default="")
     accepts_requests: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Members must sign in with a second factor (they enrol at their next sign-in).
+    require_two_factor: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

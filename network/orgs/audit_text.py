@@ -72,11 +72,39 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Organization suspended",
         "{actor} suspended the organization",
     ),
+    "organization.two_factor_required": (
+        "Two-factor requirement changed",
+        "{actor} changed whether two-factor login is required",
+    ),
     "password.changed": ("Password changed", "{actor} changed their password"),
     "password.reset": ("Password reset", "{actor} reset their password"),
     "reset_code.issued": (
         "Reset code issued",
         "{actor} issued a password reset code for {target}",
+    ),
+    "two_factor.disabled": (
+        "Two-factor turned off",
+        "{actor} turned off two-factor login",
+    ),
+    "two_factor.enabled": (
+        "Two-factor turned on",
+        "{actor} turned on two-factor login",
+    ),
+    "two_factor.recovery_renewed": (
+        "Recovery codes renewed",
+        "{actor} made new two-factor recovery codes",
+    ),
+    "two_factor.recovery_used": (
+        "Recovery code used",
+        "{actor} signed in with a two-factor recovery code",
+    ),
+    "two_factor.reset": (
+        "Two-factor reset",
+        "{actor} removed their two-factor login with a lead's code",
+    ),
+    "two_factor_reset.issued": (
+        "Two-factor reset code issued",
+        "{actor} issued a two-factor reset code for {target}",
     ),
     "report.filed": ("Report filed", "{actor} filed a report"),
     "report.forwarded": ("Report forwarded", "{actor} forwarded a report"),

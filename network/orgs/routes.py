@@ -8,6 +8,7 @@ from flask_login import current_user
 from network import policy
 from network.inputs import int_arg
 from network.accounts import services as account_services
+from network.accounts import twofactor
 from network.guards import admin_required, lead_required, member_required
 from network.models import Role
 from network.orgs import audit_log as audit_log_service
@@ -84,7 +85,7 @@ def member_detail(public_id: str):
     role = forms.RoleForm(prefix="role", role=membership.role)
     plain = forms.EmptyForm()
     action = request.form.get("action")
-    reset_code = None
+    reset_code = two_factor_code = None
     if request.method == "POST":
         policy.require_status_change(current_user, membership)
         if action == "suspend" and suspend.validate_on_submit():
@@ -108,7 +109,13 @@ def member_detail(public_id: str):
                 reset_code = account_services.issue_reset_code(
                     membership, actor=current_user
                 )
-    status = 400 if request.method == "POST" and reset_code is None else 200
+        if action == "two_factor_reset" and plain.validate_on_submit():
+            if policy.can_issue_two_factor_reset(current_user, membership):
+                two_factor_code = twofactor.issue_reset_code(
+                    membership, actor=current_user
+                )
+    issued = reset_code or two_factor_code
+    status = 400 if request.method == "POST" and issued is None else 200
     attestations = membership.attestations
     return render_template(
         "orgs/member_detail.html",
@@ -117,6 +124,8 @@ def member_detail(public_id: str):
         role=role,
         plain=plain,
         reset_code=reset_code,
+        two_factor_code=two_factor_code,
+        has_two_factor=twofactor.has_two_factor(membership.account),
         attestations=attestations,
         is_self=membership.account_id == current_user.id,
     ), status
@@ -171,6 +180,10 @@ def settings():
     toggle = forms.EmptyForm(prefix="toggle")
     if request.form.get("action") == "toggle" and toggle.validate_on_submit():
         services.set_accepts_requests(org, not org.accepts_requests, actor=current_user)
+        return redirect(url_for("orgs.settings"))
+    if request.form.get("action") == "two_factor" and toggle.validate_on_submit():
+        if policy.can_require_two_factor(current_user, org):
+            twofactor.set_required(org, not org.require_two_factor, actor=current_user)
         return redirect(url_for("orgs.settings"))
     if request.form.get("action") == "add" and form.validate_on_submit():
         services.add_vetting_item(org, form.label.data, actor=current_user)

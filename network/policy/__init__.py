@@ -23,6 +23,7 @@ from network.policy.actors import (
     is_admin,
     is_waiting,
     lead_org,
+    must_enrol_two_factor,
     require_admin,
     require_lead,
 )
@@ -176,6 +177,12 @@ from network.policy.trust import (
     trusted_org_ids,
 )
 
+from network.policy.twofactor import (
+    can_issue_two_factor_reset,
+    can_require_two_factor,
+    can_turn_off_two_factor,
+)
+
 __all__ = [
     "access_own_notification",
     "safe_local_link",
@@ -237,6 +244,9 @@ __all__ = [
     "can_forward_report",
     "can_handle_support",
     "can_issue_reset_code",
+    "can_issue_two_factor_reset",
+    "can_require_two_factor",
+    "can_turn_off_two_factor",
     "can_join_room",
     "can_lead",
     "can_manage_membership",
@@ -274,6 +284,7 @@ __all__ = [
     "kept_apart",
     "kept_apart_ids",
     "lead_org",
+    "must_enrol_two_factor",
     "org_label",
     "partners_apart",
     "post_refusal",

@@ -36,8 +36,20 @@ def can_use_network(actor) -> bool:
 
 
 def can_connect_socket(actor) -> bool:
-    """The socket connect gate: same rule as using the network at all."""
-    return can_use_network(actor)
+    """The socket connect gate: same rule as using the network at all, and a
+    member whose organization requires two-factor login has enrolled."""
+    return can_use_network(actor) and not must_enrol_two_factor(actor)
+
+
+def must_enrol_two_factor(actor) -> bool:
+    """An approved member whose organization requires two-factor login and who
+    has not enrolled: they may reach the enrolment page and sign out, nothing else."""
+    membership = active_membership(actor)
+    return (
+        membership is not None
+        and membership.organization.require_two_factor
+        and actor.totp_secret is None
+    )
 
 
 def is_waiting(actor) -> bool:

@@ -144,3 +144,57 @@ def test_unknown_names_wait_like_real_ones(limited_app, frozen_clock):
             _try(_client(limited_app, f"10.0.7.{n}"), name, "guess guess")
         answers.append(_try(_client(limited_app, "10.0.7.9"), name, "x" * 12))
     assert [a.status_code for a in answers] == [429, 429]
+
+
+# --- two-factor codes count as failed sign-ins ---------------------------------------
+
+
+def _code(client, value: str):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/login/code")
+    return client.post(
+        "/login/code", data={"csrf_token": token, "action": "code", "code": value}
+    )
+
+
+def test_wrong_two_factor_codes_count_toward_the_account_delay(
+    limited_app, frozen_clock
+):
+    from tests.accounts.two_factor_helpers import code_at, enrol
+
+    org = factories.make_org()
+    member = factories.make_member(org)
+    secret, _ = enrol(member)
+    own_phone = _client(limited_app, "10.0.7.1")
+    assert _try(own_phone, member.login_name, factories.PASSWORD).status_code == 302
+    assert _code(own_phone, code_at(secret)).status_code == 302
+    own_phone.post("/logout", data={"csrf_token": csrf_token(own_phone, "/logout")})
+
+    thief = _client(limited_app, "10.0.7.2")  # has the password, not the phone
+    for _ in range(3):
+        # A right password does not clear the count of wrong codes.
+        assert _try(thief, member.login_name, factories.PASSWORD).status_code == 302
+        assert _code(thief, "000000").status_code == 400
+    assert _code(thief, code_at(secret, +1)).status_code == 429  # refused unchecked
+    assert _try(thief, member.login_name, factories.PASSWORD).status_code == 429
+    # The owner's own phone is not locked out by the thief.
+    assert _try(own_phone, member.login_name, factories.PASSWORD).status_code == 302
+    assert _code(own_phone, code_at(secret, +1)).status_code == 302
+
+
+def test_wrong_codes_share_the_client_limit_with_passwords(limited_app):
+    from tests.accounts.two_factor_helpers import enrol
+
+    org = factories.make_org()
+    members = [factories.make_member(org) for _ in range(3)]
+    for member in members:
+        enrol(member)
+    attacker = _client(limited_app, "10.0.8.1")
+    assert _try(attacker, members[0].login_name, "guess guess").status_code == 400
+    statuses = []
+    for member in members:
+        assert _try(attacker, member.login_name, factories.PASSWORD).status_code == 302
+        statuses += [_code(attacker, "000000").status_code for _ in range(2)]
+    assert statuses[:5] == [400] * 5, statuses
+    assert statuses[5] == 429, statuses
