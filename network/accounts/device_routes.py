@@ -68,7 +68,7 @@ def sign_out_others():
 
 @bp.post("/account/export")
 @member_required
-@limiter.limit("5 per hour")
+@limiter.limit("5 per hour", key_func=lambda: f"export:{current_user.id}")
 def download():
     """The person's own data as a ZIP, after they type their password again."""
     form = ExportForm()
@@ -77,8 +77,9 @@ def download():
     if not export.confirm_identity(current_user, form.password.data):
         form.password.errors = ["That is not your password."]
         return _page(form, 400)
+    export.record_export(current_user)
     response = Response(
-        stream_with_context(export.stream(current_user._get_current_object())),
+        stream_with_context(export.stream(current_user.id)),
         mimetype="application/zip",
     )
     response.headers["Content-Disposition"] = (

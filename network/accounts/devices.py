@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Response, g
 from sqlalchemy import select, update
 
-from network import realtime
+from network import audit, realtime
 from network.extensions import db
 from network.models import Account, AuthSession, utcnow
 from network.security import end_other_sessions
@@ -94,6 +94,7 @@ def sign_out_device(row: AuthSession, *, actor: Account) -> None:
     row goes, then its sockets close on whichever process holds them."""
     row_id = row.id
     db.session.delete(row)
+    _audit("account.device_signed_out", actor)
     db.session.commit()
     realtime.end_access(sessions=[row_id])
 
@@ -101,5 +102,18 @@ def sign_out_device(row: AuthSession, *, actor: Account) -> None:
 def sign_out_others(*, actor: Account, keep_id: int | None) -> None:
     """End every session of the actor's but this one, sockets included."""
     end_other_sessions(actor, keep_id)
+    _audit("account.other_devices_signed_out", actor)
     db.session.commit()
     realtime.end_access(accounts=[actor.id], keep_session=keep_id)
+
+
+def _audit(action: str, actor: Account) -> None:
+    """Signing devices out is an event about the account (no label, no time of
+    the session: only that it happened)."""
+    membership = actor.membership
+    audit.record(
+        action,
+        actor=actor,
+        target=actor,
+        organization=membership.organization if membership else None,
+    )

@@ -15,7 +15,9 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from network import audit
 from network.accounts import export_rows as rows
+from network.extensions import db
 from network.models import Account
 from network.security import verify_password
 
@@ -48,6 +50,18 @@ def confirm_identity(account: Account, password: str) -> bool:
     when an account has it on, this must also check a current code, and the
     export form must ask for it."""
     return verify_password(account.password_hash, password or "")
+
+
+def record_export(account: Account) -> None:
+    """An audit event about the account: its data was downloaded (the person
+    sees it in their next export; a lead sees it in the organization's log)."""
+    audit.record(
+        "account.exported",
+        actor=account,
+        target=account,
+        organization=account.membership.organization if account.membership else None,
+    )
+    db.session.commit()
 
 
 def filename(today: datetime) -> str:
@@ -101,8 +115,12 @@ def _dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=1).encode()
 
 
-def stream(account: Account) -> Iterator[bytes]:
-    """The archive's bytes, a piece at a time (run in the request's context)."""
+def stream(account_id: int) -> Iterator[bytes]:
+    """The archive's bytes, a piece at a time (run in the request's context).
+
+    Takes the id: the body is read after the view returned, when the view's
+    database session has ended, so the account is loaded here."""
+    account = db.session.get(Account, account_id)
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
