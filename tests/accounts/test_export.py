@@ -176,12 +176,8 @@ def _world():
 
 def _download(client, password: str = factories.PASSWORD):
     token = csrf_token(client, "/account/devices")
-    # buffered: the test client reads the streamed body inside the request's
-    # own context (IsolatedClient runs each request in a context of its own).
     return client.post(
-        "/account/export",
-        data={"password": password, "csrf_token": token},
-        buffered=True,
+        "/account/export", data={"password": password, "csrf_token": token}
     )
 
 
