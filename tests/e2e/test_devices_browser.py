@@ -82,6 +82,12 @@ def test_sign_out_the_other_device_from_the_list(
     phone.goto(base + "/rooms")
     assert phone.url.endswith("/login")
 
+    # Clean up: the laptop signs out the ordinary way.
+    laptop.goto(base + "/logout")
+    with laptop.expect_navigation():
+        laptop.get_by_role("button", name="Sign out now").click()
+    assert laptop.url.endswith("/login")
+
 
 def test_download_your_data_with_the_password(live_server, new_context, tmp_path):
     base = live_server.base_url
