@@ -42,7 +42,9 @@ def _touch(response: Response) -> Response:
     """At most one UPDATE per session every LAST_SEEN_EVERY, after the view."""
     row = g.get("_auth_session")
     now = utcnow()
-    if row is None or (row.last_seen_at and now - row.last_seen_at < LAST_SEEN_EVERY):
+    if row is None or response.status_code >= 500:
+        return response  # a failed request's transaction is not ours to commit
+    if row.last_seen_at and now - row.last_seen_at < LAST_SEEN_EVERY:
         return response
     db.session.execute(
         update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now)

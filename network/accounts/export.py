@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from network import audit
+from network.accounts import export_messages as said
 from network.accounts import export_rows as rows
 from network.extensions import db
 from network.models import Account
@@ -75,14 +76,14 @@ def files(account: Account) -> list[tuple[str, object]]:
     return [
         ("profile.json", rows.profile(account)),
         ("memberships.json", rows.memberships(account, visible)),
-        ("messages.json", rows.messages(account, visible)),
-        ("conversations.json", rows.conversations(account)),
-        ("conversation-messages.json", rows.conversation_lines(account)),
+        ("messages.json", said.messages(account, visible)),
+        ("conversations.json", said.conversations(account)),
+        ("conversation-messages.json", said.conversation_lines(account)),
         ("check-ins.json", rows.check_ins(account, visible)),
         ("reports.json", rows.reports(account)),
         ("library.json", rows.library(account)),
         ("notifications.json", rows.notifications(account)),
-        ("message-requests.json", rows.message_requests(account)),
+        ("message-requests.json", said.message_requests(account)),
         ("account-events.json", rows.account_events(account)),
     ]
 

@@ -1,11 +1,9 @@
 """What a person's export holds, file by file: their own rows only.
 
-Each function yields plain dicts for one file of the archive. Large tables
-(messages) are read in keyset batches, so memory stays flat however many rows
-there are. Other people appear only as a pseudonym where the person dealt with
-them directly (the other person of a conversation, the recipient or sender of a
-message request); never their messages, login names or emails
-(docs/security.md, "Your data: export").
+Each function yields plain dicts for one file of the archive; messages,
+conversations and requests are in export_messages.py. Other people appear only
+as a pseudonym where the person dealt with them directly; never their messages,
+login names or emails (docs/security.md, "Your data: export").
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from network import policy
@@ -24,21 +22,15 @@ from network.models import (
     AuditEvent,
     CheckIn,
     Membership,
-    Message,
-    MessageRequest,
     Notification,
     Organization,
-    Profile,
     Report,
     Resource,
     Room,
     RoomMember,
     SupervisionSession,
-    display_name,
-    utcnow,
 )
 
-BATCH = 500  # rows per query where a table can grow without bound
 DIRECT = "direct"
 
 
@@ -52,7 +44,7 @@ def visible_room_ids(account: Account) -> set[int]:
     return set(db.session.scalars(policy.visible_rooms(select(Room.id), account)))
 
 
-def _room(room_id: int, public_id: str, name: str, visible: set[int]) -> dict:
+def room_fields(room_id: int, public_id: str, name: str, visible: set[int]) -> dict:
     """A room as the export names it: its name only while the person may see it."""
     return {"room": public_id, "room_name": name if room_id in visible else None}
 
@@ -106,91 +98,11 @@ def memberships(account: Account, visible: set[int]) -> Iterator[dict]:
     ).all()
     for row, room_id, public_id, name in rooms:
         yield {
-            **_room(room_id, public_id, name, visible),
+            **room_fields(room_id, public_id, name, visible),
             "role": row.role,
             "status": row.status,
             "joined_at": when(row.joined_at),
         }
-
-
-def _keyset(stmt: Select) -> Iterator:
-    """Rows of a statement whose first column is Message.id, BATCH at a time."""
-    last = 0
-    while True:
-        rows = db.session.execute(
-            stmt.where(Message.id > last).order_by(Message.id).limit(BATCH)
-        ).all()
-        yield from rows
-        if len(rows) < BATCH:
-            return
-        last = rows[-1][0]
-
-
-def _own_messages(account: Account, direct: bool) -> Select:
-    kind = Room.kind == DIRECT if direct else Room.kind != DIRECT
-    return (
-        select(
-            Message.id,
-            Message.public_id,
-            Message.body,
-            Message.content_warning,
-            Message.created_at,
-            Message.edited_at,
-            Message.deleted_at,
-            Message.hidden_at,
-            Room.id,
-            Room.public_id,
-            Room.name,
-        )
-        .join(Room, Room.id == Message.room_id)
-        .where(Message.author_id == account.id, kind)
-    )
-
-
-def _line(row) -> dict:
-    deleted = row.deleted_at is not None
-    return {
-        "message": row.public_id,
-        # A message the person deleted stays deleted: its time, not its text.
-        "text": None if deleted else row.body,
-        "content_warning": None if deleted else row.content_warning,
-        "written_at": when(row.created_at),
-        "edited_at": when(row.edited_at),
-        "deleted_at": when(row.deleted_at),
-        "hidden_by_moderators": row.hidden_at is not None,
-    }
-
-
-def messages(account: Account, visible: set[int]) -> Iterator[dict]:
-    """Every room message the person wrote (direct conversations apart)."""
-    for row in _keyset(_own_messages(account, direct=False)):
-        yield {**_room(row[8], row[9], row[10], visible), **_line(row)}
-
-
-def conversations(account: Account) -> Iterator[dict]:
-    """Direct conversations: the other person's pseudonym, never their lines."""
-    other = aliased(RoomMember)
-    rows = db.session.execute(
-        select(Room, Profile.pseudonym, Profile.tag)
-        .join(RoomMember, RoomMember.room_id == Room.id)
-        .outerjoin(other, (other.room_id == Room.id) & (other.account_id != account.id))
-        .outerjoin(Profile, Profile.account_id == other.account_id)
-        .where(Room.kind == DIRECT, RoomMember.account_id == account.id)
-        .order_by(Room.id)
-    ).all()
-    for room, pseudonym, tag in rows:
-        yield {
-            "conversation": room.public_id,
-            "with": display_name(pseudonym, tag) if pseudonym else None,
-            "started_at": when(room.created_at),
-            "closed_at": when(room.closed_at),
-        }
-
-
-def conversation_lines(account: Account) -> Iterator[dict]:
-    """The lines the person wrote in direct conversations (theirs alone)."""
-    for row in _keyset(_own_messages(account, direct=True)):
-        yield {"conversation": row[9], **_line(row)}
 
 
 def check_ins(account: Account, visible: set[int]) -> Iterator[dict]:
@@ -206,7 +118,7 @@ def check_ins(account: Account, visible: set[int]) -> Iterator[dict]:
     ).all()
     for row, starts_at, room_id, public_id, name in rows:
         yield {
-            **_room(room_id, public_id, name, visible),
+            **room_fields(room_id, public_id, name, visible),
             "session_started_at": when(starts_at),
             "feeling": row.feeling,
             "word": row.word,
@@ -270,45 +182,6 @@ def notifications(account: Account) -> Iterator[dict]:
             "link": row.link or None,
             "created_at": when(row.created_at),
             "read_at": when(row.read_at),
-        }
-
-
-def message_requests(account: Account) -> Iterator[dict]:
-    """Requests the person sent (their text; the status as they see it, never
-    "declined") and received (who asked and the answer given, not the asker's
-    text: it is the other person's words)."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(MessageRequest, Profile.pseudonym, Profile.tag)
-        .join(Profile, Profile.account_id == MessageRequest.recipient_id)
-        .where(MessageRequest.sender_id == account.id)
-        .order_by(MessageRequest.id)
-    ).all()
-    for row, pseudonym, tag in rows:
-        yield {
-            "direction": "sent",
-            "to": display_name(pseudonym, tag),
-            "text": row.body,
-            "content_warning": row.content_warning,
-            "status": row.sender_status(now),
-            "sent_at": when(row.created_at),
-        }
-    received = db.session.execute(
-        select(MessageRequest, Profile.pseudonym, Profile.tag)
-        .join(Profile, Profile.account_id == MessageRequest.sender_id)
-        .where(
-            MessageRequest.recipient_id == account.id,
-            MessageRequest.delivered.is_(True),
-        )
-        .order_by(MessageRequest.id)
-    ).all()
-    for row, pseudonym, tag in received:
-        yield {
-            "direction": "received",
-            "from": display_name(pseudonym, tag),
-            "your_answer": row.status,
-            "received_at": when(row.created_at),
-            "answered_at": when(row.answered_at),
         }
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from network import audit, create_app
-from network.accounts import export, export_rows
+from network.accounts import export, export_messages
 from network.extensions import db
 from network.library import services as library_services
 from network.models import (
@@ -266,7 +266,7 @@ def test_export_is_for_signed_in_members(app, client):
 
 
 def test_export_reads_messages_in_keyset_batches(app, monkeypatch):
-    monkeypatch.setattr(export_rows, "BATCH", 3)
+    monkeypatch.setattr(export_messages, "BATCH", 3)
     monkeypatch.setattr(export, "CHUNK", 1)  # hand over bytes after every row
     org = factories.make_org()
     pia = factories.make_member(org)
