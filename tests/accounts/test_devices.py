@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from network import policy
 from network.accounts import devices
 from network.extensions import db
 from network.models import AuthSession, LiveSocket, utcnow
@@ -219,3 +220,15 @@ def test_sign_out_needs_csrf(app):
     assert laptop.post(f"/account/devices/{phone_id}/sign-out").status_code == 400
     assert laptop.post("/account/devices/sign-out-others").status_code == 400
     assert len(_session_ids(member)) == 2
+
+
+def test_another_accounts_session_takes_the_missing_path(app):
+    from tests.test_access_paths import _statements
+
+    org = factories.make_org()
+    member, other = factories.make_member(org), factories.make_member(org)
+    _sign_in(app, other, PHONE_FIREFOX)
+    theirs = _session_ids(other)["Phone · Firefox"]
+    denied = _statements(member.id, policy.access_own_session, theirs)
+    missing = _statements(member.id, policy.access_own_session, "missingMissing1")
+    assert denied == missing and len(denied) == 1
