@@ -155,7 +155,9 @@ def signed_in_account() -> Account | None:
     ).first()
     if found is None or found[0].expires_at <= utcnow():
         return None
-    g._auth_session = found[0]  # the devices page's last-seen time reads it
+    # Id and last-seen time, read now (after a commit the row would reload):
+    # the devices hook refreshes the time after the request when it is stale.
+    g._auth_seen = (found[0].id, found[0].last_seen_at)
     return found[1]
 
 

@@ -40,14 +40,15 @@ def init_app(app: Flask) -> None:
 
 def _touch(response: Response) -> Response:
     """At most one UPDATE per session every LAST_SEEN_EVERY, after the view."""
-    row = g.get("_auth_session")
+    seen = g.get("_auth_seen")
     now = utcnow()
-    if row is None or response.status_code >= 500:
+    if seen is None or response.status_code >= 500:
         return response  # a failed request's transaction is not ours to commit
-    if row.last_seen_at and now - row.last_seen_at < LAST_SEEN_EVERY:
+    row_id, last_seen_at = seen
+    if last_seen_at and now - last_seen_at < LAST_SEEN_EVERY:
         return response
     db.session.execute(
-        update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now)
+        update(AuthSession).where(AuthSession.id == row_id).values(last_seen_at=now)
     )
     db.session.commit()
     return response
