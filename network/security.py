@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from network.extensions import db, login_manager
 from network.models import Account, AuthSession, Membership, utcnow
+from network.useragent import device_label
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -96,6 +97,9 @@ def start_session(account: Account, *, remember: bool = False) -> None:
         token_hash=hash_secret(token),
         remember=remember,
         expires_at=utcnow() + lifetime,
+        # The coarse label alone; the header itself is never stored.
+        device=device_label(request.headers.get("User-Agent")),
+        last_seen_at=utcnow(),
     )
     db.session.add(row)
     db.session.commit()
@@ -151,6 +155,9 @@ def signed_in_account() -> Account | None:
     ).first()
     if found is None or found[0].expires_at <= utcnow():
         return None
+    # Id and last-seen time, read now (after a commit the row would reload):
+    # the devices hook refreshes the time after the request when it is stale.
+    g._auth_seen = (found[0].id, found[0].last_seen_at)
     return found[1]
 
 

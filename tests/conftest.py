@@ -39,6 +39,9 @@ class IsolatedClient(FlaskClient):
     """A test client whose every request runs in its own app context."""
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed body (the data export) is read inside the
+        # request's own context, not after it, outside.
+        kwargs.setdefault("buffered", True)
         return _isolated(super().open, *args, **kwargs)
 
 

@@ -7,6 +7,8 @@ the answer for an object that does not exist.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from network.extensions import db
 from network.models import (
     Account,
     AuditEvent,
+    AuthSession,
     Block,
     OrgTrust,
     Separation,
@@ -88,6 +91,7 @@ MISSING = {
     "notification": "missingMissingJ",
     "direct": "missingMissingK",
     "msgreq": "missingMissingL",
+    "device": "missingMissingM",
 }
 # A session three days ahead, in any time zone: scheduling it is allowed.
 SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
@@ -239,6 +243,15 @@ def _build_world() -> World:
     msgreq = conversation_services.send_request(
         actors["member_a"], actor=asker, body="May we talk?"
     )
+    # Another signed-in device of member_a's: theirs alone to sign out.
+    device = AuthSession(
+        account_id=actors["member_a"].id,
+        token_hash="f" * 64,
+        device="Phone · Firefox",
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    db.session.add(device)
+    db.session.commit()
     item = db.session.scalar(
         select(VettingItem).where(VettingItem.organization_id == org_a.id)
     )
@@ -272,6 +285,7 @@ def _build_world() -> World:
         ),
         "direct": direct.public_id,
         "msgreq": msgreq.public_id,
+        "device": device.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -360,6 +374,7 @@ def snapshot() -> tuple:
                 select(MessageRequest.id, MessageRequest.status)
             ).tuples()
         ),
+        sorted(db.session.scalars(select(AuthSession.public_id))),
     )
 
 
@@ -889,6 +904,28 @@ ACTIONS = [
         {"muted": "1"},
         frozenset({"member_a"}),
     ),
+    Action("view devices", "GET", "/account/devices", allowed=APPROVED),
+    Action(
+        "sign out a device",
+        "POST",
+        "/account/devices/{device}/sign-out",
+        {},
+        MEMBER_A,
+    ),
+    Action(
+        "sign out other devices",
+        "POST",
+        "/account/devices/sign-out-others",
+        {},
+        APPROVED,
+    ),
+    Action(
+        "export one's data",
+        "POST",
+        "/account/export",
+        {"password": factories.PASSWORD},
+        APPROVED,
+    ),
 ]
 
 
@@ -907,6 +944,15 @@ def _request(client, action: Action, refs: dict, token: str | None):
     data = {key: _fill(value, refs) for key, value in action.data.items()}
     data["csrf_token"] = token
     return client.post(url, data=data)
+
+
+def _text_of(response) -> str:
+    """The response's text; a ZIP (the data export) is read file by file, so a
+    secret inside it is found like one on a page."""
+    if response.mimetype != "application/zip":
+        return response.get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    return "\n".join(archive.read(name).decode() for name in archive.namelist())
 
 
 def expected(actor: str, action: Action) -> str:
@@ -928,7 +974,7 @@ def test_http_matrix(app, world, login_as, actor, action):
     before = snapshot()
     response = _request(client, action, world.refs, token)
     outcome = expected(actor, action)
-    body = response.get_data(as_text=True)
+    body = _text_of(response)
 
     if outcome == "ok":
         assert response.status_code in (200, 302), body
@@ -1582,3 +1628,17 @@ def test_two_factor_lead_rules(app, world, actor):
     assert policy.can_issue_two_factor_reset(account, target) == (actor == "lead_a")
     if account is not None and account.membership is not None:
         assert not policy.can_issue_two_factor_reset(account, account.membership)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_access_own_session_is_the_owners_alone(app, world, actor):
+    public_id = world.refs["device"]
+    if actor == "member_a":
+        assert policy.access_own_session(world.actors[actor], public_id).public_id == (
+            public_id
+        )
+        return
+    with pytest.raises(NotFound):
+        policy.access_own_session(world.actors[actor], public_id)
+    with pytest.raises(NotFound):
+        policy.access_own_session(world.actors[actor], MISSING["device"])

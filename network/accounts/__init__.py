@@ -11,12 +11,14 @@ def init_app(app: Flask) -> None:
     Account and Sign out links, and quick exit's hold on a browser that left."""
     from network import nav
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
-    from network.accounts import leaving
-    from network.accounts import twofactor_routes
+    from network.accounts import devices, leaving, twofactor_routes
+    from network.accounts.device_routes import bp as devices_bp
     from network.accounts.routes import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(twofactor_routes.bp)
+    app.register_blueprint(devices_bp)
+    devices.init_app(app)
     # First of all hooks: a browser that left by quick exit gets the neutral
     # site, not the network's CSRF or origin error page.
     app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)

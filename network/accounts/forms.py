@@ -231,3 +231,16 @@ class ResetCodeForm(NewPasswordMixin, BaseForm):
 
 class ResetTokenForm(NewPasswordMixin, BaseForm):
     """Reset from an emailed link."""
+
+
+class ExportForm(BaseForm):
+    """Download one's own data: the password again, first."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[_required("your password"), Length(max=PASSWORD_MAX)],
+    )
+
+
+class DeviceForm(BaseForm):
+    """A sign-out button on the devices page (its CSRF token alone)."""

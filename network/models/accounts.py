@@ -188,9 +188,17 @@ class AuthSession(db.Model):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the devices page names it by (never the integer id).
+    public_id: Mapped[str] = mapped_column(
+        String(24), unique=True, index=True, default=new_public_id
+    )
     remember: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A coarse label ("Phone · Firefox"), never the user agent string or an IP.
+    device: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Updated at most every few minutes (network/accounts/devices.py).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PasswordReset(db.Model):

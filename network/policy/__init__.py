@@ -60,6 +60,7 @@ from network.policy.members import (
     visible_memberships,
 )
 from network.policy.notifications import access_own_notification, safe_local_link
+from network.policy.sessions import access_own_session
 from network.policy.mentions import can_mention, visible_mentionable
 from network.policy.messages import (
     access_message_position,
@@ -185,6 +186,7 @@ from network.policy.twofactor import (
 
 __all__ = [
     "access_own_notification",
+    "access_own_session",
     "safe_local_link",
     "can_ask_for_help",
     "shut_out_reason",

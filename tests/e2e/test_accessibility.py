@@ -114,6 +114,7 @@ def test_member_pages(live_server, new_context):
     for path in (
         "/account",
         "/account/password",
+        "/account/devices",
         "/account/safety",
         "/account/blocks",
         "/notifications",
