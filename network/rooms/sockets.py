@@ -33,13 +33,14 @@ def _refusals():
 
 def _usable(room_id):
     """The room's access context; one of the two people of a closed direct
-    conversation is told "closed" (never why), anyone else gets the missing
-    room's answer."""
+    conversation is told "conversation_closed" (never why), anyone else gets the
+    missing room's answer. ("closed" alone means a supervision room waiting for
+    its facilitator: the page keeps the composer for that one.)"""
     try:
         return policy.access_room_context(current_user, room_id)
     except NotFound:
         if policy.closed_conversation(current_user, room_id):
-            raise SocketError("closed") from None
+            raise SocketError("conversation_closed") from None
         raise
 
 

@@ -95,14 +95,14 @@ def test_closing_reaches_both_sockets_live_and_never_says_why(
             sock.connect()
         closed = [e for e in sock.get_received() if e["name"] == "room:closed"]
         # Sent before the sockets were closed; a reconnected page then hears
-        # "closed" from room:join (below) as well.
+        # "conversation_closed" from room:join (below) as well.
         assert closed == [] or closed[0]["args"][0] == {"room_id": pair.room.public_id}
     for account in (pair.alex, pair.bo):
         sock = connect(account)
         join = sock.emit("room:join", {"room_id": pair.room.public_id}, callback=True)
-        assert join == {"ok": False, "error": "closed"}
+        assert join == {"ok": False, "error": "conversation_closed"}
         sent = _send(sock, pair.room, "still there?", f"late-{account.id:05d}")
-        assert sent == {"ok": False, "error": "closed"}
+        assert sent == {"ok": False, "error": "conversation_closed"}
 
 
 def test_room_closed_event_reaches_both_without_a_disconnect(

@@ -21,6 +21,7 @@ KNOWN_ERRORS = {
     "muted",
     "rules",
     "closed",
+    "conversation_closed",
     "reason_required",
     "unreachable",
 }

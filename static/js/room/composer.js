@@ -53,7 +53,7 @@
         }, 5000);
         return;
       }
-      if (ack.error === "paused" || ack.error === "removed" || ack.error === "closed") { R.shutOut(ack); return; }
+      if (ack.error === "paused" || ack.error === "removed" || ack.error === "conversation_closed") { R.shutOut(ack); return; }
       pending = pending.filter(function (p) { return p !== item; });
       if (ack.ok && unconfirmed.indexOf(item) >= 0) {
         unconfirmed = unconfirmed.filter(function (p) { return p !== item; });

@@ -49,7 +49,7 @@
 
   function join() {
     socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
-      if (ack && (ack.error === "removed" || ack.error === "paused" || ack.error === "closed")) { R.shutOut(ack); return; }
+      if (ack && (ack.error === "removed" || ack.error === "paused" || ack.error === "conversation_closed")) { R.shutOut(ack); return; }
       if (!ack || !ack.ok) {
         connection.textContent = "This room is not available.";
         if (R.form) { R.form.hidden = true; }
@@ -91,9 +91,9 @@
   var shutOutText = "";
   R.shutOut = function (event) {
     shutOutText = event.error === "paused" ? "Your access is paused; contact your organization." :
-      event.error === "closed" ? "This conversation is closed." :
+      event.error === "conversation_closed" ? "This conversation is closed." :
       "You were removed from this room." + (event.reason ? " Reason: " + event.reason : "");
-    if (event.error === "closed") {
+    if (event.error === "conversation_closed") {
       var banner = document.getElementById("closed-banner");
       var leave = document.getElementById("leave-conversation");
       if (banner) { banner.hidden = false; }
@@ -114,7 +114,7 @@
   // A direct conversation closed (a leave, a block, lowered trust...): the same
   // words for both people, never why.
   socket.on("room:closed", function (event) {
-    if (event.room_id === roomId) { R.shutOut({ error: "closed" }); }
+    if (event.room_id === roomId) { R.shutOut({ error: "conversation_closed" }); }
   });
   socket.on("account:paused", function () { R.shutOut({ error: "paused" }); });
 
