@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from network import policy
+from network.accounts import twofactor
 from network.accounts import devices, export
 from network.accounts.forms import DeviceForm, ExportForm
 from network.extensions import limiter
@@ -32,6 +33,7 @@ def _page(export_form: ExportForm, status: int = 200):
         devices=listed,
         form=DeviceForm(),
         export_form=export_form,
+        asks_code=twofactor.has_two_factor(current_user),
     ), status
 
 
@@ -74,8 +76,8 @@ def download():
     form = ExportForm()
     if not form.validate_on_submit():
         return _page(form, 400)
-    if not export.confirm_identity(current_user, form.password.data):
-        form.password.errors = ["That is not your password."]
+    if not export.confirm_identity(current_user, form.password.data, form.code.data):
+        form.password.errors = ["That password or code did not work."]
         return _page(form, 400)
     export.record_export(current_user)
     response = Response(

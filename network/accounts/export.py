@@ -18,6 +18,7 @@ from datetime import datetime
 from network import audit
 from network.accounts import export_messages as said
 from network.accounts import export_rows as rows
+from network.accounts import twofactor
 from network.extensions import db
 from network.models import Account
 from network.security import verify_password
@@ -44,13 +45,15 @@ Times are in UTC (ISO 8601).
 """
 
 
-def confirm_identity(account: Account, password: str) -> bool:
-    """Re-authentication before an export: the account's password.
-
-    Hook for two-factor sign-in (network/accounts/twofactor.py, in progress):
-    when an account has it on, this must also check a current code, and the
-    export form must ask for it."""
-    return verify_password(account.password_hash, password or "")
+def confirm_identity(account: Account, password: str, code: str = "") -> bool:
+    """Re-authentication before an export: the account's password and, when the
+    account signs in with two-factor login, a current code or a recovery code
+    (checked only after the password, so a wrong password spends no code)."""
+    if not verify_password(account.password_hash, password or ""):
+        return False
+    if not twofactor.has_two_factor(account):
+        return True
+    return twofactor.verify_second_factor(account, code or "")
 
 
 def record_export(account: Account) -> None:

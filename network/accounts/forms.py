@@ -234,11 +234,16 @@ class ResetTokenForm(NewPasswordMixin, BaseForm):
 
 
 class ExportForm(BaseForm):
-    """Download one's own data: the password again, first."""
+    """Download one's own data: the password again, first (and a code, for an
+    account with two-factor login: the page shows the field then)."""
 
     password = PasswordField(
         "Your password",
         validators=[_required("your password"), Length(max=PASSWORD_MAX)],
+    )
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[Optional(), Length(max=40)],
     )
 
 

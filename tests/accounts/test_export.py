@@ -174,10 +174,11 @@ def _world():
     return pia, present, absent
 
 
-def _download(client, password: str = factories.PASSWORD):
+def _download(client, password: str = factories.PASSWORD, code: str = ""):
     token = csrf_token(client, "/account/devices")
     return client.post(
-        "/account/export", data={"password": password, "csrf_token": token}
+        "/account/export",
+        data={"password": password, "code": code, "csrf_token": token},
     )
 
 
@@ -241,9 +242,28 @@ def test_export_needs_the_password_again(app, client):
     wrong = _download(client, "not-my-password")
     assert wrong.status_code == 400
     assert wrong.mimetype == "text/html"
-    assert "That is not your password." in wrong.get_data(as_text=True)
+    assert "That password or code did not work." in wrong.get_data(as_text=True)
     assert "Content-Disposition" not in wrong.headers
     assert _download(client, "").status_code == 400
+
+
+def test_export_asks_a_second_factor_of_an_account_that_has_one(app, client):
+    from tests.accounts.two_factor_helpers import code_at, enrol
+
+    pia = factories.make_member(factories.make_org())
+    login(client, pia)
+    secret, recovery = enrol(pia)
+    assert 'name="code"' in client.get("/account/devices").get_data(as_text=True)
+    for code in ("", "000000", "not-a-code"):
+        refused = _download(client, code=code)
+        assert refused.status_code == 400, code
+        assert "Content-Disposition" not in refused.headers
+    # A wrong password spends no code: the same code then works with the right one.
+    fresh = code_at(secret)
+    assert _download(client, "not-my-password", code=fresh).status_code == 400
+    assert _download(client, code=fresh).status_code == 200
+    assert _download(client, code=fresh).status_code == 400  # never twice
+    assert _download(client, code=recovery[0]).status_code == 200
 
 
 def test_export_needs_csrf(app, client):

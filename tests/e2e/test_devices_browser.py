@@ -97,7 +97,7 @@ def test_download_your_data_with_the_password(live_server, new_context, tmp_path
     with page.expect_navigation():
         page.get_by_role("button", name="Download your data").click()
     expect(page.locator("#password-error, .error").first).to_contain_text(
-        "That is not your password."
+        "That password or code did not work."
     )
     page.locator("#export-title").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "export-phone.png"), full_page=True)
