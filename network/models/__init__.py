@@ -12,6 +12,7 @@ from network.models.accounts import (
     ServerProcess,
     display_name,
 )
+from network.models.availability import AvailabilityHours
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.conversations import (
     ACCEPT_CHOICES,
@@ -62,6 +63,7 @@ from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 
 __all__ = [
+    "AvailabilityHours",
     "ACCEPT_CHOICES",
     "MessageRequest",
     "NOTIFICATION_TITLES",
