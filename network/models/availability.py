@@ -143,3 +143,39 @@ def available_from(
             return state, None
         return state, next_start(weekly, zone_name, break_until) or break_until
     return state, next_start(weekly, zone_name, now)
+
+
+def availability_rows(account_ids) -> list[tuple]:
+    """(account_id, zone, on_break, break_until, weekly) for these people, in
+    one query (what state_at and available_from need)."""
+    from sqlalchemy import select
+
+    from network.models.accounts import Profile
+
+    return list(
+        db.session.execute(
+            select(
+                Profile.account_id,
+                Profile.timezone,
+                Profile.on_break,
+                Profile.break_until,
+                AvailabilityHours.weekly,
+            )
+            .outerjoin(
+                AvailabilityHours, AvailabilityHours.account_id == Profile.account_id
+            )
+            .where(Profile.account_id.in_(list(account_ids)))
+        )
+    )
+
+
+def away_ids(account_ids, now: datetime | None = None) -> set[int]:
+    """Who among these people is away now (outside their hours or on a break)."""
+    now = now or utcnow()
+    return {
+        account_id
+        for account_id, zone_name, on_break, until, weekly in availability_rows(
+            account_ids
+        )
+        if state_at(weekly, zone_name, on_break, until, now) != AVAILABLE
+    }

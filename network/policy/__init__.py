@@ -26,6 +26,11 @@ from network.policy.actors import (
     require_admin,
     require_lead,
 )
+from network.policy.availability import (
+    break_visible_criterion,
+    can_see_break,
+    can_see_break_count,
+)
 from network.policy.conversations import (
     access_incoming_request,
     access_requestable_profile,
@@ -177,6 +182,9 @@ from network.policy.trust import (
 )
 
 __all__ = [
+    "break_visible_criterion",
+    "can_see_break",
+    "can_see_break_count",
     "access_own_notification",
     "safe_local_link",
     "can_ask_for_help",

@@ -13,6 +13,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from network import policy, presence_batch, realtime
+from network.availability.services import state_of
+from network.models.availability import AVAILABLE
 from network.extensions import commit_keeping_loaded, db
 from network.models.supervision import facilitator_ids, room_open
 from network.models import (
@@ -91,9 +93,10 @@ def _enter(room: Room, account: Account, sid: str) -> None:
         db.session.add(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
-        _queue_presence(
-            room, {"joined": person_payload(room, account)}, account.id, sid
-        )
+        joined = person_payload(room, account)
+        if state_of(account) != AVAILABLE:  # never whether it is a break
+            joined["away"] = True
+        _queue_presence(room, {"joined": joined}, account.id, sid)
 
 
 def leave(room: Room, *, actor: Account, sid: str) -> None:
