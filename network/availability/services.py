@@ -88,7 +88,19 @@ def away_note(subject: Account, viewer: Account, now: datetime | None = None) ->
     if moment is None:
         return f"{name} is away; they will see this later"
     local = to_local(moment, viewer.profile.timezone)
-    return f"{name} is away until {local.hour}:{local.minute:02d}; they will see this later"
+    return f"{name} is away until {_clock(local)}; they will see this later"
+
+
+def _clock(local: datetime) -> str:
+    """A wall-clock time in the page's locale format ("9:00 AM", "09 h 00")."""
+    from babel.dates import format_time
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    locale = get_locale() if has_request_context() else None
+    return format_time(local.time(), format="short", locale=locale or "en").replace(
+        "\u202f", " "
+    )
 
 
 def parse_hours_form(form) -> tuple[list[Span], dict[int, str]]:
