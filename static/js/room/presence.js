@@ -15,6 +15,13 @@
     presenceMore.hidden = !more;
   }
 
+  // Away (outside their hours or on a break); "on a break" only reaches those
+  // allowed to know it (the server leaves it out for everyone else).
+  function markAway(item, person) {
+    if (person["break"]) { item.appendChild(R.text("span", "away", " (on a break)")); }
+    else if (person.away) { item.appendChild(R.text("span", "away", " (away)")); }
+  }
+
   R.setPresence = function (people, more) {
     if (presenceMore) {
       presenceMore.hidden = !more;
@@ -24,6 +31,7 @@
     people.forEach(function (person) {
       var item = R.personNode("li", "", person);
       item.setAttribute("data-id", person.id);
+      markAway(item, person);
       presenceList.appendChild(item);
     });
   };
@@ -33,6 +41,7 @@
     if (presenceMore && !presenceMore.hidden) { return changeMore(1); }  // list is full
     var item = R.personNode("li", "", member);
     item.setAttribute("data-id", member.id);
+    markAway(item, member);
     presenceList.appendChild(item);
   }
   function personLeft(id) {
