@@ -45,9 +45,7 @@ def upgrade():
     op.add_column(
         "notifications", sa.Column("visible_from", sa.DateTime(), nullable=True)
     )
-    op.create_index(
-        "ix_notifications_visible_from", "notifications", ["visible_from"]
-    )
+    op.create_index("ix_notifications_visible_from", "notifications", ["visible_from"])
     op.add_column(
         "message_requests", sa.Column("visible_from", sa.DateTime(), nullable=True)
     )

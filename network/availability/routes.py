@@ -31,9 +31,9 @@ def _page(status=200, values=None, errors=None, until="", until_error=""):
         "availability/settings.html",
         form=FlaskForm(),
         weekdays=WEEKDAYS,
-        values=values if values is not None else _hours_values(
-            services.hours_of(current_user.id)
-        ),
+        values=values
+        if values is not None
+        else _hours_values(services.hours_of(current_user.id)),
         errors=errors or {},
         zone_name=ZONES.get(zone(profile.timezone).key, profile.timezone),
         state=services.state_of(current_user),

@@ -80,7 +80,11 @@ def away_note(subject: Account, viewer: Account, now: datetime | None = None) ->
     now = now or utcnow()
     profile = subject.profile
     state, moment = available_from(
-        hours_of(subject.id), profile.timezone, profile.on_break, profile.break_until, now
+        hours_of(subject.id),
+        profile.timezone,
+        profile.on_break,
+        profile.break_until,
+        now,
     )
     if state == AVAILABLE:
         return ""
@@ -257,4 +261,3 @@ def break_count(*, actor: Account, now: datetime | None = None) -> dict | None:
         key=lambda p: p.pseudonym.casefold(),
     )
     return {"count": count, "shown": shown, "shared": shared}
-

@@ -20,7 +20,15 @@ from network.timezones import zone
 
 AVAILABLE, AWAY, BREAK = "available", "away", "break"
 DAY = 24 * 60
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 
 
 class AvailabilityHours(db.Model):

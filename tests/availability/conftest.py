@@ -21,4 +21,6 @@ def hours_including_now(account):
     """Hours every day that cover now (an hour back to an hour ahead)."""
     local = to_local(utcnow(), account.profile.timezone)
     start = (local.hour * 60 + local.minute - 60) % 1440
-    services.set_hours([(day, start, (start + 120) % 1440) for day in range(7)], actor=account)
+    services.set_hours(
+        [(day, start, (start + 120) % 1440) for day in range(7)], actor=account
+    )

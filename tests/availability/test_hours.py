@@ -15,7 +15,11 @@ from network.models.availability import (
     state_at,
 )
 
-TORONTO, ST_JOHNS, VANCOUVER = "America/Toronto", "America/St_Johns", "America/Vancouver"
+TORONTO, ST_JOHNS, VANCOUVER = (
+    "America/Toronto",
+    "America/St_Johns",
+    "America/Vancouver",
+)
 NINE_TO_FIVE = format_weekly([(day, 9 * 60, 17 * 60) for day in range(7)])
 
 
@@ -54,11 +58,15 @@ def test_spring_forward_day_in_toronto():
 
 def test_fall_back_day_in_toronto():
     # 1 November 2026: 2:00 EDT becomes 1:00 EST. 9:00 local is 14:00 UTC.
-    assert state_at(NINE_TO_FIVE, TORONTO, False, None, utc(2026, 11, 1, 13, 30)) == AWAY
+    assert (
+        state_at(NINE_TO_FIVE, TORONTO, False, None, utc(2026, 11, 1, 13, 30)) == AWAY
+    )
     assert state_at(NINE_TO_FIVE, TORONTO, False, None, utc(2026, 11, 1, 14)) == (
         AVAILABLE
     )
-    assert next_start(NINE_TO_FIVE, TORONTO, utc(2026, 11, 1, 3)) == utc(2026, 11, 1, 14)
+    assert next_start(NINE_TO_FIVE, TORONTO, utc(2026, 11, 1, 3)) == utc(
+        2026, 11, 1, 14
+    )
     # 1:30 happens twice: both are inside hours of 1:00-2:00.
     one_am = format_weekly([(6, 60, 120)])
     assert state_at(one_am, TORONTO, False, None, utc(2026, 11, 1, 5, 30)) == AVAILABLE
@@ -73,9 +81,10 @@ def test_st_johns_member_seen_from_vancouver():
     assert state_at(NINE_TO_FIVE, VANCOUVER, False, None, at) == AWAY
     moment = next_start(NINE_TO_FIVE, ST_JOHNS, utc(2026, 7, 15, 2))
     assert moment == utc(2026, 7, 15, 11, 30)
-    assert moment.astimezone(__import__("zoneinfo").ZoneInfo(VANCOUVER)).strftime(
-        "%H:%M"
-    ) == "04:30"
+    assert (
+        moment.astimezone(__import__("zoneinfo").ZoneInfo(VANCOUVER)).strftime("%H:%M")
+        == "04:30"
+    )
 
 
 def test_hours_crossing_midnight():

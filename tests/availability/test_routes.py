@@ -28,8 +28,13 @@ def test_settings_page_saves_hours_and_shows_them(app, login_as):
     assert URL in client.get("/account").get_data(as_text=True)  # linked from settings
     answer = _post(
         client,
-        {"action": "hours", "day0_start": "09:00", "day0_end": "17:00",
-         "day4_start": "22:00", "day4_end": "02:00"},
+        {
+            "action": "hours",
+            "day0_start": "09:00",
+            "day0_end": "17:00",
+            "day4_start": "22:00",
+            "day4_end": "02:00",
+        },
     )
     assert answer.status_code == 302
     assert services.hours_of(willow.id) == "0:540-1020,4:1320-120"
@@ -43,9 +48,17 @@ def test_bad_hours_keep_everything_typed_and_save_nothing(app, login_as):
     client = login_as(willow)
     answer = _post(
         client,
-        {"action": "hours", "day0_start": "09:00", "day0_end": "17:00",
-         "day1_start": "10:00", "day1_end": "", "day2_start": "08:00",
-         "day2_end": "08:00", "day3_start": "25:99", "day3_end": "10:00"},
+        {
+            "action": "hours",
+            "day0_start": "09:00",
+            "day0_end": "17:00",
+            "day1_start": "10:00",
+            "day1_end": "",
+            "day2_start": "08:00",
+            "day2_end": "08:00",
+            "day3_start": "25:99",
+            "day3_end": "10:00",
+        },
     )
     body = answer.get_data(as_text=True)
     assert answer.status_code == 400
@@ -99,14 +112,16 @@ def test_gentle_note_on_ask_page_and_direct_conversation(app, login_as):
     third = factories.make_member(other, pseudonym="Ash")
     room = factories.make_conversation(willow, writer)
     client = login_as(writer)
-    assert "away-note" not in client.get(f"/rooms/{room.public_id}").get_data(as_text=True)
+    assert "away-note" not in client.get(f"/rooms/{room.public_id}").get_data(
+        as_text=True
+    )
     hours_excluding_now(willow)
     page = html.unescape(client.get(f"/rooms/{room.public_id}").get_data(as_text=True))
     assert "Willow is away until " in page and "they will see this later" in page
     ask = html.unescape(
-        login_as(third).get(f"/profiles/{willow.profile.public_id}/ask").get_data(
-            as_text=True
-        )
+        login_as(third)
+        .get(f"/profiles/{willow.profile.public_id}/ask")
+        .get_data(as_text=True)
     )
     assert "Willow is away until " in ask
     services.start_break(None, actor=willow)

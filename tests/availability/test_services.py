@@ -34,7 +34,9 @@ def test_a_notification_to_someone_away_is_held_then_delivered(people):
     spans = hours_excluding_now(willow)
     notify(willow.id, "approved", link="/")
     db.session.commit()
-    row = db.session.scalar(select(Notification).where(Notification.account_id == willow.id))
+    row = db.session.scalar(
+        select(Notification).where(Notification.account_id == willow.id)
+    )
     assert row.visible_from is not None and row.visible_from > utcnow()
     assert unread_count(willow.id) == 0
     assert page_of(willow, 1).total == 0
@@ -57,7 +59,9 @@ def test_ending_a_break_delivers_what_was_held(people):
     services.start_break(None, actor=willow)
     notify(willow.id, "approved", link="/")
     db.session.commit()
-    row = db.session.scalar(select(Notification).where(Notification.account_id == willow.id))
+    row = db.session.scalar(
+        select(Notification).where(Notification.account_id == willow.id)
+    )
     assert row.visible_from == services.UNTIL_ENDED
     assert unread_count(willow.id) == 0
     services.end_break(actor=willow)
@@ -101,7 +105,9 @@ def test_away_note_names_the_time_in_the_writers_zone(people):
 def test_away_note_on_a_break_says_no_more(people):
     _org, _other, willow, writer = people
     services.start_break(None, actor=willow)
-    assert services.away_note(willow, writer) == "Willow is away; they will see this later"
+    assert (
+        services.away_note(willow, writer) == "Willow is away; they will see this later"
+    )
     services.end_break(actor=willow)
     services.start_break(utcnow() + timedelta(days=3), actor=willow)
     note = services.away_note(willow, writer)

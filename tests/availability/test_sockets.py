@@ -42,7 +42,9 @@ def test_a_peer_sees_away_never_break_live_or_listed(app, world, connect):
     own = join(alice, world.room)
     assert _presence_of(own, world.alice)["break"] is True  # she sees her own
     changes = events(amir, "presence:changed")
-    joined = [c["joined"] for batch in changes for c in batch["changes"] if "joined" in c]
+    joined = [
+        c["joined"] for batch in changes for c in batch["changes"] if "joined" in c
+    ]
     assert joined and joined[0]["away"] is True and "break" not in joined[0]
     listed = _presence_of(join(connect(world.amir), world.room), world.alice)
     assert listed["away"] is True and "break" not in listed
@@ -84,7 +86,11 @@ def test_another_organization_never_gets_the_break_state(app, world, connect):
     # earlier payload (the presence batch) has reached her too.
     sent = alice.emit(
         "message:send",
-        {"room_id": world.partner_room.public_id, "body": "marker", "client_msg_id": "mk-0000001"},
+        {
+            "room_id": world.partner_room.public_id,
+            "body": "marker",
+            "client_msg_id": "mk-0000001",
+        },
         callback=True,
     )
     assert sent["ok"] is True
