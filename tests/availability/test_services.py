@@ -162,3 +162,18 @@ def test_request_rows_keep_visible_from(people):
     conversations.send_request(willow, actor=writer, body="Hi")
     row = db.session.scalar(select(MessageRequest))
     assert row.visible_from is None  # available: shown at once
+
+
+def test_housekeeping_releases_what_is_due(app, people):
+    from network.housekeeping import run_once
+
+    _org, _other, willow, _writer = people
+    hours_excluding_now(willow)
+    notify(willow.id, "approved", link="/")
+    db.session.commit()
+    assert run_once(app)["released"] == 0  # not yet
+    row = db.session.scalar(select(Notification))
+    row.visible_from = utcnow() - timedelta(minutes=1)  # her hours started
+    db.session.commit()
+    assert run_once(app)["released"] == 1
+    assert unread_count(willow.id) == 1

@@ -107,3 +107,26 @@ def test_another_organization_never_gets_the_break_state(app, world, connect):
     assert '"break"' not in json.dumps([e["args"] for e in received])
     listed = _presence_of(join(connect(world.bea), world.partner_room), world.alice)
     assert "break" not in listed and ack["ok"]
+
+
+def test_a_held_notification_pushes_its_count_only_when_released(app, world, connect):
+    from datetime import timedelta
+
+    from network.extensions import db
+    from network.models import Notification
+    from network.notifications.services import mark_all_read, notify
+    from sqlalchemy import select
+
+    hours_excluding_now(world.alice)
+    alice = connect(world.alice)
+    alice.get_received()
+    notify(world.alice.id, "approved", link="/")
+    db.session.commit()
+    # The marker: marking all read pushes the count; the held one is not in it
+    # and pushed nothing before it.
+    mark_all_read(actor=world.alice)
+    assert events(alice, "notification:count") == [{"count": 0}]
+    row = db.session.scalar(select(Notification))
+    assert row.read_at is None  # held: not marked read either
+    services.release_held(row.visible_from + timedelta(seconds=1))
+    assert events(alice, "notification:count") == [{"count": 1}]
