@@ -38,6 +38,7 @@ from network.timezones import parse_local, to_local
 
 # A held notification of a break with no end: visible once the break ends.
 UNTIL_ENDED = datetime(9999, 1, 1, tzinfo=UTC)
+LONGEST_BREAK = timedelta(days=731)  # a dated break; longer ones: no end date
 SMALL_COUNT = 5  # a lead's count of members on a break shows "fewer than 5" below
 
 
@@ -153,13 +154,16 @@ def parse_break_end(text: str, zone_name: str, now: datetime) -> datetime | None
     if not text:
         return None
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
+        following = date.fromisoformat(text) + timedelta(days=1)
+    except (ValueError, OverflowError):
         raise InputError("until", "Give a date like 2026-12-31, or leave it empty.")
-    following = day + timedelta(days=1)
     moment = parse_local(f"{following.isoformat()}T00:00", zone_name)
     if moment is None or moment <= now:
         raise InputError("until", "The last day of a break cannot be in the past.")
+    if moment > now + LONGEST_BREAK:
+        raise InputError(
+            "until", "Choose a last day within two years, or leave it empty."
+        )
     return moment
 
 

@@ -152,8 +152,9 @@ def test_a_past_break_end_is_refused(people):
 
     with pytest.raises(InputError):
         services.parse_break_end("2020-01-01", "America/Toronto", utcnow())
-    with pytest.raises(InputError):
-        services.parse_break_end("not a date", "America/Toronto", utcnow())
+    for bad in ("not a date", "9999-12-31", "2999-01-01"):
+        with pytest.raises(InputError):
+            services.parse_break_end(bad, "America/Toronto", utcnow())
     assert services.parse_break_end("", "America/Toronto", utcnow()) is None
 
 
