@@ -64,10 +64,14 @@ def resume_at(account_ids: Iterable[int], now: datetime | None = None) -> dict:
     """For each of these people who is away now, when they are next available
     (UNTIL_ENDED for a break with no end). Available people are left out. One
     query for everyone."""
+    return held_until(availability_rows(account_ids), now)
+
+
+def held_until(rows, now: datetime | None = None) -> dict:
+    """resume_at's rule over rows already loaded (models.availability_rows)."""
     now = now or utcnow()
-    rows = availability_rows(account_ids)
     held = {}
-    for account_id, zone_name, on_break, until, weekly in rows:
+    for account_id, zone_name, on_break, until, weekly, *_ in rows:
         state, moment = available_from(weekly, zone_name, on_break, until, now)
         if state != AVAILABLE:
             held[account_id] = moment or UNTIL_ENDED

@@ -153,9 +153,10 @@ def available_from(
     return state, next_start(weekly, zone_name, now)
 
 
-def availability_rows(account_ids) -> list[tuple]:
-    """(account_id, zone, on_break, break_until, weekly) for these people, in
-    one query (what state_at and available_from need)."""
+def availability_rows(account_ids, *extra) -> list[tuple]:
+    """(account_id, zone, on_break, break_until, weekly, *extra) for these
+    people, in one query (what state_at and available_from need; `extra`
+    columns let a caller fold its own per-person fact into the same query)."""
     from sqlalchemy import select
 
     from network.models.accounts import Profile
@@ -168,6 +169,7 @@ def availability_rows(account_ids) -> list[tuple]:
                 Profile.on_break,
                 Profile.break_until,
                 AvailabilityHours.weekly,
+                *extra,
             )
             .outerjoin(
                 AvailabilityHours, AvailabilityHours.account_id == Profile.account_id
@@ -182,7 +184,7 @@ def away_ids(account_ids, now: datetime | None = None) -> set[int]:
     now = now or utcnow()
     return {
         account_id
-        for account_id, zone_name, on_break, until, weekly in availability_rows(
+        for account_id, zone_name, on_break, until, weekly, *_ in availability_rows(
             account_ids
         )
         if state_at(weekly, zone_name, on_break, until, now) != AVAILABLE

@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, literal, select, update
 
 from network.extensions import db, paginate
 from network.models import (
     NOTIFICATION_TITLES,
     Account,
     Notification,
+    Profile,
     RoomMember,
     new_public_id,
     utcnow,
 )
-from network.availability.services import resume_at
+from network.availability.services import held_until
+from network.models.availability import availability_rows
 from network.notifications.email import queue_activity_emails
 from network.realtime import emit_after_commit, user_key
 
@@ -56,22 +58,23 @@ def notify_many(
     if kind not in NOTIFICATION_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = sorted(set(account_ids))
-    if ids and room_id is not None and kind not in THROUGH_MUTE:
-        muted = set(
-            db.session.scalars(
-                select(RoomMember.account_id).where(
-                    RoomMember.room_id == room_id,
-                    RoomMember.account_id.in_(ids),
-                    RoomMember.notifications_muted.is_(True),
-                )
-            )
-        )
-        ids = [account_id for account_id in ids if account_id not in muted]
     if not ids:
         return []
-    # Held for whoever is away (outside their hours or on a break): not
-    # counted, listed or emailed before they are available again.
-    held = resume_at(ids)
+    # One query for the per-person facts: a mute of the room, and whether
+    # they are away (outside their hours or on a break). What is for someone
+    # away is held: not counted, listed or emailed before they are available.
+    muted = literal(False)
+    if room_id is not None and kind not in THROUGH_MUTE:
+        muted = exists().where(
+            RoomMember.room_id == room_id,
+            RoomMember.account_id == Profile.account_id,
+            RoomMember.notifications_muted.is_(True),
+        )
+    rows = availability_rows(ids, muted)
+    ids = sorted(row[0] for row in rows if not row[-1])
+    if not ids:
+        return []
+    held = held_until(rows)
     _add_or_refresh(ids, kind, room_id, link, held)
     ready = [account_id for account_id in ids if account_id not in held]
     counts = unread_counts(ready) if ready else {}
