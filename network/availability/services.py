@@ -195,8 +195,12 @@ def set_share(share: bool, *, actor: Account) -> None:
 
 def _rehold(actor: Account) -> None:
     """After a change of hours or break, move what is held to the new moment
-    (now, when they are available: the next release pass pushes the count)."""
+    (released now when they are available) and tell the rooms they have open
+    whether they are away (never why)."""
+    from network.rooms.membership import announce_away
+
     db.session.flush()
+    announce_away(actor, state_of(actor) != AVAILABLE)
     now = utcnow()
     moment = resume_at([actor.id], now).get(actor.id, now)
     for model in (Notification, MessageRequest):

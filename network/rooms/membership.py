@@ -195,3 +195,19 @@ def socket_closed(sid: str) -> None:
 def room_state(room: Room) -> dict:
     """The open/closed state broadcast when facilitators come and go."""
     return {"room_id": room.public_id, "open": room_open(room)}
+
+
+def announce_away(account: Account, away: bool) -> None:
+    """Tell the rooms a person has open that they are now away or back
+    (`{"away": {"id", "away"}}`, never why), once the caller commits; as a
+    join is, skipping those kept apart. Nothing for someone appearing offline."""
+    if account.profile.appear_offline:
+        return
+    room_ids = set(
+        db.session.scalars(
+            select(RoomPresence.room_id).where(RoomPresence.account_id == account.id)
+        )
+    )
+    change = {"away": {"id": account.profile.public_id, "away": bool(away)}}
+    for room in db.session.scalars(select(Room).where(Room.id.in_(room_ids))):
+        _queue_presence(room, change, account.id, "")

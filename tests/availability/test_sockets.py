@@ -130,3 +130,23 @@ def test_a_held_notification_pushes_its_count_only_when_released(app, world, con
     assert row.read_at is None  # held: not marked read either
     services.release_held(row.visible_from + timedelta(seconds=1))
     assert events(alice, "notification:count") == [{"count": 1}]
+
+
+def test_starting_and_ending_a_break_tells_the_room_away_never_why(app, world, connect):
+    alice, amir = connect(world.alice), connect(world.amir)
+    join(alice, world.room)
+    join(amir, world.room)
+    amir.get_received()
+    services.start_break(None, actor=world.alice)
+    services.end_break(actor=world.alice)
+    changes = [
+        c
+        for batch in events(amir, "presence:changed")
+        for c in batch["changes"]
+        if "away" in c
+    ]
+    who = world.alice.profile.public_id
+    assert changes == [
+        {"away": {"id": who, "away": True}},
+        {"away": {"id": who, "away": False}},
+    ]

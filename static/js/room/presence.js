@@ -48,6 +48,14 @@
     var item = presenceList.querySelector('li[data-id="' + id + '"]');
     if (item) { item.remove(); } else if (presenceMore && !presenceMore.hidden) { changeMore(-1); }
   }
+  // Away or back (hours, a break): the mark changes, never the reason.
+  function personAway(state) {
+    var item = presenceList.querySelector('li[data-id="' + state.id + '"]');
+    if (!item) { return; }
+    var mark = item.querySelector(".away");
+    if (mark && !state.away) { mark.remove(); }
+    if (!mark && state.away) { item.appendChild(R.text("span", "away", " (away)")); }
+  }
   // The server coalesces joins and leaves: one batch per room every ~250 ms,
   // applied in order (a join then a leave of one person ends with them gone).
   R.socket.on("presence:changed", function (event) {
@@ -55,6 +63,7 @@
     event.changes.forEach(function (change) {
       if (change.joined) { personJoined(change.joined); }
       if (change.left) { personLeft(change.left); }
+      if (change.away) { personAway(change.away); }
     });
   });
 
