@@ -1,7 +1,8 @@
 """In Chromium at phone size: Cedar sets weekly hours that exclude now; when
 Wheatfield opens their direct conversation she sees the gentle note before
 writing ("Cedar is away until …; they will see this later") and Cedar in the
-room's presence as away (never why)."""
+room's presence as away (never why); when Cedar clears the hours, "away"
+leaves her presence list live."""
 
 from __future__ import annotations
 
@@ -73,11 +74,15 @@ def test_hours_excluding_now_show_the_note_and_away(live_server, new_context):
     expect(writer.locator("body")).not_to_contain_text("on a break")
     writer.screenshot(path="/tmp/availability-note-390.png", full_page=True)
 
-    # Clean up: no hours again (always available).
-    away.goto(base + "/account/availability")
+    # Cedar clears the hours in another tab (the room stays open): always
+    # available again, and Wheatfield's presence list drops "away" live.
+    settings = away.context.new_page()
+    settings.goto(base + "/account/availability")
     for day in range(7):
-        away.fill(f"#day{day}_start", "")
-        away.fill(f"#day{day}_end", "")
-    with away.expect_navigation():
-        away.get_by_role("button", name="Save hours").click()
-    expect(away.locator("#day0_start")).to_have_value("")
+        settings.fill(f"#day{day}_start", "")
+        settings.fill(f"#day{day}_end", "")
+    with settings.expect_navigation():
+        settings.get_by_role("button", name="Save hours").click()
+    expect(settings.locator("#day0_start")).to_have_value("")
+    expect(present).not_to_contain_text("(away)")
+    expect(present).to_contain_text(AWAY_NAME)
