@@ -13,6 +13,7 @@ import pytest
 
 from network.timezones import ZONES
 from tests.e2e.helpers import PHONE, expect, signed_in_page
+from tests.e2e.test_accessibility import Audit
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +30,18 @@ def _hours_excluding_now(page) -> tuple[str, str]:
     start = (local.hour * 60 + local.minute + 120) % 1440
     end = (start + 60) % 1440
     return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
+
+
+def test_availability_page_passes_the_accessibility_audit(live_server, new_context):
+    """The page as it is, with its errors shown, and a lead's home section."""
+    audit = Audit(new_context, live_server.base_url, AWAY_ONE)
+    audit.visit("/account/availability")
+    audit.page.fill("#day2_start", "09:00")
+    with audit.page.expect_navigation():
+        audit.page.get_by_role("button", name="Save hours").click()
+    audit.check("availability with an error")
+    audit.visit("/")
+    assert audit.found == {}
 
 
 def test_hours_excluding_now_show_the_note_and_away(live_server, new_context):
