@@ -13,6 +13,7 @@ from network import sqlite  # noqa: F401  (pragmas on every SQLite connection)
 from network import (
     conversations,
     accounts,
+    availability,
     directory,
     home,
     library,
@@ -44,6 +45,7 @@ FEATURES = (
     notifications,
     search,
     conversations,
+    availability,
 )
 
 

@@ -152,6 +152,9 @@ class Config:
         self.PURGE_INTERVAL_SECONDS = int(
             os.environ.get("PURGE_INTERVAL_SECONDS", "3600")
         )
+        # Held notifications (a person away) are delivered, with a live count,
+        # within this many seconds of their hours starting.
+        self.RELEASE_HELD_SECONDS = int(os.environ.get("RELEASE_HELD_SECONDS", "60"))
         # Engine.IO's liveness check (python-engineio's defaults): a socket that
         # does not answer a ping within the timeout is closed and leaves its rooms.
         self.SOCKETIO_PING_INTERVAL = int(

@@ -38,6 +38,7 @@ def start(app: Flask) -> bool:
         )
     socketio.start_background_task(_every, app, _purge, "PURGE_INTERVAL_SECONDS")
     socketio.start_background_task(_every, app, _beat, "HEARTBEAT_INTERVAL_SECONDS")
+    socketio.start_background_task(_every, app, release_held, "RELEASE_HELD_SECONDS")
     socketio.start_background_task(
         _every, app, close_expired_sockets, "SESSION_EXPIRY_CHECK_SECONDS"
     )
@@ -96,7 +97,16 @@ def _purge() -> dict[str, int]:
         "expired_rows": remove_expired(),
         "messages": purge_expired(),
         "notifications": purge_old(),
+        "released": release_held(),
     }
+
+
+def release_held() -> int:
+    """Deliver notifications held while their person was away, once their
+    hours start (availability.services.release_held)."""
+    from network.availability.services import release_held as release
+
+    return release()
 
 
 def _beat() -> int:

@@ -1642,3 +1642,92 @@ def test_access_own_session_is_the_owners_alone(app, world, actor):
         policy.access_own_session(world.actors[actor], public_id)
     with pytest.raises(NotFound):
         policy.access_own_session(world.actors[actor], MISSING["device"])
+
+
+# --- availability (issue 17): who may see that a person is on a break ----------------
+
+# viewer -> (sees it when she does not share, sees it when she shares with leads)
+BREAK_VIEWERS = {
+    "herself": (True, True),
+    "peer_same_org": (False, False),
+    "lead_same_org": (False, True),
+    "moderator_same_org": (False, False),
+    "facilitator_of_her_circle": (True, True),
+    "facilitator_of_another_circle": (False, False),
+    "facilitator_kept_apart": (False, False),
+    "suspended_lead": (False, False),
+    "lead_other_org": (False, False),
+    "member_other_org": (False, False),
+    "admin": (False, False),
+    "anonymous": (False, False),
+}
+
+
+def _break_world():
+    from flask_login import AnonymousUserMixin
+
+    home, other = factories.make_org("Home Org"), factories.make_org("Other Org")
+    factories.set_trust(home, other, TrustLevel.MESSAGE)
+    lead = factories.make_member(home, role=Role.LEAD, pseudonym="Home Lead")
+    subject = factories.make_member(home, pseudonym="Subject")
+    circle = room_services.create_room(
+        home, actor=lead, name="Her circle", kind="supervision"
+    )
+    other_circle = room_services.create_room(
+        home, actor=lead, name="Another circle", kind="supervision"
+    )
+    supervision_services.invite(circle, subject, actor=lead)
+    supervision_services.respond_to_invitation(circle, True, actor=subject)
+    viewers = {
+        "herself": subject,
+        "peer_same_org": factories.make_member(home),
+        "lead_same_org": lead,
+        "moderator_same_org": factories.make_member(home, role=Role.MODERATOR),
+        "facilitator_of_her_circle": factories.make_member(home),
+        "facilitator_of_another_circle": factories.make_member(home),
+        "facilitator_kept_apart": factories.make_member(home),
+        "suspended_lead": factories.make_member(
+            home, role=Role.LEAD, status=Status.SUSPENDED
+        ),
+        "lead_other_org": factories.make_member(other, role=Role.LEAD),
+        "member_other_org": factories.make_member(other),
+        "admin": factories.make_admin(),
+        "anonymous": AnonymousUserMixin(),
+    }
+    for name, room in (
+        ("facilitator_of_her_circle", circle),
+        ("facilitator_kept_apart", circle),
+        ("facilitator_of_another_circle", other_circle),
+    ):
+        moderation_services.set_facilitator(room, viewers[name], True, actor=lead)
+    factories.separate(subject, viewers["facilitator_kept_apart"])
+    return subject, viewers
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["private", "shared"])
+@pytest.mark.parametrize("viewer", sorted(BREAK_VIEWERS))
+def test_break_state_matrix(app, viewer, shared):
+    """policy.can_see_break, and the presence list's SQL twin agrees with it
+    (the SQL leaves the kept-apart and inactive to the presence filter)."""
+    from sqlalchemy import literal
+
+    from network.availability import services as availability
+    from network.models import Profile
+
+    subject, viewers = _break_world()
+    availability.set_share(shared, actor=subject)
+    availability.start_break(None, actor=subject)
+    person = viewers[viewer]
+    expected = BREAK_VIEWERS[viewer][1 if shared else 0]
+    assert policy.can_see_break(person, subject) is expected
+    if viewer not in ("anonymous", "facilitator_kept_apart"):
+        in_sql = db.session.scalar(
+            select(policy.break_visible_criterion(literal(subject.id), person.id))
+            .select_from(Profile)
+            .where(Profile.account_id == subject.id)
+        )
+        assert bool(in_sql) is expected
+    # Each organization's lead sees their own organization's count, never who.
+    assert policy.can_see_break_count(person) is (
+        viewer in ("lead_same_org", "lead_other_org")
+    )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from network import policy
+from network.availability.services import away_note
 from network.conversations import listing, services
 from network.conversations.forms import RequestForm
 from network.errors import InputError, NotFound
@@ -53,9 +54,12 @@ def ask(public_id: str):
             flash(SENT)
             return redirect(url_for("conversations.index"))
     status = 400 if form.is_submitted() else 200
-    return render_template("conversations/ask.html", form=form, profile=profile), (
-        status
-    )
+    return render_template(
+        "conversations/ask.html",
+        form=form,
+        profile=profile,
+        away_note=away_note(profile.account, current_user),
+    ), status
 
 
 @bp.post("/conversations/requests/<request_id>")

@@ -31,6 +31,7 @@ from network.models.conversations import (
     REQUEST_MAX_LENGTH,
     REQUEST_TTL,
 )
+from network.availability.services import resume_at
 from network.notifications.services import notify
 from network.rooms.messages import micros
 
@@ -115,6 +116,8 @@ def send_request(
         delivered=not declined,
         created_at=now,
         expires_at=now + REQUEST_TTL,
+        # To someone away it waits for their hours; the sender sees "waiting".
+        visible_from=resume_at([recipient.id], now).get(recipient.id),
     )
     db.session.add(row)
     db.session.flush()

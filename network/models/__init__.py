@@ -12,6 +12,7 @@ from network.models.accounts import (
     ServerProcess,
     display_name,
 )
+from network.models.availability import AvailabilityHours
 from network.models.audit import AppendOnlyError, AuditEvent
 from network.models.conversations import (
     ACCEPT_CHOICES,
@@ -65,6 +66,7 @@ SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 __all__ = [
     "PendingLogin",
     "RecoveryCode",
+    "AvailabilityHours",
     "ACCEPT_CHOICES",
     "MessageRequest",
     "NOTIFICATION_TITLES",

@@ -149,6 +149,15 @@ class Profile(db.Model):
         String(8), default="anyone", server_default="anyone"
     )
     timezone: Mapped[str] = mapped_column(String(40), default="America/Toronto")
+    # Taking a break (docs/security.md, "Availability and breaks"): others see
+    # only "away"; break_until None with on_break means until they end it.
+    on_break: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    break_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    share_break_with_leads: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     account: Mapped[Account] = relationship(back_populates="profile")
 

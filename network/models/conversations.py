@@ -52,6 +52,8 @@ class MessageRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A request to someone away waits: shown to them from this moment on.
+    visible_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     room_id: Mapped[int | None] = mapped_column(
         ForeignKey("rooms.id", ondelete="SET NULL")
     )

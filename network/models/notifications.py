@@ -46,6 +46,9 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held while its person is away (outside their hours or on a break): not
+    # counted nor listed before this moment (docs/security.md, "Availability").
+    visible_from: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def title(self) -> str:

@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, literal, select, update
 
 from network.extensions import db, paginate
 from network.models import (
     NOTIFICATION_TITLES,
     Account,
     Notification,
+    Profile,
     RoomMember,
     new_public_id,
     utcnow,
 )
+from network.availability.services import held_until
+from network.models.availability import availability_rows
 from network.notifications.email import queue_activity_emails
 from network.realtime import emit_after_commit, user_key
 
@@ -55,32 +58,40 @@ def notify_many(
     if kind not in NOTIFICATION_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = sorted(set(account_ids))
-    if ids and room_id is not None and kind not in THROUGH_MUTE:
-        muted = set(
-            db.session.scalars(
-                select(RoomMember.account_id).where(
-                    RoomMember.room_id == room_id,
-                    RoomMember.account_id.in_(ids),
-                    RoomMember.notifications_muted.is_(True),
-                )
-            )
-        )
-        ids = [account_id for account_id in ids if account_id not in muted]
     if not ids:
         return []
-    _add_or_refresh(ids, kind, room_id, link)
-    counts = unread_counts(ids)
-    for account_id in ids:
+    # One query for the per-person facts: a mute of the room, and whether
+    # they are away (outside their hours or on a break). What is for someone
+    # away is held: not counted, listed or emailed before they are available.
+    muted = literal(False)
+    if room_id is not None and kind not in THROUGH_MUTE:
+        muted = exists().where(
+            RoomMember.room_id == room_id,
+            RoomMember.account_id == Profile.account_id,
+            RoomMember.notifications_muted.is_(True),
+        )
+    rows = availability_rows(ids, muted)
+    ids = sorted(row[0] for row in rows if not row[-1])
+    if not ids:
+        return []
+    held = held_until(rows)
+    _add_or_refresh(ids, kind, room_id, link, held)
+    ready = [account_id for account_id in ids if account_id not in held]
+    counts = unread_counts(ready) if ready else {}
+    for account_id in ready:
         emit_after_commit(
             "notification:count",
             {"count": counts.get(account_id, 0)},
             to=user_key(account_id),
         )
-    queue_activity_emails(ids)
+    if ready:
+        queue_activity_emails(ready)
     return ids
 
 
-def _add_or_refresh(ids: list[int], kind: str, room_id: int | None, link: str):
+def _add_or_refresh(
+    ids: list[int], kind: str, room_id: int | None, link: str, held: dict
+):
     now = utcnow()
     existing = {}
     if room_id is not None:
@@ -106,6 +117,7 @@ def _add_or_refresh(ids: list[int], kind: str, room_id: int | None, link: str):
             "room_id": room_id,
             "link": link,
             "created_at": now,
+            "visible_from": held.get(account_id),
         }
         for account_id in ids
         if account_id not in existing
@@ -120,11 +132,21 @@ def unread_count(account_id: int) -> int:
     return unread_counts([account_id]).get(account_id, 0)
 
 
+def visible_now():
+    """Notifications not held (or whose hold ended): the only ones counted or
+    listed (a held one waits for its person's hours)."""
+    return Notification.visible_from.is_(None) | (Notification.visible_from <= utcnow())
+
+
 def unread_counts(account_ids: list[int]) -> dict[int, int]:
     """Unread notifications per person, in one statement."""
     rows = db.session.execute(
         select(Notification.account_id, func.count(Notification.id))
-        .where(Notification.account_id.in_(account_ids), Notification.read_at.is_(None))
+        .where(
+            Notification.account_id.in_(account_ids),
+            Notification.read_at.is_(None),
+            visible_now(),
+        )
         .group_by(Notification.account_id)
     )
     return {account_id: count for account_id, count in rows}
@@ -134,7 +156,7 @@ def page_of(account: Account, page: int):
     """One page of the person's notifications, newest first."""
     stmt = (
         select(Notification)
-        .where(Notification.account_id == account.id)
+        .where(Notification.account_id == account.id, visible_now())
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return paginate(stmt, page=page, per_page=PER_PAGE)
@@ -153,7 +175,11 @@ def mark_all_read(*, actor: Account) -> None:
     """Mark every one of the person's notifications read."""
     db.session.execute(
         update(Notification)
-        .where(Notification.account_id == actor.id, Notification.read_at.is_(None))
+        .where(
+            Notification.account_id == actor.id,
+            Notification.read_at.is_(None),
+            visible_now(),
+        )
         .values(read_at=utcnow())
     )
     _push_count(actor.id)

@@ -27,6 +27,11 @@ from network.policy.actors import (
     require_admin,
     require_lead,
 )
+from network.policy.availability import (
+    break_visible_criterion,
+    can_see_break,
+    can_see_break_count,
+)
 from network.policy.conversations import (
     access_incoming_request,
     access_requestable_profile,
@@ -185,6 +190,9 @@ from network.policy.twofactor import (
 )
 
 __all__ = [
+    "break_visible_criterion",
+    "can_see_break",
+    "can_see_break_count",
     "access_own_notification",
     "access_own_session",
     "safe_local_link",

@@ -39,6 +39,9 @@ def visible_incoming_requests(stmt: Select, actor) -> Select:
         MessageRequest.delivered.is_(True),
         MessageRequest.status == "pending",
         MessageRequest.expires_at > utcnow(),
+        # A request to someone away waits for their hours (docs/security.md).
+        MessageRequest.visible_from.is_(None)
+        | (MessageRequest.visible_from <= utcnow()),
         MessageRequest.sender_id.not_in(kept_apart_ids(account.id)),
     )
 

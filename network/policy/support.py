@@ -18,6 +18,7 @@ from network.models import (
     SupportRecipient,
     SupportRequest,
 )
+from network.models.availability import away_ids
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.models.supervision import facilitator_ids
 from network.policy.actors import active_membership
@@ -79,7 +80,10 @@ def support_recipient_ids(
         )
         if online:
             tier = tier.where(column.in_(select(LiveSocket.account_id)))
-        found = sorted(set(db.session.scalars(tier)))
+        found = set(db.session.scalars(tier))
+        # Someone away (outside their hours or on a break) is not available
+        # here: better "nobody can be reached" than a call nobody sees.
+        found = sorted(found - away_ids(found)) if found else []
         if found:
             return found
     return []

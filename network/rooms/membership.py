@@ -13,6 +13,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from network import policy, presence_batch, realtime
+from network.availability.services import state_of
+from network.models.availability import AVAILABLE
 from network.extensions import commit_keeping_loaded, db
 from network.models.supervision import facilitator_ids, room_open
 from network.models import (
@@ -91,9 +93,10 @@ def _enter(room: Room, account: Account, sid: str) -> None:
         db.session.add(RoomPresence(sid=sid, room_id=room.id, account_id=account.id))
     _queue_state(room, account.id)
     if not already and not account.profile.appear_offline:
-        _queue_presence(
-            room, {"joined": person_payload(room, account)}, account.id, sid
-        )
+        joined = person_payload(room, account)
+        if state_of(account) != AVAILABLE:  # never whether it is a break
+            joined["away"] = True
+        _queue_presence(room, {"joined": joined}, account.id, sid)
 
 
 def leave(room: Room, *, actor: Account, sid: str) -> None:
@@ -192,3 +195,19 @@ def socket_closed(sid: str) -> None:
 def room_state(room: Room) -> dict:
     """The open/closed state broadcast when facilitators come and go."""
     return {"room_id": room.public_id, "open": room_open(room)}
+
+
+def announce_away(account: Account, away: bool) -> None:
+    """Tell the rooms a person has open that they are now away or back
+    (`{"away": {"id", "away"}}`, never why), once the caller commits; as a
+    join is, skipping those kept apart. Nothing for someone appearing offline."""
+    if account.profile.appear_offline:
+        return
+    room_ids = set(
+        db.session.scalars(
+            select(RoomPresence.room_id).where(RoomPresence.account_id == account.id)
+        )
+    )
+    change = {"away": {"id": account.profile.public_id, "away": bool(away)}}
+    for room in db.session.scalars(select(Room).where(Room.id.in_(room_ids))):
+        _queue_presence(room, change, account.id, "")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import and_, select
 
 from network import policy
+from network.availability.services import away_note
 from network.extensions import db
 from network.models import Account, CheckIn, Profile, SupervisionSession, utcnow
 from network.models.supervision import facilitator_present
@@ -33,6 +34,7 @@ def room_page(
         more = len(messages) == services.HISTORY_PAGE
     present, present_more = services.presence(room, viewer)
     supervision = supervision_context(access, viewer)
+    other = direct_other(room, viewer)
     return {
         "room": room,
         "messages": messages,
@@ -50,7 +52,10 @@ def room_page(
         # Per-room mute of notifications (notifications/_room_mute.html).
         "can_mute_room": access.row is not None and access.row.status == "active",
         "room_muted": access.row is not None and access.row.notifications_muted,
-        "direct_other": direct_other(room, viewer),
+        "direct_other": other,
+        # Before writing to someone outside their hours: a gentle note, the
+        # time in the writer's zone, never that it is a break.
+        "away_note": away_note(other.account, viewer) if other else "",
         **supervision,
     }
 

@@ -19,13 +19,16 @@ from network import policy, realtime
 from network.extensions import db
 from network.models import (
     Account,
+    AvailabilityHours,
     Membership,
     Organization,
     Profile,
     Room,
     RoomPresence,
     TrustLevel,
+    utcnow,
 )
+from network.models.availability import AVAILABLE, BREAK, state_at
 
 
 def kept_apart_sids(room: Room, account_id: int) -> list[str]:
@@ -82,16 +85,22 @@ def presence(room: Room, viewer: Account) -> tuple[list[dict], int]:
     rows = db.session.execute(
         _presence_statement(), {"room_id": room.id, "viewer_id": viewer.id}
     )
-    people, total = [], 0
-    for public_id, pseudonym, tag, org_id, total in rows:
-        people.append(
-            {
-                "id": public_id,
-                "pseudonym": pseudonym,
-                "tag": tag,
-                "org": org_alias(room.id, org_id or 0),
-            }
-        )
+    people, total, now = [], 0, utcnow()
+    for public_id, pseudonym, tag, org_id, total, *hours, sees_break in rows:
+        person = {
+            "id": public_id,
+            "pseudonym": pseudonym,
+            "tag": tag,
+            "org": org_alias(room.id, org_id or 0),
+        }
+        # Away outside their hours or on a break; that it is a break only for
+        # those policy.break_visible_criterion names (never a peer).
+        state = state_at(*hours, now)
+        if state != AVAILABLE:
+            person["away"] = True
+        if state == BREAK and sees_break:
+            person["break"] = True
+        people.append(person)
     people.sort(key=lambda person: person["pseudonym"].casefold())
     return people, max(total - len(people), 0)
 
@@ -111,10 +120,16 @@ def _presence_statement() -> Select:
             Profile.tag,
             Membership.organization_id,
             func.count().over(),
+            AvailabilityHours.weekly,
+            Profile.timezone,
+            Profile.on_break,
+            Profile.break_until,
+            policy.break_visible_criterion(Account.id, viewer_id),
         )
         .select_from(Account)
         .join(Profile, Profile.account_id == Account.id)
         .outerjoin(Membership, Membership.account_id == Account.id)
+        .outerjoin(AvailabilityHours, AvailabilityHours.account_id == Account.id)
         .where(
             Account.id.in_(present),
             Profile.appear_offline.is_(False) | (Account.id == viewer_id),

@@ -15,6 +15,13 @@
     presenceMore.hidden = !more;
   }
 
+  // Away (outside their hours or on a break); "on a break" only reaches those
+  // allowed to know it (the server leaves it out for everyone else).
+  function markAway(item, person) {
+    if (person["break"]) { item.appendChild(R.text("span", "away", " (on a break)")); }
+    else if (person.away) { item.appendChild(R.text("span", "away", " (away)")); }
+  }
+
   R.setPresence = function (people, more) {
     if (presenceMore) {
       presenceMore.hidden = !more;
@@ -24,6 +31,7 @@
     people.forEach(function (person) {
       var item = R.personNode("li", "", person);
       item.setAttribute("data-id", person.id);
+      markAway(item, person);
       presenceList.appendChild(item);
     });
   };
@@ -33,11 +41,20 @@
     if (presenceMore && !presenceMore.hidden) { return changeMore(1); }  // list is full
     var item = R.personNode("li", "", member);
     item.setAttribute("data-id", member.id);
+    markAway(item, member);
     presenceList.appendChild(item);
   }
   function personLeft(id) {
     var item = presenceList.querySelector('li[data-id="' + id + '"]');
     if (item) { item.remove(); } else if (presenceMore && !presenceMore.hidden) { changeMore(-1); }
+  }
+  // Away or back (hours, a break): the mark changes, never the reason.
+  function personAway(state) {
+    var item = presenceList.querySelector('li[data-id="' + state.id + '"]');
+    if (!item) { return; }
+    var mark = item.querySelector(".away");
+    if (mark && !state.away) { mark.remove(); }
+    if (!mark && state.away) { item.appendChild(R.text("span", "away", " (away)")); }
   }
   // The server coalesces joins and leaves: one batch per room every ~250 ms,
   // applied in order (a join then a leave of one person ends with them gone).
@@ -46,6 +63,7 @@
     event.changes.forEach(function (change) {
       if (change.joined) { personJoined(change.joined); }
       if (change.left) { personLeft(change.left); }
+      if (change.away) { personAway(change.away); }
     });
   });
 
