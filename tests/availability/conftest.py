@@ -5,7 +5,7 @@ from __future__ import annotations
 from network.availability import services
 from network.models import utcnow
 from network.timezones import to_local
-from tests.rooms.conftest import connect, world  # noqa: F401  (fixtures reused)
+from tests.rooms.conftest import world  # noqa: F401  (fixture reused)
 
 
 def hours_excluding_now(account, *, starts_in_minutes: int = 120):

@@ -10,7 +10,7 @@ from network.moderation import services as moderation
 from network.rooms import services as rooms
 from network.supervision import services as supervision
 from tests.availability.conftest import hours_excluding_now
-from tests.rooms.conftest import events
+from tests.conftest import events
 
 
 def join(sock, room):
