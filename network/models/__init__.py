@@ -2,6 +2,7 @@
 
 from network.models.accounts import (
     EXPERIENCE_TAGS,
+    FORMER_MEMBER,
     LANGUAGES,
     PROVINCES,
     Account,
@@ -34,6 +35,7 @@ from network.models.orgs import (
     VettingItem,
 )
 from network.models.rooms import (
+    AUTHOR_DELETION_CHOICES,
     DEFAULT_GROUND_RULES,
     DEFAULT_RETENTION_DAYS,
     MAX_MESSAGE_LENGTH,
@@ -56,12 +58,16 @@ from network.models.trust import (
     SeparationRequest,
     TrustLevel,
 )
+from network.models.settings import PlatformSettings
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 # Full-text search objects outside the ORM metadata (the schema comparison skips them).
 SEARCH_OBJECTS = _LIBRARY_SEARCH | MESSAGE_SEARCH_OBJECTS
 
 __all__ = [
+    "AUTHOR_DELETION_CHOICES",
+    "FORMER_MEMBER",
+    "PlatformSettings",
     "ACCEPT_CHOICES",
     "MessageRequest",
     "NOTIFICATION_TITLES",
