@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     Account and Sign out links, and quick exit's hold on a browser that left."""
     from network import nav
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
+    from network.accounts import deletion_routes  # noqa: F401  (routes on bp)
     from network.accounts import leaving
     from network.accounts.routes import bp
 

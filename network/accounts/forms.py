@@ -231,3 +231,14 @@ class ResetCodeForm(NewPasswordMixin, BaseForm):
 
 class ResetTokenForm(NewPasswordMixin, BaseForm):
     """Reset from an emailed link."""
+
+
+class DeleteAccountForm(BaseForm):
+    """Delete one's own account: the password again, and the second factor's code
+    when the account has one (the route drops the field otherwise)."""
+
+    password = PasswordField("Your password", validators=[_required("your password")])
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[Optional(), Length(max=12)],
+    )

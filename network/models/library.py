@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     event,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -129,3 +130,13 @@ event.listen(
     "before_drop",
     DDL("DROP TABLE IF EXISTS resources_fts").execute_if(dialect="sqlite"),
 )
+
+
+def forget_removed_resources() -> None:
+    """Merge the library's FTS5 index now, so deleted resources' words leave its
+    segments (FTS5 keeps them until a merge), in the caller's transaction."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.flush()
+        db.session.execute(
+            text("INSERT INTO resources_fts(resources_fts) VALUES ('optimize')")
+        )

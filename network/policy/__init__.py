@@ -33,6 +33,12 @@ from network.policy.conversations import (
     closed_conversation,
     visible_incoming_requests,
 )
+from network.policy.deletion import (
+    DEPARTED,
+    access_departed_member,
+    can_delete_own_account,
+    can_erase_member,
+)
 from network.policy.direct import direct_other_id, direct_room_open
 from network.policy.library import (
     access_editable_resource,
@@ -177,6 +183,10 @@ from network.policy.trust import (
 )
 
 __all__ = [
+    "DEPARTED",
+    "access_departed_member",
+    "can_delete_own_account",
+    "can_erase_member",
     "access_own_notification",
     "safe_local_link",
     "can_ask_for_help",
