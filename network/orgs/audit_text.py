@@ -12,6 +12,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Vetting item removed",
         "{actor} removed a vetting item",
     ),
+    "account.deleted": ("Account deleted", "{actor} deleted their account"),
+    "account.erased": (
+        "Account deleted by a lead",
+        "{actor} deleted the account of {target}, whose membership had ended",
+    ),
     "facilitator.named": (
         "Facilitator named",
         "{actor} named {target} a facilitator of {room}",
