@@ -91,6 +91,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resource.deleted": ("Resource deleted", "{actor} deleted a library resource"),
     "resource.updated": ("Resource edited", "{actor} edited a library resource"),
     "room.archived": ("Room archived", "{actor} archived {room}"),
+    "retention.bounds_set": (
+        "Retention limits set",
+        "{actor} set the network's message retention limits",
+    ),
     "room.created": ("Room created", "{actor} created {room}"),
     "room.invited": ("Room invitation", "{actor} invited {target} to {room}"),
     "room.join_approved": (

@@ -12,11 +12,9 @@ def init_app(app: Flask) -> None:
     from network.rooms import sockets  # noqa: F401  (its handlers register on import)
     from network.rooms.routes import bp
 
-    from network.rooms import retention, retention_admin  # noqa: F401  (routes)
+    from network.rooms import retention_admin  # noqa: F401  (its route is on bp)
 
     app.register_blueprint(bp)
-    app.add_template_global(retention.kept_days, "kept_days")
-    app.add_template_global(retention.outside_bounds, "retention_outside")
     nav.add_item(app, "rooms.index", "Rooms", visible=nav.in_network, order=20)
     nav.add_home_section(app, "rooms/_home_help.html", context=_home_help, order=10)
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from network.forms import BaseForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from network.accounts.forms import MultiCheckboxField
 
@@ -57,7 +63,7 @@ class RoomForm(BaseForm):
     retention_days = IntegerField(
         "Keep messages for (days)",
         default=90,
-        validators=[DataRequired(message="Enter a number of days.")],
+        validators=[InputRequired(message="Enter a number of days.")],
     )
     on_author_deletion = RadioField(
         "When someone deletes their account",

@@ -1,12 +1,12 @@
 """Retention bounds: the platform admin sets the fewest and most days any room
-may keep messages; leads choose within them. A room set before the bounds
-changed is clamped into them, at purge time and wherever retention is stated
+may keep messages; leads choose within them. When the bounds change, every room
+outside them moves to the nearest bound in the same transaction (audited), so
+what a room page states is what the purge does; the purge clamps as well
 (docs/security.md, "Retention")."""
 
 from __future__ import annotations
 
-from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from network import audit
 from network.extensions import db
@@ -22,18 +22,11 @@ class BoundsError(ValueError):
 
 
 def bounds() -> tuple[int, int]:
-    """(fewest, most) days a room may keep messages; read once per request."""
-    if has_request_context() and "retention_bounds" in g:
-        return g.retention_bounds
+    """(fewest, most) days a room may keep messages."""
     row = db.session.scalar(select(PlatformSettings).limit(1))
-    found = (
-        (RETENTION_MIN_DAYS, RETENTION_MAX_DAYS)
-        if row is None
-        else (row.retention_min_days, row.retention_max_days)
-    )
-    if has_request_context():
-        g.retention_bounds = found
-    return found
+    if row is None:
+        return RETENTION_MIN_DAYS, RETENTION_MAX_DAYS
+    return row.retention_min_days, row.retention_max_days
 
 
 def set_bounds(min_days: int, max_days: int, *, actor: Account) -> None:
@@ -48,12 +41,22 @@ def set_bounds(min_days: int, max_days: int, *, actor: Account) -> None:
         db.session.add(row)
     row.retention_min_days, row.retention_max_days = min_days, max_days
     row.updated_at = utcnow()
+    moved = 0
+    for low_or_high, outside in (
+        (min_days, Room.retention_days < min_days),
+        (max_days, Room.retention_days > max_days),
+    ):
+        moved += db.session.execute(
+            update(Room).where(outside).values(retention_days=low_or_high)
+        ).rowcount
     audit.record(
-        "retention.bounds_set", actor=actor, min_days=min_days, max_days=max_days
+        "retention.bounds_set",
+        actor=actor,
+        min_days=min_days,
+        max_days=max_days,
+        rooms_moved=moved,
     )
     db.session.commit()
-    if has_request_context():
-        g.pop("retention_bounds", None)
 
 
 def clamp(days: int, limits: tuple[int, int] | None = None) -> int:
@@ -61,12 +64,3 @@ def clamp(days: int, limits: tuple[int, int] | None = None) -> int:
     low, high = limits or bounds()
     return min(max(days, low), high)
 
-
-def kept_days(room: Room) -> int:
-    """How long this room really keeps messages (its setting, within the bounds)."""
-    return clamp(room.retention_days)
-
-
-def outside_bounds(room: Room) -> bool:
-    """Whether the room's own setting lies outside the current bounds."""
-    return room.retention_days != kept_days(room)
