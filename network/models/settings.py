@@ -21,10 +21,6 @@ class PlatformSettings(db.Model):
     __tablename__ = "platform_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    retention_min_days: Mapped[int] = mapped_column(
-        Integer, default=RETENTION_MIN_DAYS
-    )
-    retention_max_days: Mapped[int] = mapped_column(
-        Integer, default=RETENTION_MAX_DAYS
-    )
+    retention_min_days: Mapped[int] = mapped_column(Integer, default=RETENTION_MIN_DAYS)
+    retention_max_days: Mapped[int] = mapped_column(Integer, default=RETENTION_MAX_DAYS)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,10 +29,7 @@ def can_erase_member(actor, membership: Membership) -> bool:
     account = _account(actor)
     if account is None or membership.account_id == account.id:
         return False
-    return (
-        can_manage_membership(account, membership)
-        and membership.status in DEPARTED
-    )
+    return can_manage_membership(account, membership) and membership.status in DEPARTED
 
 
 def access_departed_member(actor, profile_public_id: str) -> Membership:

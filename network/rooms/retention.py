@@ -63,4 +63,3 @@ def clamp(days: int, limits: tuple[int, int] | None = None) -> int:
     """A room's retention inside the bounds."""
     low, high = limits or bounds()
     return min(max(days, low), high)
-

@@ -11,7 +11,6 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import MetaData, select
 
-from network.conversations import services as conversations
 from network.extensions import db
 from network.library import services as library
 from network.models import Role, TrustLevel
@@ -64,9 +63,7 @@ def build() -> World:
     keep_room.on_author_deletion = "keep"
     db.session.commit()
     message = send_message(room, actor=person, body=ROOM_TEXT, client_msg_id="m1")
-    kept = send_message(
-        keep_room, actor=person, body="kept words", client_msg_id="m2"
-    )
+    kept = send_message(keep_room, actor=person, body="kept words", client_msg_id="m2")
     send_message(room, actor=friend, body="a reply from a friend", client_msg_id="f")
     direct = factories.make_conversation(person, friend, body="hello friend")
     send_message(direct, actor=person, body=DIRECT_TEXT, client_msg_id="d1")

@@ -27,9 +27,7 @@ def _delete_and_check(by_lead: bool) -> None:
     if by_lead:
         deletion.delete_departed_member(world.person.membership, actor=world.lead)
     else:
-        deletion.delete_own_account(
-            world.person, password=factories.PASSWORD, code=""
-        )
+        deletion.delete_own_account(world.person, password=factories.PASSWORD, code="")
     db.session.expire_all()
     assert deletion_world.leaks(deletion_world.dump_database()) == []
     assert deletion_world.leaks(deletion_world.dump_uploads()) == []
