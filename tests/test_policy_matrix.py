@@ -88,6 +88,7 @@ MISSING = {
     "notification": "missingMissingJ",
     "direct": "missingMissingK",
     "msgreq": "missingMissingL",
+    "suspended": "missingMissingM",
 }
 # A session three days ahead, in any time zone: scheduling it is allowed.
 SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
@@ -272,6 +273,8 @@ def _build_world() -> World:
         ),
         "direct": direct.public_id,
         "msgreq": msgreq.public_id,
+        # A member whose membership ended: the one a lead may delete.
+        "suspended": actors["suspended_a"].profile.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -416,6 +419,27 @@ ACTIONS = [
     ),
     Action(
         "reset code", "POST", "/org/members/{target}", {"action": "reset_code"}, LEAD_A
+    ),
+    # Deleting an account: only a member whose membership ended, by their lead.
+    Action(
+        "delete departed member",
+        "POST",
+        "/org/members/{suspended}/delete",
+        {"confirm": "1"},
+        LEAD_A,
+    ),
+    Action(
+        "delete active member", "POST", "/org/members/{target}/delete", {"confirm": "1"}
+    ),
+    Action(
+        "retention limits", "GET", "/admin/retention", allowed=frozenset({"admin"})
+    ),
+    Action(
+        "set retention limits",
+        "POST",
+        "/admin/retention",
+        {"min_days": "7", "max_days": "120"},
+        frozenset({"admin"}),
     ),
     Action(
         "view invitations",
