@@ -431,9 +431,7 @@ ACTIONS = [
     Action(
         "delete active member", "POST", "/org/members/{target}/delete", {"confirm": "1"}
     ),
-    Action(
-        "retention limits", "GET", "/admin/retention", allowed=frozenset({"admin"})
-    ),
+    Action("retention limits", "GET", "/admin/retention", allowed=frozenset({"admin"})),
     Action(
         "set retention limits",
         "POST",

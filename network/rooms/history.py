@@ -133,7 +133,8 @@ def row_payload(room: Room, row, viewer_id: int) -> dict:
         # No profile: a deleted account (accounts/deletion.py).
         "pseudonym": row.pseudonym if row.profile is not None else FORMER_MEMBER,
         "tag": row.tag if row.profile is not None else "",
-        "org": org_alias(room.id, row.organization_id or 0),
+        # A former member belongs to no organization any more.
+        "org": org_alias(room.id, row.organization_id or 0) if row.profile else "",
     }
     return _payload(room, row, person, row.resource, viewer_id)
 
