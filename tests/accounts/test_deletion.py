@@ -162,3 +162,46 @@ def test_audit_events_about_a_deleted_person_name_no_one(app, login_as):
 def test_the_platform_admin_cannot_delete_itself_here(app, login_as):
     client = login_as(factories.make_admin())
     assert client.get(URL).status_code == 404
+
+
+def test_the_other_person_of_a_direct_conversation_sees_it_closed(app, login_as):
+    org = factories.make_org()
+    member = factories.make_member(org, pseudonym="Talked Once")
+    friend = factories.make_member(org)
+    room = factories.make_conversation(friend, member, body="can we talk")
+    send_message(room, actor=member, body="direct words", client_msg_id="d")
+    deletion.delete_own_account(member, password=factories.PASSWORD)
+    client = login_as(friend)
+    listing = client.get("/conversations")
+    assert listing.status_code == 200
+    assert "Talked Once" not in listing.get_data(as_text=True)
+    page = client.get(f"/rooms/{room.public_id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code in (200, 404)
+    assert "Talked Once" not in body and "direct words" not in body
+
+
+def test_a_deleted_account_cannot_sign_in_and_its_socket_is_closed(
+    app, login_as, socket_client
+):
+    member = factories.make_member(factories.make_org())
+    login_name = member.login_name
+    client = login_as(member)
+    sock = socket_client(client)
+    assert sock.is_connected()
+    post_form(client, URL, {"password": factories.PASSWORD}, token_from=URL)
+    assert not sock.is_connected()
+    again = post_form(
+        app.test_client(),
+        "/login",
+        {"login_name": login_name, "password": factories.PASSWORD},
+    )
+    assert again.status_code != 302
+
+
+def test_a_member_still_waiting_may_delete_their_account(app, login_as):
+    pending = factories.make_member(factories.make_org(), status=Status.PENDING)
+    client = login_as(pending)
+    done = post_form(client, URL, {"password": factories.PASSWORD}, token_from=URL)
+    assert done.status_code == 302
+    assert db.session.get(Account, pending.id).deleted_at is not None
