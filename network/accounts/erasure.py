@@ -9,6 +9,7 @@ import secrets
 
 from sqlalchemy import delete, or_, select, update
 
+from network import realtime
 from network.conversations.closing import close_room
 from network.extensions import db
 from network.library import services as library
@@ -41,7 +42,10 @@ from network.models import (
 )
 from network.models.message_search import forget_removed_text
 from network.models.library import forget_removed_resources
+from network.rooms.people import kept_apart_sids
 
+# The most "message:deleted" events one deletion sends to open pages.
+LIVE_REMOVALS = 500
 # Shown instead of what a report quoted of a deleted person.
 REMOVED_SNAPSHOT = "[removed: the account was deleted]"
 
@@ -97,12 +101,14 @@ def _remove_messages(account_id: int) -> None:
     removing = select(Room.id).where(
         or_(Room.kind == "direct", Room.on_author_deletion != "keep")
     )
+    which = (
+        Message.author_id == account_id,
+        Message.room_id.in_(removing) | Message.hidden_at.is_not(None),
+    )
+    _tell_open_pages(account_id, which)
     db.session.execute(
         update(Message)
-        .where(
-            Message.author_id == account_id,
-            Message.room_id.in_(removing) | Message.hidden_at.is_not(None),
-        )
+        .where(*which)
         .values(
             body="",
             html="",
@@ -112,6 +118,31 @@ def _remove_messages(account_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def _tell_open_pages(account_id: int, which) -> None:
+    """Pages open on a room (present sockets) hear "message:deleted" for the
+    newest removed messages there, after the commit, as for any deletion; people
+    kept apart from the author are skipped as always. Older ones are gone at the
+    next load or catch-up."""
+    present = select(RoomPresence.room_id).distinct()
+    rows = db.session.execute(
+        select(Message.room_id, Message.public_id)
+        .where(*which, Message.deleted_at.is_(None), Message.room_id.in_(present))
+        .order_by(Message.id.desc())
+        .limit(LIVE_REMOVALS)
+    ).all()
+    for room_id in {row.room_id for row in rows}:
+        room = db.session.get(Room, room_id)
+        apart = kept_apart_sids(room, account_id)
+        for row in rows:
+            if row.room_id == room_id:
+                realtime.emit_after_commit(
+                    "message:deleted",
+                    {"room_id": room.public_id, "id": row.public_id},
+                    to=realtime.room_key(room_id),
+                    skip_sid=apart,
+                )
 
 
 def _remove_resources(account_id: int) -> list[str]:

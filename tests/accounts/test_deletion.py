@@ -205,3 +205,21 @@ def test_a_member_still_waiting_may_delete_their_account(app, login_as):
     done = post_form(client, URL, {"password": factories.PASSWORD}, token_from=URL)
     assert done.status_code == 302
     assert db.session.get(Account, pending.id).deleted_at is not None
+
+
+def test_an_open_room_hears_the_removed_message(app, login_as, socket_client):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    friend = factories.make_member(org)
+    room = factories.make_room(org)
+    message = send_message(room, actor=member, body="soon gone", client_msg_id="s")
+    public_id = message.public_id
+    sock = socket_client(login_as(friend))
+    ack = sock.emit("room:join", {"room_id": room.public_id}, callback=True)
+    assert ack["ok"]
+    sock.get_received()
+    deletion.delete_own_account(member, password=factories.PASSWORD)
+    events = [e for e in sock.get_received() if e["name"] == "message:deleted"]
+    assert [e["args"][0] for e in events] == [
+        {"room_id": room.public_id, "id": public_id}
+    ]
