@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import DEMO_PASSWORD, browser_login
 from tests.e2e.helpers import PHONE, expect, signed_in_page
 from tests.e2e.test_rooms_browser import COMMONS, SAM, SAM_PSEUDONYM, _enter_room
 
@@ -69,3 +69,18 @@ def test_room_list_and_form_state_retention_at_phone_size(live_server, new_conte
     expect(lead.get_by_text("When someone deletes their account")).to_be_visible()
     expect(lead.get_by_text("(the network’s limits)")).to_be_visible()
     lead.screenshot(path="/tmp/erase-edit-390.png", full_page=True)
+
+
+def test_the_admin_sets_retention_limits_at_phone_size(live_server, new_context):
+    base = live_server.base_url
+    admin = new_context(**PHONE).new_page()
+    browser_login(admin, base, "admin")
+    expect(admin.locator("h1")).to_have_text("Organizations")
+    with admin.expect_navigation():
+        admin.get_by_role("link", name="Message retention limits").click()
+    admin.fill("#min_days", "30")
+    admin.fill("#max_days", "10")
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Save limits").click()
+    expect(admin.get_by_text("the fewest no more than the most")).to_be_visible()
+    admin.screenshot(path="/tmp/erase-admin-390.png", full_page=True)
