@@ -42,6 +42,7 @@ from network.models import (
 )
 from network.models.message_search import forget_removed_text
 from network.models.library import forget_removed_resources
+from network.rooms import membership
 from network.rooms.people import kept_apart_sids
 
 # The most "message:deleted" events one deletion sends to open pages.
@@ -54,14 +55,14 @@ def erase(account: Account) -> list[str]:
     """Wipe the account in the current transaction; returns the stored names of
     the files to delete from disk once it commits."""
     _remove_messages(account.id)
+    # Open rooms hear they left, while their blocks and separations still say
+    # whom to skip.
+    membership.gone(account)
     files = _remove_resources(account.id)
     _remove_owned_rows(account.id)
     _scrub_what_others_hold(account.id)
     _close_direct_rooms(account.id)
     db.session.execute(delete(RoomMember).where(RoomMember.account_id == account.id))
-    db.session.execute(
-        delete(RoomPresence).where(RoomPresence.account_id == account.id)
-    )
     db.session.execute(delete(Membership).where(Membership.account_id == account.id))
     db.session.execute(delete(Profile).where(Profile.account_id == account.id))
     _wipe_account(account)

@@ -223,3 +223,25 @@ def test_an_open_room_hears_the_removed_message(app, login_as, socket_client):
     assert [e["args"][0] for e in events] == [
         {"room_id": room.public_id, "id": public_id}
     ]
+
+
+def test_an_open_room_hears_the_deleted_person_left(app, login_as, socket_client):
+    org = factories.make_org()
+    member = factories.make_member(org)
+    friend = factories.make_member(org)
+    room = factories.make_room(org)
+    profile_id = member.profile.public_id
+    theirs = socket_client(login_as(member))
+    assert theirs.emit("room:join", {"room_id": room.public_id}, callback=True)["ok"]
+    mine = socket_client(login_as(friend))
+    assert mine.emit("room:join", {"room_id": room.public_id}, callback=True)["ok"]
+    mine.get_received()
+    deletion.delete_own_account(member, password=factories.PASSWORD)
+    changes = [
+        change
+        for event in mine.get_received()
+        if event["name"] == "presence:changed"
+        for change in event["args"][0]["changes"]
+    ]
+    assert {"left": profile_id} in changes
+    assert not theirs.is_connected()
