@@ -245,3 +245,23 @@ def test_an_open_room_hears_the_deleted_person_left(app, login_as, socket_client
     ]
     assert {"left": profile_id} in changes
     assert not theirs.is_connected()
+
+
+def test_reports_about_and_by_a_deleted_person_still_open_for_reviewers(app, login_as):
+    from network.moderation import reports
+
+    org = factories.make_org()
+    lead = factories.make_member(org, role=Role.LEAD)
+    member = factories.make_member(org, pseudonym="Reported Name")
+    friend = factories.make_member(org, pseudonym="Reporting Friend")
+    about = reports.report_profile(member.profile, "other", "worried", actor=friend)
+    by = reports.report_profile(friend.profile, "other", "a note", actor=member)
+    about_id, by_id = about.public_id, by.public_id
+    deletion.delete_own_account(member, password=factories.PASSWORD)
+    client = login_as(lead)
+    queue = client.get("/moderation/reports")
+    assert queue.status_code == 200
+    for report_id in (about_id, by_id):
+        page = client.get(f"/moderation/reports/{report_id}")
+        assert page.status_code == 200
+        assert "Reported Name" not in page.get_data(as_text=True)
