@@ -92,6 +92,7 @@ MISSING = {
     "direct": "missingMissingK",
     "msgreq": "missingMissingL",
     "device": "missingMissingM",
+    "suspended": "missingMissingN",
 }
 # A session three days ahead, in any time zone: scheduling it is allowed.
 SOON = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
@@ -286,6 +287,8 @@ def _build_world() -> World:
         "direct": direct.public_id,
         "msgreq": msgreq.public_id,
         "device": device.public_id,
+        # A member whose membership ended: the one a lead may delete.
+        "suspended": actors["suspended_a"].profile.public_id,
         "items": [
             str(i)
             for i in db.session.scalars(
@@ -453,6 +456,25 @@ ACTIONS = [
         "/org/settings",
         {"action": "two_factor"},
         frozenset({"lead_a", "lead_b"}),
+    ),
+    # Deleting an account: only a member whose membership ended, by their lead.
+    Action(
+        "delete departed member",
+        "POST",
+        "/org/members/{suspended}/delete",
+        {"confirm": "1"},
+        LEAD_A,
+    ),
+    Action(
+        "delete active member", "POST", "/org/members/{target}/delete", {"confirm": "1"}
+    ),
+    Action("retention limits", "GET", "/admin/retention", allowed=frozenset({"admin"})),
+    Action(
+        "set retention limits",
+        "POST",
+        "/admin/retention",
+        {"min_days": "7", "max_days": "120"},
+        frozenset({"admin"}),
     ),
     Action(
         "view invitations",

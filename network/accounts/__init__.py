@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
     from network.accounts import devices, leaving, twofactor_routes
     from network.accounts.device_routes import bp as devices_bp
+    from network.accounts import deletion_routes  # noqa: F401  (routes on bp)
     from network.accounts.routes import bp
 
     app.register_blueprint(bp)

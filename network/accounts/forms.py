@@ -249,3 +249,14 @@ class ExportForm(BaseForm):
 
 class DeviceForm(BaseForm):
     """A sign-out button on the devices page (its CSRF token alone)."""
+
+
+class DeleteAccountForm(BaseForm):
+    """Delete one's own account: the password again, and the second factor's code
+    when the account has one (the route drops the field otherwise)."""
+
+    password = PasswordField("Your password", validators=[_required("your password")])
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[Optional(), Length(max=40)],
+    )

@@ -2,6 +2,7 @@
 
 from network.models.accounts import (
     EXPERIENCE_TAGS,
+    FORMER_MEMBER,
     LANGUAGES,
     PROVINCES,
     Account,
@@ -35,6 +36,7 @@ from network.models.orgs import (
     VettingItem,
 )
 from network.models.rooms import (
+    AUTHOR_DELETION_CHOICES,
     DEFAULT_GROUND_RULES,
     DEFAULT_RETENTION_DAYS,
     MAX_MESSAGE_LENGTH,
@@ -58,6 +60,7 @@ from network.models.trust import (
     TrustLevel,
 )
 from network.models.twofactor import PendingLogin, RecoveryCode
+from network.models.settings import PlatformSettings
 from network.models.types import TAG_ALPHABET, new_public_id, new_tag, utcnow
 
 # Full-text search objects outside the ORM metadata (the schema comparison skips them).
@@ -67,6 +70,9 @@ __all__ = [
     "PendingLogin",
     "RecoveryCode",
     "AvailabilityHours",
+    "AUTHOR_DELETION_CHOICES",
+    "FORMER_MEMBER",
+    "PlatformSettings",
     "ACCEPT_CHOICES",
     "MessageRequest",
     "NOTIFICATION_TITLES",

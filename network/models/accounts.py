@@ -62,6 +62,10 @@ EXPERIENCE_TAGS = {
 }
 
 
+# How a deleted account is named everywhere it still appears.
+FORMER_MEMBER = "former member"
+
+
 def display_name(pseudonym: str, tag: str) -> str:
     """A person named in plain text: "Willow · K7QX" (templates use person())."""
     return f"{pseudonym} · {tag}" if tag else pseudonym
@@ -91,6 +95,11 @@ class Account(UserMixin, db.Model):
         Boolean, default=False, server_default=false()
     )
     notified_by_email_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person (or a lead, after they left) deleted the account: the
+    # row stays as a tombstone with every personal field wiped, so the messages a
+    # room keeps and the separations protecting others still point somewhere
+    # (accounts/deletion.py, docs/security.md "Deleting an account").
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     profile: Mapped[Profile] = relationship(back_populates="account", uselist=False)
     membership: Mapped[Membership | None] = relationship(
@@ -106,7 +115,9 @@ class Account(UserMixin, db.Model):
     @property
     def pseudonym(self) -> str:
         """The only name anyone else ever sees."""
-        return self.profile.pseudonym if self.profile else "—"
+        if self.profile:
+            return self.profile.pseudonym
+        return FORMER_MEMBER if self.deleted_at else "—"
 
     @property
     def tag(self) -> str:

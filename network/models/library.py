@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -118,3 +119,13 @@ build_with_table(
     postgresql=FTS_POSTGRES,
     fts_table="resources_fts",
 )
+
+
+def forget_removed_resources() -> None:
+    """Merge the library's FTS5 index now, so deleted resources' words leave its
+    segments (FTS5 keeps them until a merge), in the caller's transaction."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.flush()
+        db.session.execute(
+            text("INSERT INTO resources_fts(resources_fts) VALUES ('optimize')")
+        )

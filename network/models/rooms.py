@@ -21,6 +21,7 @@ from network.extensions import db
 from network.models.types import UTCDateTime, new_public_id, utcnow
 
 DEFAULT_RETENTION_DAYS = 90
+AUTHOR_DELETION_CHOICES = ("remove", "keep")
 MAX_MESSAGE_LENGTH = 4000
 DEFAULT_GROUND_RULES = (
     "- **Confidentiality:** what is shared here stays here. Never share details "
@@ -49,6 +50,12 @@ class Room(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     topic: Mapped[str] = mapped_column(String(300), default="")
     retention_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_RETENTION_DAYS)
+    # What happens to a deleted account's messages here: "remove" their text
+    # (the safer default) or "keep" it under "former member". Direct
+    # conversations always remove (accounts/deletion.py).
+    on_author_deletion: Mapped[str] = mapped_column(
+        String(8), default="remove", server_default="remove"
+    )
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     ground_rules: Mapped[str] = mapped_column(Text, default="")

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the organization pages, the admin's and leads' links and the
     lead's tools on the home page."""
     from network import nav, policy
+    from network.orgs import departed  # noqa: F401  (its route registers on bp)
     from network.orgs.routes import bp
 
     app.register_blueprint(bp)

@@ -126,4 +126,11 @@ def pseudonyms(account_ids: set[int | None]) -> dict[int, str]:
     )
     for admin_id in admins:
         names.setdefault(admin_id, "Platform admin")
+    # A deleted account has no profile left: events about it read "a former
+    # member" (they store ids only, so deleting changes no audit row).
+    deleted = db.session.scalars(
+        select(Account.id).where(Account.id.in_(ids), Account.deleted_at.is_not(None))
+    )
+    for account_id in deleted:
+        names.setdefault(account_id, "a former member")
     return names

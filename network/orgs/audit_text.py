@@ -12,6 +12,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Vetting item removed",
         "{actor} removed a vetting item",
     ),
+    "account.deleted": ("Account deleted", "{actor} deleted their account"),
+    "account.erased": (
+        "Account deleted by a lead",
+        "{actor} deleted the account of {target}, whose membership had ended",
+    ),
     "facilitator.named": (
         "Facilitator named",
         "{actor} named {target} a facilitator of {room}",
@@ -114,6 +119,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resource.deleted": ("Resource deleted", "{actor} deleted a library resource"),
     "resource.updated": ("Resource edited", "{actor} edited a library resource"),
     "room.archived": ("Room archived", "{actor} archived {room}"),
+    "retention.bounds_set": (
+        "Retention limits set",
+        "{actor} set the network's message retention limits",
+    ),
     "room.created": ("Room created", "{actor} created {room}"),
     "room.invited": ("Room invitation", "{actor} invited {target} to {room}"),
     "room.join_approved": (

@@ -39,6 +39,12 @@ from network.policy.conversations import (
     closed_conversation,
     visible_incoming_requests,
 )
+from network.policy.deletion import (
+    DEPARTED,
+    access_departed_member,
+    can_delete_own_account,
+    can_erase_member,
+)
 from network.policy.direct import direct_other_id, direct_room_open
 from network.policy.library import (
     access_editable_resource,
@@ -193,6 +199,10 @@ __all__ = [
     "break_visible_criterion",
     "can_see_break",
     "can_see_break_count",
+    "DEPARTED",
+    "access_departed_member",
+    "can_delete_own_account",
+    "can_erase_member",
     "access_own_notification",
     "access_own_session",
     "safe_local_link",

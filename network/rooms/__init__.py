@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
     from network.rooms import sockets  # noqa: F401  (its handlers register on import)
     from network.rooms.routes import bp
 
+    from network.rooms import retention_admin  # noqa: F401  (its route is on bp)
+
     app.register_blueprint(bp)
     nav.add_item(app, "rooms.index", "Rooms", visible=nav.in_network, order=20)
     nav.add_home_section(app, "rooms/_home_help.html", context=_home_help, order=10)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from network.forms import BaseForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from network.accounts.forms import MultiCheckboxField
 
@@ -57,10 +63,37 @@ class RoomForm(BaseForm):
     retention_days = IntegerField(
         "Keep messages for (days)",
         default=90,
-        validators=[
-            DataRequired(message="Enter a number of days from 1 to 365."),
-            NumberRange(
-                min=1, max=365, message="Enter a number of days from 1 to 365."
-            ),
+        validators=[InputRequired(message="Enter a number of days.")],
+    )
+    on_author_deletion = RadioField(
+        "When someone deletes their account",
+        choices=[
+            ("remove", "Remove the text of their messages (shown as “former member”)"),
+            ("keep", "Keep the text of their messages, shown as from “former member”"),
         ],
+        default="remove",
+    )
+    # (fewest, most) days: the platform admin's bounds, set by the route.
+    retention_bounds: tuple[int, int] = (1, 365)
+
+    def validate_retention_days(self, field) -> None:
+        """Within the admin's bounds, with a message that says them."""
+        low, high = self.retention_bounds
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(
+                f"Choose from {low} to {high} days: the network keeps messages "
+                "at least and at most that long."
+            )
+
+
+class RetentionBoundsForm(BaseForm):
+    """The platform admin's bounds on every room's retention."""
+
+    min_days = IntegerField(
+        "Fewest days a room may keep messages",
+        validators=[DataRequired(message="Enter a number of days.")],
+    )
+    max_days = IntegerField(
+        "Most days a room may keep messages",
+        validators=[DataRequired(message="Enter a number of days.")],
     )

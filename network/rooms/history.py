@@ -15,6 +15,7 @@ from sqlalchemy import (
 from network import policy
 from network.extensions import db
 from network.models import (
+    FORMER_MEMBER,
     Account,
     Membership,
     Message,
@@ -25,6 +26,7 @@ from network.models import (
 )
 from network.models.message_search import forget_removed_text
 from network.rooms.people import org_alias, person_payload
+from network.rooms.retention import bounds, clamp
 
 HISTORY_PAGE = 50
 CATCH_UP_PAGE = 200
@@ -128,9 +130,11 @@ def row_payload(room: Room, row, viewer_id: int) -> dict:
     """message_payload for a row of message_rows (no further query)."""
     person = {
         "id": row.profile,
-        "pseudonym": row.pseudonym if row.profile is not None else "—",
+        # No profile: a deleted account (accounts/deletion.py).
+        "pseudonym": row.pseudonym if row.profile is not None else FORMER_MEMBER,
         "tag": row.tag if row.profile is not None else "",
-        "org": org_alias(room.id, row.organization_id or 0),
+        # A former member belongs to no organization any more.
+        "org": org_alias(room.id, row.organization_id or 0) if row.profile else "",
     }
     return _payload(room, row, person, row.resource, viewer_id)
 
@@ -183,10 +187,13 @@ def history_around(
 
 
 def purge_expired(now=None) -> int:
-    """Delete messages older than their room's retention period."""
+    """Delete messages older than their room's retention period (clamped into
+    the admin's bounds: rooms.retention)."""
     now = now or utcnow()
     removed = 0
+    limits = bounds()  # a room set before the admin's bounds changed is clamped
     for room_id, days in db.session.execute(select(Room.id, Room.retention_days)).all():
+        days = clamp(days, limits)
         removed += db.session.execute(
             delete(Message).where(
                 Message.room_id == room_id,

@@ -10,6 +10,7 @@ from sqlalchemy import (
 from network import audit, policy, realtime
 from network.extensions import db
 from network.models import (
+    AUTHOR_DELETION_CHOICES,
     DEFAULT_GROUND_RULES,
     Account,
     Message,
@@ -33,6 +34,7 @@ def create_room(
     partner_org_ids=(),
     retention_days: int = 90,
     kind: str = "channel",
+    on_author_deletion: str = "remove",
 ) -> Room:
     """Create a room hosted by `org`: a channel, or a supervision room whose
     ground rules start from a default the facilitators can edit."""
@@ -43,6 +45,7 @@ def create_room(
         topic=topic.strip(),
         visibility=visibility,
         retention_days=retention_days,
+        on_author_deletion=_author_rule(on_author_deletion),
         kind=kind,
         ground_rules=DEFAULT_GROUND_RULES if kind == "supervision" else "",
         created_by_id=actor.id,
@@ -70,12 +73,14 @@ def update_room(
     visibility: str,
     partner_org_ids=(),
     retention_days: int,
+    on_author_deletion: str = "remove",
 ) -> None:
     """Edit a room; narrowing who may join closes the sockets of those who lose it."""
     room.name = " ".join(name.split())
     room.topic = topic.strip()
     room.visibility = visibility
     room.retention_days = retention_days
+    room.on_author_deletion = _author_rule(on_author_deletion)
     room.partners = [RoomPartner(org_id=org_id) for org_id in partner_org_ids]
     org = db.session.get(Organization, room.host_org_id)
     audit.record(
@@ -87,6 +92,11 @@ def update_room(
     )
     db.session.commit()
     _reverify_present(room)
+
+
+def _author_rule(choice: str) -> str:
+    # Anything but an explicit "keep" removes: the safer reading.
+    return choice if choice in AUTHOR_DELETION_CHOICES else "remove"
 
 
 def archive_room(room: Room, *, actor: Account) -> None:

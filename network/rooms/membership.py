@@ -120,9 +120,32 @@ def _leave(room: Room, account_id: int, sid: str) -> None:
     account = db.session.get(Account, account_id)
     if not remaining:
         _queue_state(room, account_id)
-    if not remaining and account is not None and not account.profile.appear_offline:
+    # A deleted account has no profile: erasure already announced it (gone()).
+    shown = account is not None and account.profile is not None
+    if not remaining and shown and not account.profile.appear_offline:
         _queue_presence(room, {"left": account.profile.public_id}, account_id, sid)
     presence_batch.left(realtime.room_key(room.id), sid)
+
+
+def gone(account: Account) -> None:
+    """Someone is leaving the network for good (their account is being deleted):
+    every room they are present in hears they left, and their presence goes. No
+    commit; call before their profile is removed."""
+    rows = db.session.execute(
+        select(RoomPresence.room_id, RoomPresence.sid).where(
+            RoomPresence.account_id == account.id
+        )
+    ).all()
+    announced: set[int] = set()
+    visible = account.profile is not None and not account.profile.appear_offline
+    for room_id, sid in rows:
+        if visible and room_id not in announced:
+            announced.add(room_id)
+            room = db.session.get(Room, room_id)
+            _queue_presence(room, {"left": account.profile.public_id}, account.id, sid)
+    db.session.execute(
+        delete(RoomPresence).where(RoomPresence.account_id == account.id)
+    )
 
 
 def _queue_presence(room: Room, change: dict, person_id: int, sid: str) -> None:

@@ -10,7 +10,7 @@ from network.guards import member_required
 from network.errors import NotFound
 from network.models import MAX_MESSAGE_LENGTH
 from network.orgs.forms import EmptyForm
-from network.rooms import page, services
+from network.rooms import page, retention, services
 from network.rooms.forms import RoomForm
 
 bp = Blueprint("rooms", __name__)
@@ -77,6 +77,7 @@ def _at(room, public_id) -> int | None:
 
 def _form(org, room=None) -> RoomForm:
     form = RoomForm(obj=room)
+    form.retention_bounds = retention.bounds()
     form.partners.choices = [(o.id, o.name) for o in services.partner_choices(org)]
     if room is not None and request.method == "GET":
         form.partners.data = sorted(room.partner_org_ids)
@@ -92,6 +93,7 @@ def _fields(form) -> dict:
         "visibility": form.visibility.data,
         "partner_org_ids": partners if form.visibility.data == "partners" else [],
         "retention_days": form.retention_days.data,
+        "on_author_deletion": form.on_author_deletion.data,
     }
 
 

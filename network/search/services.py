@@ -15,7 +15,7 @@ from sqlalchemy.sql import column
 
 from network import policy, ratelimit
 from network.extensions import db
-from network.models import Account, Message, Profile, Room
+from network.models import FORMER_MEMBER, Account, Message, Profile, Room
 from network.models.orgs import ROOM_MANAGER_ROLES
 from network.search.snippets import Segment, snippet
 from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_text
@@ -157,7 +157,7 @@ def _result(row, terms: list[str], titles: dict[str, str]) -> Result:
         room_title=titles.get(row.room_id, row.room_name),
         room_kind=row.room_kind,
         author={
-            "pseudonym": row.pseudonym if has_profile else "—",
+            "pseudonym": row.pseudonym if has_profile else FORMER_MEMBER,
             "tag": row.tag if has_profile else "",
         },
         created_at=row.created_at,

@@ -119,6 +119,7 @@ def test_member_pages(live_server, new_context):
         "/account/blocks",
         "/notifications",
         "/account/notifications",
+        "/account/delete",
     ):
         audit.visit(path)
     audit.visit("/directory?q=Wheatfield")
@@ -170,4 +171,5 @@ def test_admin_pages(live_server, new_context):
     audit.visit("/", "admin home")
     audit.visit("/admin/organizations")
     audit.visit(audit.href("main a[href^='/admin/organizations/']"), "organization")
+    audit.visit("/admin/retention")
     assert audit.found == {}

@@ -84,7 +84,7 @@
 
   function fillMeta(item, m, moment) {
     item.querySelector(".author").appendChild(R.personNode("span", "", m.author).firstChild);
-    item.querySelector(".org").textContent = R.labels[m.author.org] || "partner organization";
+    item.querySelector(".org").textContent = R.labels[m.author.org] || (m.author.org ? "partner organization" : "");
     var time = item.querySelector("time");
     time.textContent = R.clock(moment);
     time.setAttribute("datetime", m.created_at || "");
