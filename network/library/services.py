@@ -19,6 +19,7 @@ from network.errors import InputError
 from network.extensions import db, paginate
 from network.library import uploads
 from network.text import fts5_match, search_terms, tsquery_text
+from network.models.library import forget_removed_resources
 from network.models import (
     RESOURCE_LANGUAGES,
     Account,
@@ -148,8 +149,9 @@ def _save_new(resource: Resource, author: Account, org: Organization) -> Resourc
 
 
 def update(resource: Resource, fields: Fields, *, actor: Account) -> None:
-    """Edit a resource's details."""
+    """Edit a resource's details (the old words leave the search index)."""
     _apply(resource, fields)
+    forget_removed_resources()
     audit.record(
         "resource.updated",
         actor=actor,
@@ -161,7 +163,7 @@ def update(resource: Resource, fields: Fields, *, actor: Account) -> None:
 
 
 def delete(resource: Resource, *, actor: Account) -> None:
-    """Delete a resource and its file."""
+    """Delete a resource and its file; its words leave the search index."""
     stored = resource.stored_name
     audit.record(
         "resource.deleted",
@@ -170,6 +172,7 @@ def delete(resource: Resource, *, actor: Account) -> None:
         resource=resource.public_id,
     )
     db.session.delete(resource)
+    forget_removed_resources()
     db.session.commit()
     if stored:
         uploads.remove(upload_dir(), stored)

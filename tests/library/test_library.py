@@ -551,3 +551,27 @@ def test_a_kept_file_name_is_the_download_name(app, lib, login_as):
     resource = db.session.scalar(select(Resource))
     assert resource.keep_file_name
     assert "Housing_list_2026.pdf" in _disposition(login_as(lib.member_a), resource)
+
+
+def _library_index_holds(word: str) -> bool:
+    """Whether any byte of the library's FTS5 index still holds the word (each
+    word tested starts with a letter no other indexed word starts with)."""
+    from sqlalchemy import text
+
+    blocks = db.session.execute(text("SELECT block FROM resources_fts_data")).scalars()
+    firsts = db.session.execute(text("SELECT term FROM resources_fts_idx")).scalars()
+    held = [block or b"" for block in blocks] + [bytes(t or b"") for t in firsts]
+    return any(word.encode() in block for block in held)
+
+
+def test_deleted_and_edited_resource_text_leaves_the_index(app, lib):
+    kept = _link(lib, title="ordinary guide")
+    deleted = _link(lib, title="quetzal notes", description="yodel")
+    edited = _link(lib, title="jackdaw list")
+    for word in ("quetzal", "yodel", "jackdaw", "ordinary"):
+        assert _library_index_holds(word)
+    services.delete(deleted, actor=lib.author)
+    services.update(edited, services.Fields(title="fixed list"), actor=lib.author)
+    for word in ("quetzal", "yodel", "jackdaw"):
+        assert not _library_index_holds(word), word
+    assert _library_index_holds("ordinary") and kept.title == "ordinary guide"
