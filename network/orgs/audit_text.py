@@ -13,6 +13,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} removed a vetting item",
     ),
     "account.deleted": ("Account deleted", "{actor} deleted their account"),
+    "account.exported": ("Data downloaded", "{actor} downloaded their own data"),
+    "account.device_signed_out": (
+        "Device signed out",
+        "{actor} signed out one of their devices",
+    ),
+    "account.other_devices_signed_out": (
+        "Other devices signed out",
+        "{actor} signed out all their other devices",
+    ),
     "account.erased": (
         "Account deleted by a lead",
         "{actor} deleted the account of {target}, whose membership had ended",

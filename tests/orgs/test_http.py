@@ -273,5 +273,6 @@ def test_every_audited_action_has_a_sentence():
     )
     recorded = set(re.findall(r'audit\.record\(\s*"([a-z_]+\.[a-z_]+)"', source))
     recorded |= set(re.findall(r'_log\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'_audit\(\s*"([a-z_]+\.[a-z_]+)"', source))
     recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if \w+ else "', source))
     assert recorded and recorded <= set(ACTIONS), sorted(recorded - set(ACTIONS))
