@@ -17,6 +17,7 @@ from network import (
     directory,
     home,
     i18n,
+    insights,
     library,
     moderation,
     notifications,
@@ -47,6 +48,7 @@ FEATURES = (
     search,
     conversations,
     availability,
+    insights,
 )
 
 

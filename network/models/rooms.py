@@ -194,7 +194,11 @@ class SupportRequest(db.Model):
     """
 
     __tablename__ = "support_requests"
-    __table_args__ = (Index("ix_support_requests_org", "host_org_id", "handled_at"),)
+    __table_args__ = (
+        Index("ix_support_requests_org", "host_org_id", "handled_at"),
+        # The insights page's alerts per month (network/insights).
+        Index("ix_support_requests_org_created", "host_org_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(
