@@ -64,7 +64,9 @@ def messages(org_id: int | None, months: list[str]) -> Table:
         per_room[(key, room_id)] = (count, people)
     room_ids = sorted({room_id for _, room_id in per_room})
     names = dict(
-        db.session.execute(select(Room.id, Room.name).where(Room.id.in_(room_ids)))
+        db.session.execute(
+                select(Room.id, Room.name).where(Room.id.in_(room_ids))
+            ).all()
     )
     table = Table(
         "messages",
