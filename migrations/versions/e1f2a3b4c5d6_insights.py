@@ -38,11 +38,17 @@ def upgrade():
         ["host_org_id", "created_at"],
     )
     op.create_index(
+        "ix_messages_room_created_author",
+        "messages",
+        ["room_id", "created_at", "author_id"],
+    )
+    op.create_index(
         "ix_reports_org_created", "reports", ["routed_org_id", "created_at"]
     )
 
 
 def downgrade():
     op.drop_index("ix_reports_org_created", table_name="reports")
+    op.drop_index("ix_messages_room_created_author", table_name="messages")
     op.drop_index("ix_support_requests_org_created", table_name="support_requests")
     op.drop_table("resource_downloads")

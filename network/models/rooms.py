@@ -136,6 +136,9 @@ class Message(db.Model):
     __table_args__ = (
         Index("ix_messages_room_id", "room_id", "id"),
         Index("ix_messages_room_created", "room_id", "created_at"),
+        # The insights page's messages per room per month and their distinct
+        # authors, read from the index alone (network/insights).
+        Index("ix_messages_room_created_author", "room_id", "created_at", "author_id"),
         UniqueConstraint("author_id", "client_msg_id", name="uq_messages_client_id"),
     )
 
