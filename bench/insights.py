@@ -60,13 +60,27 @@ def build(members: int, rng: random.Random) -> int:
     ids = list(db.session.scalars(select(Account.id)))
     db.session.execute(
         insert(Profile),
-        [{"account_id": i, "pseudonym": f"P{i}", "pseudonym_key": f"p{i}", "tag": f"{i:04d}"[-4:]} for i in ids],
+        [
+            {
+                "account_id": i,
+                "pseudonym": f"P{i}",
+                "pseudonym_key": f"p{i}",
+                "tag": f"{i:04d}"[-4:],
+            }
+            for i in ids
+        ],
     )
     db.session.execute(
         insert(Membership),
         [
-            {"account_id": i, "organization_id": org.id, "role": "member",
-             "status": "approved", "joined_via": "invitation", "approved_at": _when(rng)}
+            {
+                "account_id": i,
+                "organization_id": org.id,
+                "role": "member",
+                "status": "approved",
+                "joined_via": "invitation",
+                "approved_at": _when(rng),
+            }
             for i in ids
         ],
     )
@@ -76,53 +90,96 @@ def build(members: int, rng: random.Random) -> int:
     db.session.execute(
         insert(Message),
         [
-            {"room_id": rng.choice(rooms).id, "author_id": rng.choice(ids),
-             "client_msg_id": f"c{n}", "body": "b", "html": "b",
-             "created_at": _when(rng), "public_id": f"m{n:022d}"}
+            {
+                "room_id": rng.choice(rooms).id,
+                "author_id": rng.choice(ids),
+                "client_msg_id": f"c{n}",
+                "body": "b",
+                "html": "b",
+                "created_at": _when(rng),
+                "public_id": f"m{n:022d}",
+            }
             for n in range(100_000)
         ],
     )
     sessions = []
     for n in range(200):
         start = _when(rng)
-        sessions.append({"room_id": rooms[0].id, "starts_at": start,
-                         "ends_at": start + timedelta(hours=1), "public_id": f"s{n:022d}"})
+        sessions.append(
+            {
+                "room_id": rooms[0].id,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+                "public_id": f"s{n:022d}",
+            }
+        )
     db.session.execute(insert(SupervisionSession), sessions)
     session_ids = list(db.session.scalars(select(SupervisionSession.id)))
     db.session.execute(
         insert(CheckIn),
-        [{"session_id": s, "account_id": a, "feeling": 3}
-         for s in session_ids for a in rng.sample(ids, 12)],
+        [
+            {"session_id": s, "account_id": a, "feeling": 3}
+            for s in session_ids
+            for a in rng.sample(ids, 12)
+        ],
     )
     alerts = []
     for n in range(1000):
         created = _when(rng)
-        alerts.append({"room_id": rooms[0].id, "host_org_id": org.id,
-                       "requester_id": rng.choice(ids), "kind": "support",
-                       "created_at": created, "public_id": f"a{n:022d}",
-                       "handled_at": created + timedelta(minutes=rng.randrange(5, 600))})
+        alerts.append(
+            {
+                "room_id": rooms[0].id,
+                "host_org_id": org.id,
+                "requester_id": rng.choice(ids),
+                "kind": "support",
+                "created_at": created,
+                "public_id": f"a{n:022d}",
+                "handled_at": created + timedelta(minutes=rng.randrange(5, 600)),
+            }
+        )
     db.session.execute(insert(SupportRequest), alerts)
     reports = []
     for n in range(2000):
         created = _when(rng)
-        reports.append({"reporter_id": rng.choice(ids), "target_type": "profile",
-                        "routed_org_id": org.id, "category": rng.choice(["spam", "harassment", "other"]),
-                        "created_at": created, "resolved_at": created + timedelta(days=2),
-                        "public_id": f"r{n:022d}"})
+        reports.append(
+            {
+                "reporter_id": rng.choice(ids),
+                "target_type": "profile",
+                "routed_org_id": org.id,
+                "category": rng.choice(["spam", "harassment", "other"]),
+                "created_at": created,
+                "resolved_at": created + timedelta(days=2),
+                "public_id": f"r{n:022d}",
+            }
+        )
     db.session.execute(insert(Report), reports)
     tags = ["court", "housing", "health", "work", "legal", "care", "money", "family"]
     db.session.execute(
         insert(Resource),
-        [{"owner_org_id": org.id, "author_id": rng.choice(ids), "title": "t",
-          "tags": "," + ",".join(rng.sample(tags, 2)) + ",", "kind": "file",
-          "created_at": _when(rng), "public_id": f"f{n:022d}"} for n in range(1000)],
+        [
+            {
+                "owner_org_id": org.id,
+                "author_id": rng.choice(ids),
+                "title": "t",
+                "tags": "," + ",".join(rng.sample(tags, 2)) + ",",
+                "kind": "file",
+                "created_at": _when(rng),
+                "public_id": f"f{n:022d}",
+            }
+            for n in range(1000)
+        ],
     )
     resource_ids = list(db.session.scalars(select(Resource.id)))
-    months = sorted({(NOW - timedelta(days=30 * k)).strftime("%Y-%m") for k in range(12)})
+    months = sorted(
+        {(NOW - timedelta(days=30 * k)).strftime("%Y-%m") for k in range(12)}
+    )
     db.session.execute(
         insert(ResourceDownload),
-        [{"resource_id": r, "month": m, "count": rng.randrange(1, 20)}
-         for r in resource_ids for m in months],
+        [
+            {"resource_id": r, "month": m, "count": rng.randrange(1, 20)}
+            for r in resource_ids
+            for m in months
+        ],
     )
     db.session.commit()
     return org.id
@@ -166,9 +223,15 @@ def main() -> None:
             network = _median_ms(lambda: services.build(None), args.repeat)
             print(f"members={args.members} messages=100000 repeat={args.repeat}")
             print(f"bare COUNT(*) messages      median={base:8.2f} ms  ratio=1.0")
-            print(f"COUNT(*) the org's messages median={year:8.2f} ms  ratio={year / base:.1f}")
-            print(f"insights, one organization  median={page:8.2f} ms  ratio={page / base:.1f}")
-            print(f"insights, network-wide      median={network:8.2f} ms  ratio={network / base:.1f}")
+            print(
+                f"COUNT(*) the org's messages median={year:8.2f} ms  ratio={year / base:.1f}"
+            )
+            print(
+                f"insights, one organization  median={page:8.2f} ms  ratio={page / base:.1f}"
+            )
+            print(
+                f"insights, network-wide      median={network:8.2f} ms  ratio={network / base:.1f}"
+            )
             db.session.remove()
 
 

@@ -28,9 +28,7 @@ def upgrade():
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["resource_id"], ["resources.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "resource_id", "month", name="uq_resource_download_month"
-        ),
+        sa.UniqueConstraint("resource_id", "month", name="uq_resource_download_month"),
     )
     op.create_index(
         "ix_support_requests_org_created",

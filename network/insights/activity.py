@@ -90,7 +90,7 @@ def supervision(org_id: int | None, months: list[str]) -> Table:
 
 
 def support(org_id: int | None, months: list[str]) -> Table:
-    """"I need support" alerts by month, and the median hours until one was
+    """ "I need support" alerts by month, and the median hours until one was
     answered; the people are the distinct members who raised them."""
     start = month_start(months[0])
     month = month_of(SupportRequest.created_at)
@@ -102,7 +102,9 @@ def support(org_id: int | None, months: list[str]) -> Table:
     counts = {
         key: (count, people)
         for key, count, people in db.session.execute(
-            select(month, func.count(), func.count(distinct(SupportRequest.requester_id)))
+            select(
+                month, func.count(), func.count(distinct(SupportRequest.requester_id))
+            )
             .where(*where)
             .group_by(month)
         ).all()
@@ -166,9 +168,7 @@ def members(org_id: int | None, months: list[str]) -> Table:
             .group_by(decided_month)
         ).all()
     )
-    table = Table(
-        "members", _l("Members"), [_l("Approved"), _l("Suspended")]
-    )
+    table = Table("members", _l("Members"), [_l("Approved"), _l("Suspended")])
     for key in months:
         a, s = approved.get(key, 0), suspended.get(key, 0)
         table.rows.append(Row(key, [Cell(a, a), Cell(s, s)]))
@@ -181,7 +181,9 @@ def members_now(org_id: int | None) -> Table:
         Membership.status == Status.APPROVED,
         *_where(Membership.organization_id, org_id),
     ]
-    count = db.session.scalar(select(func.count()).select_from(Membership).where(*active))
+    count = db.session.scalar(
+        select(func.count()).select_from(Membership).where(*active)
+    )
     now = datetime.now(UTC)
     on_break = db.session.scalar(
         select(func.count())

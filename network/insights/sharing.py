@@ -196,7 +196,9 @@ def library(org_id: int | None, months: list[str]) -> list[Table]:
             func.min(Resource.id),
         )
         .join(Resource, Resource.id == ResourceDownload.resource_id)
-        .where(ResourceDownload.month >= months[0], *_where(Resource.owner_org_id, org_id))
+        .where(
+            ResourceDownload.month >= months[0], *_where(Resource.owner_org_id, org_id)
+        )
         .group_by(ResourceDownload.month, Resource.tags)
     ).all()
     cells, top = _by_tag(downloaded)

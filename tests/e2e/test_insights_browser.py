@@ -30,7 +30,9 @@ def test_insights_on_a_phone(live_server, new_context):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for box in page.locator(".table-scroll").all():
         assert box.bounding_box()["width"] <= 390
-    expect(page.get_by_role("link", name="Download these figures (CSV)")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Download these figures (CSV)")
+    ).to_be_visible()
     assert not [e for e in errors if "Content Security Policy" in e], errors
     shots = os.environ.get("INSIGHTS_SHOTS")
     if shots:

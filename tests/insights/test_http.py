@@ -17,7 +17,9 @@ from tests import factories
 from tests.insights import helpers
 
 TD_RE = re.compile(r"<td>(.*?)</td>")
-SVG_TEXT_RE = re.compile(r'<text x="[^"]+" y="[^"]+" font-size="11" fill="#111">(.*?)</text>')
+SVG_TEXT_RE = re.compile(
+    r'<text x="[^"]+" y="[^"]+" font-size="11" fill="#111">(.*?)</text>'
+)
 SMALL = {"1", "2", "3", "4"}
 
 
@@ -28,7 +30,10 @@ def test_page_for_a_lead_has_charts_beside_tables(app, login_as):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_data(as_text=True)
-    assert "<svg" in body and "<script" not in body.split("<main", 1)[-1].split("</main>")[0]
+    assert (
+        "<svg" in body
+        and "<script" not in body.split("<main", 1)[-1].split("</main>")[0]
+    )
     assert ' style="' not in body
     assert "UTC" in body and "Supervision" in body
 
@@ -38,7 +43,9 @@ def test_csv_is_a_no_store_attachment(app, login_as):
     response = login_as(helpers.lead_of(org)).get("/insights.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="insights.csv"'
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="insights.csv"'
+    )
     assert response.headers["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["table", "row", "column", "value"]

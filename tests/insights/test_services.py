@@ -50,7 +50,10 @@ def test_members_approved_suspended_and_on_break(app):
         db.session.get(Profile, person.profile.id).on_break = True
     db.session.commit()
     insights = services.build(org.id)
-    assert [r.cells[0].shown for r in _table(insights, "members_now").rows] == ["6", "5"]
+    assert [r.cells[0].shown for r in _table(insights, "members_now").rows] == [
+        "6",
+        "5",
+    ]
     assert _now(_table(insights, "members")).cells[0].shown == "6"
     assert _now(_table(insights, "members")).cells[1].shown == "0"
 
@@ -91,8 +94,14 @@ def test_library_shared_and_downloaded_by_tag(app):
     org = factories.make_org()
     for author in helpers.people(org, 5):
         db.session.add(
-            Resource(owner_org_id=org.id, author_id=author.id, title="t",
-                     tags=",court,", kind="link", url="https://example.org")
+            Resource(
+                owner_org_id=org.id,
+                author_id=author.id,
+                title="t",
+                tags=",court,",
+                kind="link",
+                url="https://example.org",
+            )
         )
     db.session.commit()
     resource = db.session.query(Resource).first()
@@ -106,7 +115,9 @@ def test_library_shared_and_downloaded_by_tag(app):
 
 def test_reports_by_category_and_median_days(app):
     org = factories.make_org()
-    helpers.report(org, helpers.people(org, 6), "spam", resolved_after=timedelta(days=2))
+    helpers.report(
+        org, helpers.people(org, 6), "spam", resolved_after=timedelta(days=2)
+    )
     helpers.report(org, helpers.people(org, 2), "harassment")
     insights = services.build(org.id)
     table = _table(insights, "reports")
@@ -125,3 +136,32 @@ def test_only_leads_and_the_admin_get_insights(app):
     for role in (Role.MODERATOR, Role.MEMBER):
         with pytest.raises(NotFound):
             services.insights_for(factories.make_member(org, role=role))
+
+
+def test_can_view_insights_is_the_orgs_own_lead_only(app):
+    from network import policy
+
+    org_a, org_b = factories.make_org(), factories.make_org()
+    lead_a = helpers.lead_of(org_a)
+    assert policy.can_view_insights(lead_a, org_a)
+    assert not policy.can_view_insights(lead_a, org_b)
+    # The admin sees the network's figures, never one organization's page.
+    assert not policy.can_view_insights(factories.make_admin(), org_a)
+    moderator = factories.make_member(org_a, role=Role.MODERATOR)
+    assert not policy.can_view_insights(moderator, org_a)
+
+
+def test_a_download_is_counted_per_file_per_month(app):
+    org = factories.make_org()
+    resource = Resource(
+        owner_org_id=org.id, title="t", kind="link", url="https://example.org"
+    )
+    db.session.add(resource)
+    db.session.commit()
+    services.record_download(resource, "2026-10")
+    services.record_download(resource, "2026-10")
+    services.record_download(resource, "2026-11")
+    from network.models import ResourceDownload
+
+    counts = {row.month: row.count for row in db.session.query(ResourceDownload).all()}
+    assert counts == {"2026-10": 2, "2026-11": 1}
