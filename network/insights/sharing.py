@@ -27,6 +27,11 @@ from network.models import (
 )
 
 TOP_TAGS = 6
+LEVEL_NAMES = {
+    TrustLevel.SEE: _l("See"),
+    TrustLevel.COLLABORATE: _l("Collaborate"),
+    TrustLevel.MESSAGE: _l("Message"),
+}
 
 
 def messages(org_id: int | None, months: list[str]) -> Table:
@@ -155,7 +160,7 @@ def connections(org_id: int | None) -> Table:
     )
     for trust in list(TrustLevel)[1:]:
         count = rows.get(int(trust), 0)
-        table.rows.append(Row(trust.label, [Cell(count, 0)]))
+        table.rows.append(Row(LEVEL_NAMES[trust], [Cell(count, 0)]))
     return table
 
 

@@ -86,8 +86,10 @@ def test_cross_organization_conversations_and_trust_levels(app):
         factories.make_conversation(sender, recipient)
     insights = services.build(org_a.id)
     assert _now(_table(insights, "conversations")).cells[0].shown == "5"
-    levels = {r.label: r.cells[0].shown for r in _table(insights, "connections").rows}
-    assert levels == {"see": "0", "collaborate": "0", "message": "1"}
+    with app.test_request_context():
+        rows = _table(insights, "connections").rows
+        levels = {str(r.label): r.cells[0].shown for r in rows}
+    assert levels == {"See": "0", "Collaborate": "0", "Message": "1"}
 
 
 def test_library_shared_and_downloaded_by_tag(app):
