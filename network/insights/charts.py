@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from network.insights.tables import Table
 
 WIDTH = 320
-LABEL = 64
+LABEL = 80
 VALUE = 44
 ROW = 22
 BAR = 14

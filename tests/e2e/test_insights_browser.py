@@ -37,5 +37,5 @@ def test_insights_on_a_phone(live_server, new_context):
     shots = os.environ.get("INSIGHTS_SHOTS")
     if shots:
         page.screenshot(path=f"{shots}/insights-phone.png", full_page=False)
-        page.locator("#insight-messages").scroll_into_view_if_needed()
+        page.locator("#insight-connections").scroll_into_view_if_needed()
         page.screenshot(path=f"{shots}/insights-phone-messages.png")
