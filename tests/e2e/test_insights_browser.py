@@ -25,7 +25,7 @@ def test_insights_on_a_phone(live_server, new_context):
     chart = page.locator("#insight-supervision svg")
     expect(chart).to_be_visible()
     assert chart.bounding_box()["width"] <= 390
-    expect(page.locator("#insight-reports table")).to_be_visible()
+    expect(page.locator("#insight-messages table")).to_be_visible()
     # The page itself never scrolls sideways; a wide table scrolls in its box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for box in page.locator(".table-scroll").all():
