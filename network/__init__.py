@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from network.config import Config, TestConfig, trusted_hosts
@@ -16,6 +16,8 @@ from network import (
     availability,
     directory,
     home,
+    i18n,
+    insights,
     library,
     moderation,
     notifications,
@@ -46,6 +48,7 @@ FEATURES = (
     search,
     conversations,
     availability,
+    insights,
 )
 
 
@@ -78,7 +81,8 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     nav.init_app(app)
     # Each feature registers its blueprint, nav links and socket handlers. Handlers
     # are added to the shared socketio object when a feature first imports its
@@ -104,10 +108,6 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.add_template_filter(_markdown, "markdown")
     health.init_app(app)  # /healthz, and the 503 page of a database outage
     return app
-
-
-def _locale() -> str:
-    return request.accept_languages.best_match(["en", "fr"]) or "en"
 
 
 def _localtime(moment) -> str:

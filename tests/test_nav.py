@@ -24,7 +24,7 @@ MEMBER = [
     ("/account/safety", "Safety"),
 ]
 LEAD_ONLY = [("/org/requests", "Requests"), ("/org/members", "Members")]
-LEAD_ONLY += [("/org/trust", "Trust")]
+LEAD_ONLY += [("/org/trust", "Trust"), ("/insights", "Insights")]
 ACCOUNT = [("/account", "Account"), ("/logout", "Sign out")]
 EXPECTED = {
     "member": MEMBER + ACCOUNT,
@@ -36,6 +36,7 @@ EXPECTED = {
     + ACCOUNT,
     "admin": [
         ("/admin/organizations", "Organizations"),
+        ("/insights", "Insights"),
         ("/moderation/reports", "Reports"),
     ]
     + ACCOUNT,

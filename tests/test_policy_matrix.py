@@ -398,6 +398,7 @@ LEAD_A = frozenset({"lead_a"})
 MEMBER_A = frozenset({"member_a"})
 MEMBERS_A = frozenset({"lead_a", "moderator_a", "member_a"})
 APPROVED = frozenset({"admin", "lead_a", "moderator_a", "member_a", "lead_b"})
+INSIGHTS = frozenset({"admin", "lead_a", "lead_b"})
 ACTIONS = [
     Action(
         "view requests", "GET", "/org/requests", allowed=frozenset({"lead_a", "lead_b"})
@@ -541,6 +542,9 @@ ACTIONS = [
     ),
     Action("view directory", "GET", "/directory", allowed=APPROVED),
     Action("view trust", "GET", "/org/trust", allowed=frozenset({"lead_a", "lead_b"})),
+    # Each lead their own organization's; the admin the network's (no org page).
+    Action("view insights", "GET", "/insights", allowed=INSIGHTS),
+    Action("insights csv", "GET", "/insights.csv", allowed=INSIGHTS),
     Action(
         "set trust",
         "POST",

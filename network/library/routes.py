@@ -21,7 +21,8 @@ from network.errors import NotFound
 from network.guards import member_required
 from network.library import services, sharing
 from network.library.forms import NewResourceForm, ResourceForm, ShareForm
-from network.models import RESOURCE_LANGUAGES
+from network.insights import services as insights_services
+from network.models import RESOURCE_LANGUAGES, utcnow
 
 bp = Blueprint("library", __name__)
 
@@ -134,6 +135,7 @@ def download(resource_id: str):
     path = services.upload_dir() / resource.stored_name
     if not path.is_file():
         raise NotFound()
+    insights_services.record_download(resource, utcnow().strftime("%Y-%m"))
     response = send_file(
         path,
         mimetype=resource.mime_type,

@@ -24,6 +24,7 @@ from network.models.library import (
     Resource,
 )
 from network.models.library import SEARCH_OBJECTS as _LIBRARY_SEARCH
+from network.models.insights import ResourceDownload
 from network.models.moderation import REPORT_CATEGORIES, Report, ReviewOptOut
 from network.models.notifications import NOTIFICATION_TITLES, Notification
 from network.models.orgs import (
@@ -80,6 +81,7 @@ __all__ = [
     "RESOURCE_LANGUAGES",
     "SEARCH_OBJECTS",
     "Resource",
+    "ResourceDownload",
     "DEFAULT_GROUND_RULES",
     "REPORT_CATEGORIES",
     "CheckIn",

@@ -87,6 +87,8 @@ class Account(UserMixin, db.Model):
     totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the person chose ("en", "fr_CA"); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Email about new activity: off unless the person turns it on; at most one

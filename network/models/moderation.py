@@ -31,7 +31,11 @@ class Report(db.Model):
     organization (a copy for another organization is its own row)."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_org_status", "routed_org_id", "status"),)
+    __table_args__ = (
+        Index("ix_reports_org_status", "routed_org_id", "status"),
+        # The insights page's reports per month (network/insights).
+        Index("ix_reports_org_created", "routed_org_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(

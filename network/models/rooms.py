@@ -136,6 +136,9 @@ class Message(db.Model):
     __table_args__ = (
         Index("ix_messages_room_id", "room_id", "id"),
         Index("ix_messages_room_created", "room_id", "created_at"),
+        # The insights page's messages per room per month and their distinct
+        # authors, read from the index alone (network/insights).
+        Index("ix_messages_room_created_author", "room_id", "created_at", "author_id"),
         UniqueConstraint("author_id", "client_msg_id", name="uq_messages_client_id"),
     )
 
@@ -194,7 +197,11 @@ class SupportRequest(db.Model):
     """
 
     __tablename__ = "support_requests"
-    __table_args__ = (Index("ix_support_requests_org", "host_org_id", "handled_at"),)
+    __table_args__ = (
+        Index("ix_support_requests_org", "host_org_id", "handled_at"),
+        # The insights page's alerts per month (network/insights).
+        Index("ix_support_requests_org_created", "host_org_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(

@@ -46,6 +46,7 @@ from network.policy.deletion import (
     can_erase_member,
 )
 from network.policy.direct import direct_other_id, direct_room_open
+from network.policy.insights import can_view_insights
 from network.policy.library import (
     access_editable_resource,
     access_resource,
@@ -269,6 +270,7 @@ __all__ = [
     "can_turn_off_two_factor",
     "can_join_room",
     "can_lead",
+    "can_view_insights",
     "can_manage_membership",
     "can_manage_room",
     "can_meet_in_room",
