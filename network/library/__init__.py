@@ -9,7 +9,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the library pages and the Library link."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.library.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "library.index", "Library", visible=nav.in_network, order=40)
+    nav.add_item(app, "library.index", _l("Library"), visible=nav.in_network, order=40)

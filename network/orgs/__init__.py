@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the organization pages, the admin's and leads' links and the
     lead's tools on the home page."""
     from network import nav, policy
+    from flask_babel import lazy_gettext as _l
     from network.orgs import departed  # noqa: F401  (its route registers on bp)
     from network.orgs.routes import bp
 
@@ -16,12 +17,12 @@ def init_app(app: Flask) -> None:
     nav.add_item(
         app,
         "orgs.admin_organizations",
-        "Organizations",
+        _l("Organizations"),
         visible=policy.is_admin,
         order=45,
     )
-    nav.add_item(app, "orgs.requests", "Requests", visible=nav.leads, order=50)
-    nav.add_item(app, "orgs.members", "Members", visible=nav.leads, order=60)
+    nav.add_item(app, "orgs.requests", _l("Requests"), visible=nav.leads, order=50)
+    nav.add_item(app, "orgs.members", _l("Members"), visible=nav.leads, order=60)
     nav.add_home_section(app, "orgs/_home_lead.html", context=_home_lead, order=20)
 
 
