@@ -184,7 +184,7 @@ class Profile(db.Model):
     @property
     def language_names(self) -> list[str]:
         """The profile's languages, spelled out."""
-        return [LANGUAGES.get(code, code) for code in self.language_codes]
+        return [str(LANGUAGES.get(code, code)) for code in self.language_codes]
 
     @property
     def experience_codes(self) -> list[str]:
@@ -194,12 +194,12 @@ class Profile(db.Model):
     @property
     def experience_names(self) -> list[str]:
         """The member's areas of experience, spelled out."""
-        return [EXPERIENCE_TAGS.get(code, code) for code in self.experience_codes]
+        return [str(EXPERIENCE_TAGS.get(code, code)) for code in self.experience_codes]
 
     @property
     def region_name(self) -> str:
         """The province or territory, spelled out."""
-        return PROVINCES.get(self.region, "")
+        return str(PROVINCES.get(self.region, ""))
 
 
 class AuthSession(db.Model):
