@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 
 from babel.messages.extract import extract_javascript
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
 
 # The languages the network speaks: locale -> its own name (the switch shows it).
@@ -27,6 +27,8 @@ def select_locale() -> str:
     browser's language, else English."""
     from flask_login import current_user
 
+    if not has_request_context():  # a task or a test: the default language
+        return "en"
     chosen = None
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "locale", None)

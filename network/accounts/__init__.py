@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     """Register the accounts pages, the connect gate's socket handlers, the
     Account and Sign out links, and quick exit's hold on a browser that left."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.accounts import sockets  # noqa: F401  (its handlers register on import)
     from network.accounts import devices, leaving, twofactor_routes
     from network.accounts.device_routes import bp as devices_bp
@@ -25,5 +26,9 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)
     app.add_template_global(leaving.exit_token, "quick_exit_token")
     app.before_request(twofactor_routes.require_enrolment)
-    nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
-    nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)
+    nav.add_item(
+        app, "accounts.settings", _l("Account"), visible=nav.signed_in, order=100
+    )
+    nav.add_item(
+        app, "accounts.logout", _l("Sign out"), visible=nav.signed_in, order=110
+    )

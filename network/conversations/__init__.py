@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the conversation pages, the Conversations link, and what search
     results call a direct conversation."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.conversations.listing import search_titles
     from network.conversations.routes import bp
     from network.search.services import add_room_title
@@ -16,5 +17,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_room_title(app, "direct", search_titles)
     nav.add_item(
-        app, "conversations.index", "Conversations", visible=nav.in_network, order=22
+        app,
+        "conversations.index",
+        _l("Conversations"),
+        visible=nav.in_network,
+        order=22,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -11,6 +13,12 @@ from network.guards import member_required
 from network.models import EXPERIENCE_TAGS, LANGUAGES, PROVINCES
 
 bp = Blueprint("directory", __name__)
+
+
+def sort_key(name) -> str:
+    """A name's place in a list in any language: accents do not send it last."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @bp.get("/directory")
@@ -28,7 +36,7 @@ def directory():
         "directory/directory.html",
         result=result,
         filters=filters,
-        provinces=sorted(PROVINCES.items(), key=lambda item: item[1]),
+        provinces=sorted(PROVINCES.items(), key=lambda item: sort_key(item[1])),
         languages=LANGUAGES,
         tags=EXPERIENCE_TAGS,
     )

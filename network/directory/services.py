@@ -38,7 +38,7 @@ class Entry(NamedTuple):
 
 
 def _names(codes: str, labels: dict[str, str]) -> list[str]:
-    return [labels.get(code, code) for code in codes.split(",") if code]
+    return [str(labels.get(code, code)) for code in codes.split(",") if code]
 
 
 @dataclass
@@ -107,7 +107,7 @@ def search(
             tag,
             pronouns,
             organization,
-            PROVINCES.get(region, ""),
+            str(PROVINCES.get(region, "")),
             _names(languages, LANGUAGES),
             _names(experience, EXPERIENCE_TAGS),
         )

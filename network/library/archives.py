@@ -10,6 +10,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL = 100 * 1024 * 1024  # declared uncompressed bytes, all entries
 ZIP_MAX_RATIO = 100  # uncompressed / compressed, for entries over RATIO_FLOOR
@@ -18,7 +20,6 @@ ZIP_MAX_PART = 25 * 1024 * 1024  # one XML part parsed in memory to clean it
 EOCD = b"PK\x05\x06"
 EOCD_SIZE = 22
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-SAVE_AGAIN = "save it again from your word processor and upload that copy."
 
 
 class ArchiveError(ValueError):
@@ -43,9 +44,12 @@ def check_limits(path: Path) -> None:
     declared = _declared_entries(path)
     if declared is None:
         raise zipfile.BadZipFile("no end of central directory")
-    too_many = (
-        f"That document has too many parts (more than {ZIP_MAX_ENTRIES}), so it was "
-        f"refused. If it is a real document, {SAVE_AGAIN}"
+    # Refusal texts are lazy: made off the request (offload), read in it.
+    too_many = _l(
+        "That document has too many parts (more than %(count)s), so it was "
+        "refused. If it is a real document, save it again from your word "
+        "processor and upload that copy.",
+        count=ZIP_MAX_ENTRIES,
     )
     if declared > ZIP_MAX_ENTRIES:  # 0xFFFF also means ZIP64: never a document
         raise ArchiveError(too_many)
@@ -61,19 +65,30 @@ def check_limits(path: Path) -> None:
     )
     if total > ZIP_MAX_TOTAL or bomb:
         raise ArchiveError(
-            f"That document unpacks to far more than its size (over "
-            f"{ZIP_MAX_TOTAL // (1024 * 1024)} MB, or over {ZIP_MAX_RATIO} times "
-            f"smaller packed), so it was refused. If it is a real document, "
-            f"{SAVE_AGAIN}"
+            _l(
+                "That document unpacks to far more than its size (over %(size)s MB, "
+                "or over %(ratio)s times smaller packed), so it was refused. If it "
+                "is a real document, save it again from your word processor and "
+                "upload that copy.",
+                size=ZIP_MAX_TOTAL // (1024 * 1024),
+                ratio=ZIP_MAX_RATIO,
+            )
         )
     for entry in entries:
         if entry.flag_bits & 0x1:
             raise ArchiveError(
-                "That document is protected by a password, so its details could not "
-                "be cleaned. Remove the password and upload it again."
+                _l(
+                    "That document is protected by a password, so its details could "
+                    "not be cleaned. Remove the password and upload it again."
+                )
             )
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ArchiveError(f"That document could not be read; {SAVE_AGAIN}")
+            raise ArchiveError(
+                _l(
+                    "That document could not be read; save it again from your word "
+                    "processor and upload that copy."
+                )
+            )
 
 
 def read_bounded(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
@@ -112,7 +127,12 @@ def _copy_entry(source, target, entry: zipfile.ZipInfo, cleaner) -> None:
     elif cleaner is not None:
         data = read_bounded(source, entry.filename, ZIP_MAX_PART)
         if data is None:
-            raise ArchiveError(f"That document is too large to clean; {SAVE_AGAIN}")
+            raise ArchiveError(
+                _l(
+                    "That document is too large to clean; save it again from your "
+                    "word processor and upload that copy."
+                )
+            )
         target.writestr(info, cleaner(entry.filename, data))
     else:
         with source.open(entry) as reader, target.open(info, "w") as writer:

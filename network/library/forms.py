@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from network.forms import BaseForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
@@ -14,31 +15,31 @@ class ResourceForm(BaseForm):
     """Title, description, tags, language and who may see it."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            DataRequired(message="Enter a title."),
-            Length(max=200, message="Keep the title under 200 characters."),
+            DataRequired(message=_l("Enter a title.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
         ],
     )
     description = TextAreaField(
-        "Description (Markdown: **bold**, _italic_, [links](https://…))",
+        _l("Description (Markdown: **bold**, _italic_, [links](https://…))"),
         validators=[
             Optional(),
-            Length(max=5000, message="Keep it under 5,000 characters."),
+            Length(max=5000, message=_l("Keep it under 5,000 characters.")),
         ],
     )
     tags = StringField(
-        "Tags, separated by commas (for example: housing, legal, coping)",
-        validators=[Optional(), Length(max=300, message="Keep the tags shorter.")],
+        _l("Tags, separated by commas (for example: housing, legal, coping)"),
+        validators=[Optional(), Length(max=300, message=_l("Keep the tags shorter."))],
     )
-    language = SelectField("Language", choices=list(RESOURCE_LANGUAGES.items()))
+    language = SelectField(_l("Language"), choices=list(RESOURCE_LANGUAGES.items()))
     visibility = RadioField(
-        "Who may see it",
+        _l("Who may see it"),
         choices=[
-            ("org", "Members of your organization"),
+            ("org", _l("Members of your organization")),
             (
                 "partners",
-                "Also partner organizations (trust level collaborate or above)",
+                _l("Also partner organizations (trust level collaborate or above)"),
             ),
         ],
         default="org",
@@ -49,20 +50,22 @@ class NewResourceForm(ResourceForm):
     """A link or a file."""
 
     kind = RadioField(
-        "Share", choices=[("link", "A link"), ("file", "A file")], default="link"
+        _l("Share"),
+        choices=[("link", _l("A link")), ("file", _l("A file"))],
+        default="link",
     )
-    url = StringField("Web address", validators=[Optional(), Length(max=2000)])
+    url = StringField(_l("Web address"), validators=[Optional(), Length(max=2000)])
     file = FileField(
-        "File (PDF, DOCX, ODT, TXT, PNG or JPEG; photos lose their location data)"
+        _l("File (PDF, DOCX, ODT, TXT, PNG or JPEG; photos lose their location data)")
     )
-    keep_file_name = BooleanField("Keep the original file name", default=False)
+    keep_file_name = BooleanField(_l("Keep the original file name"), default=False)
 
 
 class ShareForm(BaseForm):
     """Post a card in a room."""
 
     room = SelectField(
-        "Room",
+        _l("Room"),
         validate_choice=False,
-        validators=[DataRequired(message="Choose a room.")],
+        validators=[DataRequired(message=_l("Choose a room."))],
     )

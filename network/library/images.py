@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000
@@ -22,9 +23,13 @@ class ImageError(ValueError):
 def too_large(pixels: int, limit: int) -> ImageError:
     """The refusal for an image with too many pixels."""
     return ImageError(
-        f"That image has {pixels // 1_000_000} megapixels; the largest allowed is "
-        f"{limit // 1_000_000} megapixels. Make it smaller (for example, send it "
-        f"from your phone at a smaller size) and upload it again."
+        _l(
+            "That image has %(pixels)s megapixels; the largest allowed is %(limit)s "
+            "megapixels. Make it smaller (for example, send it from your phone at a "
+            "smaller size) and upload it again.",
+            pixels=pixels // 1_000_000,
+            limit=limit // 1_000_000,
+        )
     )
 
 
@@ -61,7 +66,7 @@ def reencode(source: Path | BinaryIO, kind: str, max_pixels: int = MAX_PIXELS) -
         pixels = re.search(r"\((\d+) pixels\)", str(error))
         raise too_large(int(pixels.group(1)) if pixels else 0, max_pixels) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise ImageError("That image could not be read.") from None
+        raise ImageError(_l("That image could not be read.")) from None
     if kind == "jpg" and clean.mode not in {"RGB", "L"}:
         clean = clean.convert("RGB")
     buffer = io.BytesIO()

@@ -12,6 +12,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -27,8 +29,8 @@ from network.models import RESOURCE_LANGUAGES, utcnow
 bp = Blueprint("library", __name__)
 
 TOO_FAST = {
-    "rate_limited": "You are posting too fast. Wait a moment, then share again.",
-    "slow_mode": "This room is in slow mode. Wait a moment, then share again.",
+    "rate_limited": _l("You are posting too fast. Wait a moment, then share again."),
+    "slow_mode": _l("This room is in slow mode. Wait a moment, then share again."),
 }
 
 
@@ -78,7 +80,9 @@ def new():
             if form.kind.data == "file":
                 upload = request.files.get("file")
                 if upload is None or not upload.filename:
-                    raise services.LibraryInputError("file", "Choose a file to upload.")
+                    raise services.LibraryInputError(
+                        "file", _("Choose a file to upload.")
+                    )
                 resource = services.create_file(
                     membership.organization,
                     _fields(form),
@@ -97,7 +101,7 @@ def new():
         except services.LibraryInputError as error:
             getattr(form, error.field).errors = [error.message]
         else:
-            flash("The resource is shared.")
+            flash(_("The resource is shared."))
             return redirect(url_for("library.view", resource_id=resource.public_id))
     return render_template("library/new.html", form=form), (
         400 if form.is_submitted() else 200
@@ -111,7 +115,7 @@ def view(resource_id: str):
     resource = policy.access_resource(current_user, resource_id)
     owner, author = services.credits(resource)
     share = ShareForm()
-    share.room.choices = [("", "Choose a room")] + [
+    share.room.choices = [("", _("Choose a room"))] + [
         (room.public_id, room.name) for room in sharing.share_choices(current_user)
     ]
     return render_template(
@@ -162,7 +166,7 @@ def edit(resource_id: str):
         except services.LibraryInputError as error:
             getattr(form, error.field).errors = [error.message]
         else:
-            flash("Saved.")
+            flash(_("Saved."))
             return redirect(url_for("library.view", resource_id=resource.public_id))
     return render_template("library/edit.html", form=form, resource=resource), (
         400 if form.is_submitted() else 200
@@ -177,7 +181,7 @@ def delete(resource_id: str):
     if not FlaskForm().validate_on_submit():
         raise NotFound()
     services.delete(resource, actor=current_user)
-    flash("The resource is deleted.")
+    flash(_("The resource is deleted."))
     return redirect(url_for("library.index"))
 
 
@@ -195,9 +199,9 @@ def share(resource_id: str):
     except services.LibraryInputError as error:
         if error.message not in TOO_FAST:
             raise NotFound() from None  # may not post there: as for a missing room
-        flash(TOO_FAST[error.message])
+        flash(str(TOO_FAST[error.message]))
         return redirect(url_for("library.view", resource_id=resource.public_id))
-    flash("Shared in the room.")
+    flash(_("Shared in the room."))
     return redirect(url_for("rooms.room", room_id=access.room.public_id))
 
 

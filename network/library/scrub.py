@@ -10,9 +10,10 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
+from flask_babel import lazy_gettext as _l
 from network.library import archives, images
 
-CANNOT_CLEAN = (
+CANNOT_CLEAN = _l(
     "That document's details (such as who wrote it) could not be cleaned, so it was "
     "refused. Save it again from your word processor, or as a PDF, and upload that "
     "copy."
@@ -129,8 +130,10 @@ class _Photos:
             self.left -= image.width * image.height
         if self.left < 0:
             raise CleanError(
-                "That document's pictures are too large in all to clean. Make them "
-                "smaller (or save the document as PDF) and upload it again."
+                _l(
+                    "That document's pictures are too large in all to clean. Make "
+                    "them smaller (or save the document as PDF) and upload it again."
+                )
             )
         return clean
 
@@ -171,15 +174,19 @@ def clean_office(path: Path, kind: str, max_pixels: int = images.MAX_PIXELS) -> 
     """Rewrite a DOCX or ODT without its personal metadata."""
     if kind == "odt" and _odt_encrypted(path):
         raise CleanError(
-            "That document is protected by a password, so its details could not "
-            "be cleaned. Remove the password and upload it again."
+            _l(
+                "That document is protected by a password, so its details could "
+                "not be cleaned. Remove the password and upload it again."
+            )
         )
     photos = _Photos(max_pixels)
     pick = _odt_cleaner(photos) if kind == "odt" else _docx_cleaner(photos)
     try:
         archives.rebuild(path, pick)
     except images.ImageError as error:
-        raise CleanError(f"A picture inside: {error}") from None
+        raise CleanError(
+            _l("A picture inside: %(reason)s", reason=error.args[0])
+        ) from None
 
 
 def clean_pdf(path: Path) -> None:
@@ -189,8 +196,10 @@ def clean_pdf(path: Path) -> None:
         with pikepdf.open(path) as pdf:
             if len(pdf.attachments):
                 raise CleanError(
-                    "That PDF has files attached inside it, whose details cannot be "
-                    "cleaned. Remove the attachments and upload it again."
+                    _l(
+                        "That PDF has files attached inside it, whose details cannot "
+                        "be cleaned. Remove the attachments and upload it again."
+                    )
                 )
             _strip_pdf(pdf)
             # A whole rewrite: old revisions and unreferenced objects are dropped.
@@ -203,8 +212,10 @@ def clean_pdf(path: Path) -> None:
         os.replace(temp, path)
     except pikepdf.PasswordError:
         raise CleanError(
-            "That PDF is protected by a password, so its details could not be "
-            "cleaned. Remove the password and upload it again."
+            _l(
+                "That PDF is protected by a password, so its details could not be "
+                "cleaned. Remove the password and upload it again."
+            )
         ) from None
     except pikepdf.PdfError:
         raise CleanError(CANNOT_CLEAN) from None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from flask import current_app
 from sqlalchemy import literal, select, text
 from sqlalchemy.orm import Bundle
@@ -61,19 +62,19 @@ def parse_tags(raw: str) -> list[str]:
         if not tag:
             continue
         if len(tag) > 30:
-            raise LibraryInputError("tags", "Keep each tag under 30 characters.")
+            raise LibraryInputError("tags", _("Keep each tag under 30 characters."))
         if tag not in tags:
             tags.append(tag)
     if len(tags) > 8:
-        raise LibraryInputError("tags", "Use at most 8 tags.")
+        raise LibraryInputError("tags", _("Use at most 8 tags."))
     return tags
 
 
 def _apply(resource: Resource, fields: Fields) -> None:
     if fields.language not in RESOURCE_LANGUAGES:
-        raise LibraryInputError("language", "Choose English or French.")
+        raise LibraryInputError("language", _("Choose English or French."))
     if fields.visibility not in {"org", "partners"}:
-        raise LibraryInputError("visibility", "Choose who may see it.")
+        raise LibraryInputError("visibility", _("Choose who may see it."))
     resource.title = " ".join(fields.title.split())
     resource.description = fields.description.strip()
     resource.description_html = markup.render(resource.description)
@@ -90,7 +91,7 @@ def create_link(
     """Share a link."""
     url = (url or "").strip()
     if not URL_RE.match(url) or len(url) > 2000:
-        raise LibraryInputError("url", "Enter a web address starting with https://")
+        raise LibraryInputError("url", _("Enter a web address starting with https://"))
     resource = Resource(owner_org_id=org.id, author_id=actor.id, kind="link", url=url)
     _apply(resource, fields)
     return _save_new(resource, actor, org)

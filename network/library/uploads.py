@@ -13,20 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.utils import secure_filename
+from flask_babel import lazy_gettext as _l
 
 from network.library import archives, images, scrub
 
 TYPES = {
-    "pdf": ("application/pdf", ".pdf", "PDF"),
+    "pdf": ("application/pdf", ".pdf", _l("PDF")),
     "docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".docx",
-        "Word (DOCX)",
+        _l("Word (DOCX)"),
     ),
-    "odt": ("application/vnd.oasis.opendocument.text", ".odt", "OpenDocument (ODT)"),
-    "txt": ("text/plain; charset=utf-8", ".txt", "plain text"),
-    "png": ("image/png", ".png", "PNG image"),
-    "jpg": ("image/jpeg", ".jpg", "JPEG image"),
+    "odt": (
+        "application/vnd.oasis.opendocument.text",
+        ".odt",
+        _l("OpenDocument (ODT)"),
+    ),
+    "txt": ("text/plain; charset=utf-8", ".txt", _l("plain text")),
+    "png": ("image/png", ".png", _l("PNG image")),
+    "jpg": ("image/jpeg", ".jpg", _l("JPEG image")),
 }
 EXTENSIONS = {
     ".pdf": "pdf",
@@ -37,7 +42,7 @@ EXTENSIONS = {
     ".jpg": "jpg",
     ".jpeg": "jpg",
 }
-ALLOWED_TEXT = "PDF, DOCX, ODT, TXT, PNG or JPEG"
+ALLOWED_TEXT = _l("PDF, DOCX, ODT, TXT, PNG or JPEG")
 CHUNK = 64 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 MIMETYPE_MAX = 100  # the ODF `mimetype` entry is one short line
@@ -104,7 +109,7 @@ def _office_type(path: Path) -> str | None:
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
     except archives.ArchiveError as error:
-        raise UploadError(str(error)) from None
+        raise UploadError(error.args[0]) from None
     except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
         return None
     return None
@@ -119,10 +124,13 @@ def inspect(path: Path, claimed: str, max_pixels: int = MAX_PIXELS) -> str:
     """Check the content matches the claimed type and clean it; CPU-heavy."""
     kind = sniff(path)
     if kind is None:
-        raise UploadError(f"That file is not a {ALLOWED_TEXT} file.")
+        raise UploadError(_l("That file is not a %(types)s file.", types=ALLOWED_TEXT))
     if kind != claimed:
         raise UploadError(
-            f"That file's content is not {TYPES[claimed][2]}, whatever its name."
+            _l(
+                "That file's content is not %(type)s, whatever its name.",
+                type=TYPES[claimed][2],
+            )
         )
     try:
         if kind in {"png", "jpg"}:
@@ -132,7 +140,7 @@ def inspect(path: Path, claimed: str, max_pixels: int = MAX_PIXELS) -> str:
         elif kind in {"docx", "odt"}:
             scrub.clean_office(path, kind, max_pixels)
     except (scrub.CleanError, archives.ArchiveError, images.ImageError) as error:
-        raise UploadError(str(error)) from None
+        raise UploadError(error.args[0]) from None  # still lazy: read in the request
     return kind
 
 
@@ -147,11 +155,14 @@ def _receive(stream, temp: Path, max_bytes: int) -> None:
             size += len(chunk)
             if size > max_bytes:
                 raise UploadError(
-                    f"That file is larger than {max_bytes // (1024 * 1024)} MB."
+                    _l(
+                        "That file is larger than %(size)s MB.",
+                        size=max_bytes // (1024 * 1024),
+                    )
                 )
             handle.write(chunk)
     if size == 0:
-        raise UploadError("That file is empty.")
+        raise UploadError(_l("That file is empty."))
 
 
 def store(
@@ -171,7 +182,7 @@ def store(
     directory.mkdir(parents=True, exist_ok=True)
     claimed = EXTENSIONS.get(os.path.splitext(clean_name(original_name))[1].lower())
     if claimed is None:
-        raise UploadError(f"Upload a {ALLOWED_TEXT} file.")
+        raise UploadError(_l("Upload a %(types)s file.", types=ALLOWED_TEXT))
     temp = directory / f".upload-{secrets.token_hex(12)}"
     try:
         _receive(stream, temp, max_bytes)

@@ -8,6 +8,7 @@ import os
 import re
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from network.extensions import db
 from network.models.types import UTCDateTime, build_with_table, new_public_id, utcnow
 
-RESOURCE_LANGUAGES = {"en": "English", "fr": "French"}
+RESOURCE_LANGUAGES = {"en": _l("English"), "fr": _l("French")}
 # Full-text search objects that live outside the ORM metadata (the migration and
 # create_all both make them); the schema comparison skips these names.
 SEARCH_OBJECTS = {"resources_fts", "ix_resources_search"}

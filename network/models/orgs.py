@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +33,20 @@ class Status(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+
+
+# Role and status names as people read them (the codes stay codes).
+ROLE_TITLES = {
+    Role.MEMBER: _l("Peer supporter"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.LEAD: _l("Lead"),
+}
+STATUS_TITLES = {
+    Status.PENDING: _l("waiting for approval"),
+    Status.APPROVED: _l("approved"),
+    Status.REJECTED: _l("declined"),
+    Status.SUSPENDED: _l("suspended"),
+}
 
 
 class Organization(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -31,6 +32,19 @@ class TrustLevel(enum.IntEnum):
     def label(self) -> str:
         """The level's name as leads see it."""
         return self.name.lower()
+
+    @property
+    def title(self) -> str:
+        """The level's name shown to leads, in their language (lower case)."""
+        return LEVEL_TITLES[self]
+
+
+LEVEL_TITLES = {
+    TrustLevel.NONE: _l("none"),
+    TrustLevel.SEE: _l("see"),
+    TrustLevel.COLLABORATE: _l("collaborate"),
+    TrustLevel.MESSAGE: _l("message"),
+}
 
 
 class OrgTrust(db.Model):

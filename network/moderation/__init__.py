@@ -9,11 +9,12 @@ def init_app(app: Flask) -> None:
     """Register the moderation pages, the moderators' socket handlers and the
     Reports link (the admin's, and every reviewer's)."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.moderation import sockets  # noqa: F401  (handlers register on import)
     from network.moderation.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "moderation.queue", "Reports", visible=_reviews, order=90)
+    nav.add_item(app, "moderation.queue", _l("Reports"), visible=_reviews, order=90)
 
 
 def _reviews(actor) -> bool:

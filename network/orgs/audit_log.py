@@ -3,6 +3,7 @@ first, keyset-paginated by the event's public id, filtered by actor, action, roo
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network.extensions import db
@@ -125,12 +126,12 @@ def pseudonyms(account_ids: set[int | None]) -> dict[int, str]:
         select(Account.id).where(Account.id.in_(ids), Account.is_platform_admin)
     )
     for admin_id in admins:
-        names.setdefault(admin_id, "Platform admin")
+        names.setdefault(admin_id, _("Platform admin"))
     # A deleted account has no profile left: events about it read "a former
     # member" (they store ids only, so deleting changes no audit row).
     deleted = db.session.scalars(
         select(Account.id).where(Account.id.in_(ids), Account.deleted_at.is_not(None))
     )
     for account_id in deleted:
-        names.setdefault(account_id, "a former member")
+        names.setdefault(account_id, _("a former member"))
     return names

@@ -3,6 +3,7 @@ the orgs blueprint; the button is on the member's page)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -25,5 +26,5 @@ def delete_departed(public_id: str):
             "orgs/delete_departed.html", membership=membership, form=form
         )
     deletion.delete_departed_member(membership, actor=current_user)
-    flash("The account is deleted. It shows as “former member” from now on.")
+    flash(_("The account is deleted. It shows as “former member” from now on."))
     return redirect(url_for("orgs.members"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from network.forms import BaseForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -9,9 +10,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from network.accounts.forms import REGION_CHOICES, MultiCheckboxField
 
 ROLE_CHOICES = [
-    ("member", "Peer supporter"),
-    ("moderator", "Moderator"),
-    ("lead", "Lead"),
+    ("member", _l("Peer supporter")),
+    ("moderator", _l("Moderator")),
+    ("lead", _l("Lead")),
 ]
 
 
@@ -19,22 +20,22 @@ class OrganizationForm(BaseForm):
     """The admin creates an organization."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired(message="Enter the organization's name."),
-            Length(min=2, max=120, message="Use between 2 and 120 characters."),
+            DataRequired(message=_l("Enter the organization's name.")),
+            Length(min=2, max=120, message=_l("Use between 2 and 120 characters.")),
         ],
     )
     region = SelectField(
-        "Province or territory",
+        _l("Province or territory"),
         choices=REGION_CHOICES[1:],
-        validators=[DataRequired(message="Choose a province or territory.")],
+        validators=[DataRequired(message=_l("Choose a province or territory."))],
     )
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         validators=[
             Optional(),
-            Length(max=1000, message="Keep it under 1,000 characters."),
+            Length(max=1000, message=_l("Keep it under 1,000 characters.")),
         ],
     )
 
@@ -43,26 +44,28 @@ class InvitationForm(BaseForm):
     """Issue an invitation code."""
 
     max_uses = IntegerField(
-        "How many people may use it",
+        _l("How many people may use it"),
         default=1,
         validators=[
-            DataRequired(message="Enter a number from 1 to 50."),
-            NumberRange(min=1, max=50, message="Enter a number from 1 to 50."),
+            DataRequired(message=_l("Enter a number from 1 to 50.")),
+            NumberRange(min=1, max=50, message=_l("Enter a number from 1 to 50.")),
         ],
     )
     days = IntegerField(
-        "Valid for (days)",
+        _l("Valid for (days)"),
         default=7,
         validators=[
-            DataRequired(message="Enter a number of days from 1 to 30."),
-            NumberRange(min=1, max=30, message="Enter a number of days from 1 to 30."),
+            DataRequired(message=_l("Enter a number of days from 1 to 30.")),
+            NumberRange(
+                min=1, max=30, message=_l("Enter a number of days from 1 to 30.")
+            ),
         ],
     )
     note = StringField(
-        "Private note (for example, which training cohort)",
+        _l("Private note (for example, which training cohort)"),
         validators=[
             Optional(),
-            Length(max=120, message="Keep it under 120 characters."),
+            Length(max=120, message=_l("Keep it under 120 characters.")),
         ],
     )
 
@@ -71,11 +74,13 @@ class LeadInvitationForm(BaseForm):
     """The admin appoints a first lead with a single-use lead code."""
 
     days = IntegerField(
-        "Valid for (days)",
+        _l("Valid for (days)"),
         default=7,
         validators=[
-            DataRequired(message="Enter a number of days from 1 to 30."),
-            NumberRange(min=1, max=30, message="Enter a number of days from 1 to 30."),
+            DataRequired(message=_l("Enter a number of days from 1 to 30.")),
+            NumberRange(
+                min=1, max=30, message=_l("Enter a number of days from 1 to 30.")
+            ),
         ],
     )
 
@@ -83,17 +88,17 @@ class LeadInvitationForm(BaseForm):
 class ApproveForm(BaseForm):
     """Approve against the organization's checklist."""
 
-    items = MultiCheckboxField("Vetting checklist", coerce=int)
+    items = MultiCheckboxField(_l("Vetting checklist"), coerce=int)
 
 
 class RejectForm(BaseForm):
     """Decline, with a reason only the leads see."""
 
     reason = TextAreaField(
-        "Private reason (only your organization's leads see it)",
+        _l("Private reason (only your organization's leads see it)"),
         validators=[
-            DataRequired(message="Enter a reason."),
-            Length(max=500, message="Keep it under 500 characters."),
+            DataRequired(message=_l("Enter a reason.")),
+            Length(max=500, message=_l("Keep it under 500 characters.")),
         ],
     )
 
@@ -102,10 +107,10 @@ class SuspendForm(BaseForm):
     """Suspend, with a reason for the audit log."""
 
     reason = StringField(
-        "Reason (kept in the audit log)",
+        _l("Reason (kept in the audit log)"),
         validators=[
-            DataRequired(message="Enter a reason."),
-            Length(max=300, message="Keep it under 300 characters."),
+            DataRequired(message=_l("Enter a reason.")),
+            Length(max=300, message=_l("Keep it under 300 characters.")),
         ],
     )
 
@@ -113,17 +118,17 @@ class SuspendForm(BaseForm):
 class RoleForm(BaseForm):
     """Change a member's role."""
 
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class ChecklistItemForm(BaseForm):
     """Add a vetting item."""
 
     label = StringField(
-        "New checklist item",
+        _l("New checklist item"),
         validators=[
-            DataRequired(message="Enter the item's wording."),
-            Length(max=200, message="Keep it under 200 characters."),
+            DataRequired(message=_l("Enter the item's wording.")),
+            Length(max=200, message=_l("Keep it under 200 characters.")),
         ],
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy
@@ -50,11 +51,11 @@ def request_detail(public_id: str):
         except services.OrgInputError as error:
             approve.items.errors = [error.message]
         else:
-            flash(f"{membership.account.display_name} is approved.")
+            flash(_("%(name)s is approved.", name=membership.account.display_name))
             return redirect(url_for("orgs.requests"))
     elif action == "reject" and reject.validate_on_submit():
         services.reject_membership(membership, reject.reason.data, actor=current_user)
-        flash("The request was declined.")
+        flash(_("The request was declined."))
         return redirect(url_for("orgs.requests"))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -92,18 +93,18 @@ def member_detail(public_id: str):
             services.suspend_membership(
                 membership, suspend.reason.data, actor=current_user
             )
-            flash(f"{membership.account.display_name} is suspended.")
+            flash(_("%(name)s is suspended.", name=membership.account.display_name))
             return redirect(url_for("orgs.member_detail", public_id=public_id))
         if action == "reinstate" and plain.validate_on_submit():
             services.reinstate_membership(membership, actor=current_user)
-            flash(f"{membership.account.display_name} is reinstated.")
+            flash(_("%(name)s is reinstated.", name=membership.account.display_name))
             return redirect(url_for("orgs.member_detail", public_id=public_id))
         if action == "role" and role.validate_on_submit():
             if policy.can_set_role(current_user, membership, role.role.data):
                 services.set_role(membership, role.role.data, actor=current_user)
-                flash("The role is changed.")
+                flash(_("The role is changed."))
                 return redirect(url_for("orgs.member_detail", public_id=public_id))
-            role.role.errors = ["Only approved members can be given a role."]
+            role.role.errors = [_("Only approved members can be given a role.")]
         if action == "reset_code" and plain.validate_on_submit():
             if policy.can_issue_reset_code(current_user, membership):
                 reset_code = account_services.issue_reset_code(
@@ -167,7 +168,7 @@ def revoke_invitation(public_id: str):
     invitation = policy.access_invitation(current_user, public_id)
     if forms.EmptyForm().validate_on_submit():
         services.revoke_invitation(invitation, actor=current_user)
-        flash("The code no longer works.")
+        flash(_("The code no longer works."))
     return redirect(url_for("orgs.invitations"))
 
 
@@ -187,7 +188,7 @@ def settings():
         return redirect(url_for("orgs.settings"))
     if request.form.get("action") == "add" and form.validate_on_submit():
         services.add_vetting_item(org, form.label.data, actor=current_user)
-        flash("The item is added to your checklist.")
+        flash(_("The item is added to your checklist."))
         return redirect(url_for("orgs.settings"))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -207,7 +208,7 @@ def remove_item(item_id: int):
     item = policy.access_vetting_item(current_user, item_id)
     if forms.EmptyForm(prefix="remove").validate_on_submit():
         services.remove_vetting_item(item, actor=current_user)
-        flash("The item is removed from your checklist.")
+        flash(_("The item is removed from your checklist."))
     return redirect(url_for("orgs.settings"))
 
 
@@ -248,7 +249,12 @@ def admin_organizations():
         except services.OrgInputError as error:
             getattr(form, error.field).errors = [error.message]
         else:
-            flash(f"{org.name} is created. Now appoint its first lead.")
+            flash(
+                _(
+                    "%(organization)s is created. Now appoint its first lead.",
+                    organization=org.name,
+                )
+            )
             return redirect(url_for("orgs.admin_organization", org_id=org.public_id))
     orgs = listings.organizations()
     return render_template("admin/organizations.html", form=form, orgs=orgs), _status(
@@ -264,10 +270,15 @@ def _change_status(org, status_form) -> bool:
     if status_form.validate_on_submit():
         if org.is_active:
             services.suspend_organization(org, actor=current_user)
-            flash(f"{org.name} is suspended. Its members have lost access.")
+            flash(
+                _(
+                    "%(organization)s is suspended. Its members have lost access.",
+                    organization=org.name,
+                )
+            )
         else:
             services.reinstate_organization(org, actor=current_user)
-            flash(f"{org.name} is reinstated.")
+            flash(_("%(organization)s is reinstated.", organization=org.name))
     return False
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from network import audit, realtime
@@ -25,10 +27,12 @@ from network.conversations import closing
 from network.orgs import roles
 from network.security import hash_secret, new_code
 
+# Stored in the language of the admin who creates the organization; the leads
+# reword them as they like (they are the organization's own text from then on).
 DEFAULT_CHECKLIST = (
-    "Completed peer support training",
-    "Readiness conversation held",
-    "Code of conduct signed",
+    _l("Completed peer support training"),
+    _l("Readiness conversation held"),
+    _l("Code of conduct signed"),
 )
 
 
@@ -44,13 +48,13 @@ def create_organization(
         select(Organization.id).where(func.lower(Organization.name) == name.lower())
     )
     if taken:
-        raise OrgInputError("name", "An organization with that name exists already.")
+        raise OrgInputError("name", _("An organization with that name exists already."))
     org = Organization(name=name, region=region, description=description.strip())
     db.session.add(org)
     db.session.flush()
     for position, label in enumerate(DEFAULT_CHECKLIST):
         db.session.add(
-            VettingItem(organization_id=org.id, label=label, position=position)
+            VettingItem(organization_id=org.id, label=str(label), position=position)
         )
     audit.record("organization.created", actor=actor, organization=org, name=name)
     db.session.commit()
@@ -134,7 +138,7 @@ def approve_membership(
     missing = [item for item_id, item in items.items() if item_id not in item_ids]
     if missing:
         raise OrgInputError(
-            "items", "Attest every checklist item before approving this member."
+            "items", _("Attest every checklist item before approving this member.")
         )
     now = utcnow()
     for item in items.values():

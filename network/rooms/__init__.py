@@ -9,13 +9,14 @@ def init_app(app: Flask) -> None:
     """Register the room pages, the room socket handlers, the Rooms link and the
     home page's help requests."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.rooms import sockets  # noqa: F401  (its handlers register on import)
     from network.rooms.routes import bp
 
     from network.rooms import retention_admin  # noqa: F401  (its route is on bp)
 
     app.register_blueprint(bp)
-    nav.add_item(app, "rooms.index", "Rooms", visible=nav.in_network, order=20)
+    nav.add_item(app, "rooms.index", _l("Rooms"), visible=nav.in_network, order=20)
     nav.add_home_section(app, "rooms/_home_help.html", context=_home_help, order=10)
 
 

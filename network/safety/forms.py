@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from network.forms import BaseForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -11,26 +12,26 @@ class AskLeadForm(BaseForm):
     """A member asks their leads to file a confidential request by name."""
 
     pseudonym = StringField(
-        "The name you know them by",
+        _l("The name you know them by"),
         validators=[
-            DataRequired(message="Enter the name of the person."),
-            Length(max=32, message="Names are at most 32 characters."),
+            DataRequired(message=_l("Enter the name of the person.")),
+            Length(max=32, message=_l("Names are at most 32 characters.")),
         ],
     )
     note = TextAreaField(
-        "A note for your lead (optional)",
-        validators=[Length(max=500, message="Notes are at most 500 characters.")],
+        _l("A note for your lead (optional)"),
+        validators=[Length(max=500, message=_l("Notes are at most 500 characters."))],
     )
 
 
 class LeadRequestForm(BaseForm):
     """A lead files a confidential request on behalf of one of their members."""
 
-    member = SelectField("Member to protect", validate_choice=False)
+    member = SelectField(_l("Member to protect"), validate_choice=False)
     pseudonym = AskLeadForm.pseudonym
     details = TextAreaField(
-        "Details that help other leads recognise the person (optional)",
-        validators=[Length(max=500, message="Details are at most 500 characters.")],
+        _l("Details that help other leads recognise the person (optional)"),
+        validators=[Length(max=500, message=_l("Details are at most 500 characters."))],
     )
 
 
@@ -43,7 +44,7 @@ class ShareForm(BaseForm):
 class AttachForm(BaseForm):
     """Another organization's lead attaches a request to one of their members."""
 
-    member = SelectField("Your member", validate_choice=False)
+    member = SelectField(_l("Your member"), validate_choice=False)
 
 
 class EmptyForm(BaseForm):

@@ -8,6 +8,8 @@ attach it to one of them. Nothing matches a name by itself.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from network import policy
@@ -20,15 +22,15 @@ from network.safety.forms import AttachForm, EmptyForm, LeadRequestForm, ShareFo
 
 bp = Blueprint("lead_safety", __name__)
 
-FILED = (
+FILED = _l(
     "Filed. Leads of the other organizations can now check their members. "
     "They do not see who asked or from which organization."
 )
-ATTACHED = (
+ATTACHED = _l(
     "Attached. The two will not see each other here. Nobody is told who asked, "
     "and your member is not told anything."
 )
-NOT_YOUR_MEMBER = "Choose a member of your organization."
+NOT_YOUR_MEMBER = _l("Choose a member of your organization.")
 
 
 @bp.route("/org/safety", methods=["GET", "POST"])
@@ -58,7 +60,7 @@ def lead_separations():
             except InputError as error:
                 form.pseudonym.errors = [error.message]
             else:
-                flash(FILED)
+                flash(str(FILED))
                 return redirect(url_for("lead_safety.lead_separations"))
     rows = views.org_requests(current_user)
     filed = views.filed_separations(current_user)
@@ -92,7 +94,7 @@ def share(public_id: str):
     form = ShareForm()
     if form.validate_on_submit():
         requests.share_request(row, form.details.data, actor=current_user)
-        flash(FILED)
+        flash(str(FILED))
     return redirect(url_for("lead_safety.lead_separations"))
 
 
@@ -103,7 +105,7 @@ def decline(public_id: str):
     row = _asked_request(public_id)
     if EmptyForm().validate_on_submit():
         requests.decline_request(row, actor=current_user)
-        flash("Not filed. Your member sees that you did not file it.")
+        flash(_("Not filed. Your member sees that you did not file it."))
     return redirect(url_for("lead_safety.lead_separations"))
 
 
@@ -137,7 +139,7 @@ def attach(public_id: str):
             current_user, form.member.data or ""
         )
     except NotFound:
-        return render_template("safety/refused.html", message=NOT_YOUR_MEMBER), 400
+        return render_template("safety/refused.html", message=str(NOT_YOUR_MEMBER)), 400
     requests.attach_request(row, membership.account, actor=current_user)
-    flash(ATTACHED)
+    flash(str(ATTACHED))
     return redirect(url_for("lead_safety.open_requests"))

@@ -9,6 +9,7 @@ the name, and sit in no organization's log.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from network import audit
@@ -29,11 +30,13 @@ def _checked_name(protected: Account, name: str) -> tuple[str, str]:
     clean = pseudonyms.clean(name or "")
     key = pseudonyms.skeleton(clean)
     if not key:
-        raise InputError("pseudonym", "Enter the name of the person.")
+        raise InputError("pseudonym", _("Enter the name of the person."))
     if len(clean) > 32:
-        raise InputError("pseudonym", "Names are at most 32 characters.")
+        raise InputError("pseudonym", _("Names are at most 32 characters."))
     if key == protected.profile.pseudonym_key:
-        raise InputError("pseudonym", "That is the pseudonym of the person protected.")
+        raise InputError(
+            "pseudonym", _("That is the pseudonym of the person protected.")
+        )
     return clean, key
 
 

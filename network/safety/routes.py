@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from network import policy
@@ -14,11 +16,11 @@ from network.safety.forms import AskLeadForm, EmptyForm
 
 bp = Blueprint("safety", __name__)
 
-SEPARATION_SAVED = (
+SEPARATION_SAVED = _l(
     "Saved. From now on you and this person will not see each other here. "
     "They are not told."
 )
-ASKED = (
+ASKED = _l(
     "Your request went to your organization's leads. Only they see it. "
     "You can follow it below."
 )
@@ -37,7 +39,7 @@ def block(public_id: str):
         services.block(profile.account_id, actor=current_user)
     except InputError as error:
         return render_template("safety/refused.html", message=error.message), 400
-    flash("Blocked. Neither of you will see the other. They are not told.")
+    flash(_("Blocked. Neither of you will see the other. They are not told."))
     return redirect(url_for("safety.blocks"))
 
 
@@ -57,7 +59,7 @@ def unblock(block_id: str):
     row = policy.access_block(current_user, block_id)
     if EmptyForm().validate_on_submit():
         services.unblock(row, actor=current_user)
-        flash("Unblocked.")
+        flash(_("Unblocked."))
     return redirect(url_for("safety.blocks"))
 
 
@@ -74,7 +76,7 @@ def separations():
         except InputError as error:
             form.pseudonym.errors = [error.message]
         else:
-            flash(ASKED)
+            flash(str(ASKED))
             return redirect(url_for("safety.separations"))
     query = request.args.get("q", "")[:40]
     if query and not form.is_submitted():
@@ -102,7 +104,7 @@ def separate_from_profile(public_id: str):
         services.file_separation(current_user, profile.account, actor=current_user)
     except InputError as error:
         return render_template("safety/refused.html", message=error.message), 400
-    flash(SEPARATION_SAVED)
+    flash(str(SEPARATION_SAVED))
     return redirect(url_for("safety.separations"))
 
 
@@ -113,7 +115,7 @@ def withdraw(public_id: str):
     row = policy.access_separation(current_user, public_id)
     if EmptyForm().validate_on_submit():
         services.withdraw_separation(row, actor=current_user)
-        flash("The separation is withdrawn.")
+        flash(_("The separation is withdrawn."))
     if row.protected_id == current_user.id:
         return redirect(url_for("safety.separations"))
     return redirect(url_for("lead_safety.lead_separations"))
@@ -128,7 +130,7 @@ def withdraw_request(public_id: str):
         if not policy.can_withdraw_separation_request(current_user, row):
             raise NotFound()
         requests.withdraw_request(row, actor=current_user)
-        flash("The request is withdrawn.")
+        flash(_("The request is withdrawn."))
     if row.protected_id == current_user.id:
         return redirect(url_for("safety.separations"))
     return redirect(url_for("lead_safety.lead_separations"))

@@ -6,6 +6,7 @@ the other person is never told, by any channel.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network import audit
@@ -26,7 +27,7 @@ from network.models import (
 def block(other_id: int, *, actor: Account) -> Block:
     """Block someone; repeating it changes nothing."""
     if other_id == actor.id:
-        raise InputError("block", "You cannot block yourself.")
+        raise InputError("block", _("You cannot block yourself."))
     row = db.session.scalar(
         select(Block).where(Block.blocker_id == actor.id, Block.blocked_id == other_id)
     )
@@ -83,7 +84,7 @@ def file_separation(
     or a lead attaching a request to a member of their own organization).
     """
     if other.id == protected.id:
-        raise InputError("pseudonym", "You cannot be kept apart from yourself.")
+        raise InputError("pseudonym", _("You cannot be kept apart from yourself."))
     row, created = bind_separation(
         protected.id, other.id, other_name=other.profile.pseudonym, filed_by_id=actor.id
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network import policy
@@ -109,9 +110,9 @@ def own_members(
 
 
 STATUS_TEXT = {
-    RequestStatus.ASKED: "waiting for your lead",
-    RequestStatus.OPEN: "open: other organizations' leads are checking",
-    RequestStatus.ATTACHED: "attached: the separation applies",
-    RequestStatus.WITHDRAWN: "withdrawn",
-    RequestStatus.DECLINED: "not filed by your lead",
+    RequestStatus.ASKED: _l("waiting for your lead"),
+    RequestStatus.OPEN: _l("open: other organizations' leads are checking"),
+    RequestStatus.ATTACHED: _l("attached: the separation applies"),
+    RequestStatus.WITHDRAWN: _l("withdrawn"),
+    RequestStatus.DECLINED: _l("not filed by your lead"),
 }

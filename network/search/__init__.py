@@ -9,7 +9,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the search page and its link."""
     from network import nav
+    from flask_babel import lazy_gettext as _l
     from network.search.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "search.search", "Search", visible=nav.in_network, order=26)
+    nav.add_item(app, "search.search", _l("Search"), visible=nav.in_network, order=26)

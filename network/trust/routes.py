@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy
@@ -27,18 +28,29 @@ def trust():
             other = policy.access_trust_target(current_user, form.org.data)
         except NotFound:
             error = (
-                "You cannot set trust toward your own organization."
+                _("You cannot set trust toward your own organization.")
                 if form.org.data == org.public_id
-                else "That organization is not on the list."
+                else _("That organization is not on the list.")
             )
         else:
             services.set_trust(
                 org, other, TrustLevel[form.level.data.upper()], actor=current_user
             )
-            flash(f"Trust toward {other.name} is now “{form.level.data}”.")
+            level = TrustLevel[form.level.data.upper()]
+            flash(
+                _(
+                    "Trust toward %(organization)s is now “%(level)s”.",
+                    organization=other.name,
+                    level=level.title,
+                )
+            )
             return redirect(url_for("trust.trust"))
     elif form.is_submitted():
-        error = "Choose an organization and a level from the list."
+        error = _("Choose an organization and a level from the list.")
     return render_template(
-        "trust/trust.html", org=org, rows=services.trust_rows(org), error=error
+        "trust/trust.html",
+        org=org,
+        rows=services.trust_rows(org),
+        error=error,
+        levels=list(TrustLevel),
     ), (400 if error else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network import audit, policy, realtime
@@ -12,15 +13,15 @@ from network.extensions import db
 from network.models import Account, Organization, OrgTrust, TrustLevel, utcnow
 
 MEANING = {
-    TrustLevel.NONE: "Your members and theirs do not see each other at all.",
-    TrustLevel.SEE: (
+    TrustLevel.NONE: _l("Your members and theirs do not see each other at all."),
+    TrustLevel.SEE: _l(
         "Members appear to each other in the directory, with their organization's name."
     ),
-    TrustLevel.COLLABORATE: (
+    TrustLevel.COLLABORATE: _l(
         "Members see each other, and may join each other's partner rooms and see "
         "partner resources."
     ),
-    TrustLevel.MESSAGE: (
+    TrustLevel.MESSAGE: _l(
         "Members see each other, collaborate, and may send each other message "
         "requests (the recipient still decides)."
     ),
