@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -16,5 +17,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_room_title(app, "direct", search_titles)
     nav.add_item(
-        app, "conversations.index", "Conversations", visible=nav.in_network, order=22
+        app,
+        "conversations.index",
+        _l("Conversations"),
+        visible=nav.in_network,
+        order=22,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -13,7 +14,7 @@ def init_app(app: Flask) -> None:
     from network.moderation.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "moderation.queue", "Reports", visible=_reviews, order=90)
+    nav.add_item(app, "moderation.queue", _l("Reports"), visible=_reviews, order=90)
 
 
 def _reviews(actor) -> bool:

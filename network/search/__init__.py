@@ -4,6 +4,7 @@ in the query by the policy history uses (docs/search.md)."""
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +13,4 @@ def init_app(app: Flask) -> None:
     from network.search.routes import bp
 
     app.register_blueprint(bp)
-    nav.add_item(app, "search.search", "Search", visible=nav.in_network, order=26)
+    nav.add_item(app, "search.search", _l("Search"), visible=nav.in_network, order=26)
