@@ -11,9 +11,11 @@ def init_app(app: Flask) -> None:
     Reports link (the admin's, and every reviewer's)."""
     from network import nav
     from network.moderation import sockets  # noqa: F401  (handlers register on import)
+    from network.moderation.labels import template_globals
     from network.moderation.routes import bp
 
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(template_globals())
     nav.add_item(app, "moderation.queue", _l("Reports"), visible=_reviews, order=90)
 
 

@@ -4,6 +4,7 @@ PostgreSQL GIN expression index), newest first, by keyset."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,9 +24,9 @@ from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_tex
 PAGE_SIZE = 20
 _TITLES_KEY = "network.search.room_titles"
 
-EMPTY = "Type a word to search for."
-NO_WORDS = "Search for words: letters or digits (punctuation is ignored)."
-TOO_FAST = "You are searching very fast. Wait a moment, then try again."
+EMPTY = _l("Type a word to search for.")
+NO_WORDS = _l("Search for words: letters or digits (punctuation is ignored).")
+TOO_FAST = _l("You are searching very fast. Wait a moment, then try again.")
 
 
 @dataclass(frozen=True)
