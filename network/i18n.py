@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 
 from babel.messages.extract import extract_javascript
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
 
 # The languages the network speaks: locale -> its own name (the switch shows it).
@@ -24,9 +24,13 @@ LOCALE_COOKIE = "lang"
 
 def select_locale() -> str:
     """A signed-in person's choice, else a visitor's switch (cookie), else the
-    browser's language, else English."""
+    browser's language, else English. Outside a request (a command, a
+    background loop, a service called from a test) there is nobody to ask:
+    English."""
     from flask_login import current_user
 
+    if not has_request_context():
+        return "en"
     chosen = None
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "locale", None)

@@ -4,7 +4,6 @@ PostgreSQL GIN expression index), newest first, by keyset."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,9 +23,16 @@ from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_tex
 PAGE_SIZE = 20
 _TITLES_KEY = "network.search.room_titles"
 
-EMPTY = _l("Type a word to search for.")
-NO_WORDS = _l("Search for words: letters or digits (punctuation is ignored).")
-TOO_FAST = _l("You are searching very fast. Wait a moment, then try again.")
+
+def N_(text: str) -> str:
+    """Mark a sentence for the catalogue: the page shows it translated
+    (templates/search/search.html); here it stays the English identifier."""
+    return text
+
+
+EMPTY = N_("Type a word to search for.")
+NO_WORDS = N_("Search for words: letters or digits (punctuation is ignored).")
+TOO_FAST = N_("You are searching very fast. Wait a moment, then try again.")
 
 
 @dataclass(frozen=True)
