@@ -24,10 +24,12 @@ LOCALE_COOKIE = "lang"
 
 def select_locale() -> str:
     """A signed-in person's choice, else a visitor's switch (cookie), else the
-    browser's language, else English."""
+    browser's language, else English. Outside a request (a command, a
+    background loop, a service called from a test) there is nobody to ask:
+    English."""
     from flask_login import current_user
 
-    if not has_request_context():  # a task or a test: the default language
+    if not has_request_context():
         return "en"
     chosen = None
     if current_user and current_user.is_authenticated:

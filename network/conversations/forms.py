@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -13,19 +15,22 @@ class RequestForm(BaseForm):
     """Ask to talk: a short first message, plain text, with an optional warning."""
 
     body = TextAreaField(
-        f"Your first message (plain text, up to {REQUEST_MAX_LENGTH} characters)",
+        _l(
+            "Your first message (plain text, up to %(num)s characters)",
+            num=REQUEST_MAX_LENGTH,
+        ),
         validators=[
-            DataRequired(message="Write a short first message."),
+            DataRequired(message=_l("Write a short first message.")),
             Length(
                 max=REQUEST_MAX_LENGTH,
-                message=f"Keep it under {REQUEST_MAX_LENGTH} characters.",
+                message=_l("Keep it under %(num)s characters.", num=REQUEST_MAX_LENGTH),
             ),
         ],
     )
     content_warning = StringField(
-        "Content warning (optional)",
+        _l("Content warning (optional)"),
         validators=[
             Optional(),
-            Length(max=120, message="Keep it under 120 characters."),
+            Length(max=120, message=_l("Keep it under 120 characters.")),
         ],
     )

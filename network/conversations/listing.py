@@ -3,6 +3,7 @@ requests waiting for my answer, and the requests I sent (as I may see them)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -136,6 +137,6 @@ def search_titles(actor: Account, room_public_ids) -> dict[str, str]:
         )
     )
     return {
-        public_id: f"Conversation with {display_name(pseudonym, tag)}"
+        public_id: _("Conversation with %(name)s", name=display_name(pseudonym, tag))
         for public_id, pseudonym, tag in rows
     }

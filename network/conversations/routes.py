@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,7 +18,7 @@ from network.models.conversations import MAX_PENDING
 
 bp = Blueprint("conversations", __name__)
 
-SENT = "Your request is sent. It waits for an answer for up to 14 days."
+SENT = _l("Your request is sent. It waits for an answer for up to 14 days.")
 
 
 @bp.get("/conversations")
@@ -51,7 +53,7 @@ def ask(public_id: str):
         except InputError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            flash(SENT)
+            flash(str(SENT))
             return redirect(url_for("conversations.index"))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -81,9 +83,9 @@ def answer(request_id: str):
         return redirect(url_for("rooms.room", room_id=room.public_id))
     services.decline(row, actor=current_user, block=action == "block")
     flash(
-        "Declined and blocked. They are not told."
+        _("Declined and blocked. They are not told.")
         if action == "block"
-        else "Declined. They are not told."
+        else _("Declined. They are not told.")
     )
     return redirect(url_for("conversations.index"))
 
@@ -96,5 +98,5 @@ def leave(room_id: str):
     if access.room.kind != "direct" or not FlaskForm().validate_on_submit():
         raise NotFound()
     services.leave(access.room, actor=current_user)
-    flash("You left the conversation. It is closed for both of you.")
+    flash(_("You left the conversation. It is closed for both of you."))
     return redirect(url_for("conversations.index"))

@@ -7,6 +7,8 @@ is waiting (the same rows counted, the same answers, the same page)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -35,24 +37,27 @@ from network.availability.services import resume_at
 from network.notifications.services import notify
 from network.rooms.messages import micros
 
-TOO_MANY = (
-    f"You have {MAX_PENDING} requests waiting for an answer. You can ask someone "
-    "else when one of them is answered or expires."
+TOO_MANY = _l(
+    "You have %(most)s requests waiting for an answer. You can ask someone "
+    "else when one of them is answered or expires.",
+    most=MAX_PENDING,
 )
-ALREADY_ASKED = "You already asked this person. Their answer will show here."
+ALREADY_ASKED = _l("You already asked this person. Their answer will show here.")
 # Notification links are paths (url_for needs a request; demo data has none).
 CONVERSATIONS_PATH = "/conversations"
-ALREADY_TALKING = "You already have a conversation with this person."
+ALREADY_TALKING = _l("You already have a conversation with this person.")
 
 
 def _text(body, content_warning) -> tuple[str, str]:
     if not isinstance(body, str) or not body.strip():
-        raise InputError("body", "Write a short first message.")
+        raise InputError("body", _("Write a short first message."))
     if len(body.strip()) > REQUEST_MAX_LENGTH:
-        raise InputError("body", f"Keep it under {REQUEST_MAX_LENGTH} characters.")
+        raise InputError(
+            "body", _("Keep it under %(num)s characters.", num=REQUEST_MAX_LENGTH)
+        )
     warning = content_warning.strip() if isinstance(content_warning, str) else ""
     if len(warning) > 120:
-        raise InputError("content_warning", "Keep it under 120 characters.")
+        raise InputError("content_warning", _("Keep it under 120 characters."))
     return body.strip(), warning
 
 
@@ -91,13 +96,13 @@ def send_request(
     now = utcnow()
     waiting = list(db.session.scalars(_waiting(actor.id, now)))
     if any(row.recipient_id == recipient.id for row in waiting):
-        raise InputError("body", ALREADY_ASKED)
+        raise InputError("body", str(ALREADY_ASKED))
     if open_conversation(actor.id, recipient.id) is not None:
-        raise InputError("body", ALREADY_TALKING)
+        raise InputError("body", str(ALREADY_TALKING))
     if len(waiting) >= MAX_PENDING:
-        raise InputError("body", TOO_MANY)
+        raise InputError("body", str(TOO_MANY))
     if not ratelimit.allow("request", actor.id):
-        raise InputError("body", "Too many requests for now. Try again later.")
+        raise InputError("body", _("Too many requests for now. Try again later."))
     declined = db.session.scalar(
         select(
             exists().where(

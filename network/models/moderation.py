@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,12 +12,12 @@ from network.extensions import db
 from network.models.types import UTCDateTime, new_public_id, utcnow
 
 REPORT_CATEGORIES = {
-    "harassment": "Harassment",
-    "unsafe_disclosure": "Unsafe disclosure",
-    "past": "Someone from my past",
-    "recruitment": "Recruitment or exploitation",
-    "spam": "Spam",
-    "other": "Other",
+    "harassment": _l("Harassment"),
+    "unsafe_disclosure": _l("Unsafe disclosure"),
+    "past": _l("Someone from my past"),
+    "recruitment": _l("Recruitment or exploitation"),
+    "spam": _l("Spam"),
+    "other": _l("Other"),
 }
 
 

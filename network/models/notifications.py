@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,13 +15,13 @@ from network.models.types import UTCDateTime, new_public_id, utcnow
 # person's name or an organization's name: what the bell, an email or a lock
 # screen shows is one of these sentences and nothing else.
 NOTIFICATION_TITLES = {
-    "mention": "You were mentioned in a room",
-    "direct_message": "New message in a conversation",
-    "message_request": "New message request",
-    "request_accepted": "Your message request was accepted",
-    "approved": "Your membership was approved",
-    "report_outcome": "A report you made was reviewed",
-    "support_alert": "Someone asked for support",
+    "mention": _l("You were mentioned in a room"),
+    "direct_message": _l("New message in a conversation"),
+    "message_request": _l("New message request"),
+    "request_accepted": _l("Your message request was accepted"),
+    "approved": _l("Your membership was approved"),
+    "report_outcome": _l("A report you made was reviewed"),
+    "support_alert": _l("Someone asked for support"),
 }
 
 
@@ -52,5 +53,5 @@ class Notification(db.Model):
 
     @property
     def title(self) -> str:
-        """The only text shown for it, anywhere."""
-        return NOTIFICATION_TITLES.get(self.kind, "New activity")
+        """The only text shown for it, anywhere, in the reader's language."""
+        return str(NOTIFICATION_TITLES.get(self.kind, _l("New activity")))

@@ -23,7 +23,16 @@ from network.models.types import UTCDateTime, new_public_id, utcnow
 DEFAULT_RETENTION_DAYS = 90
 AUTHOR_DELETION_CHOICES = ("remove", "keep")
 MAX_MESSAGE_LENGTH = 4000
-DEFAULT_GROUND_RULES = (
+
+
+def N_(text: str) -> str:
+    """Mark text for the catalogue and keep it as it is: the default ground rules
+    are stored in English; a page shows its translation while a room keeps the
+    default (rooms.page.shown_ground_rules, docs/i18n.md "Rooms")."""
+    return text
+
+
+DEFAULT_GROUND_RULES = N_(
     "- **Confidentiality:** what is shared here stays here. Never share details "
     "that could identify a survivor you support.\n"
     "- **Boundaries:** share only what you choose. You may step out at any time, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from network.forms import BaseForm
 from wtforms import (
     BooleanField,
@@ -22,24 +24,26 @@ class ReportForm(BaseForm):
     """Report a message, a profile or a resource."""
 
     category = RadioField(
-        "What is wrong?",
+        _l("What is wrong?"),
         choices=CATEGORY_CHOICES,
         validate_choice=False,
         validators=[
-            DataRequired(message="Choose a reason from the list."),
-            AnyOf(list(REPORT_CATEGORIES), message="Choose a reason from the list."),
+            DataRequired(message=_l("Choose a reason from the list.")),
+            AnyOf(
+                list(REPORT_CATEGORIES), message=_l("Choose a reason from the list.")
+            ),
         ],
     )
     note = TextAreaField(
-        "Anything else (optional)",
+        _l("Anything else (optional)"),
         validators=[
             Optional(),
-            Length(max=1000, message="Keep it under 1,000 characters."),
+            Length(max=1000, message=_l("Keep it under 1,000 characters.")),
         ],
     )
     # Off by default: a forwarded profile report is de-identified unless ticked.
     share = BooleanField(
-        "My organization may share my name and note with the other organization"
+        _l("My organization may share my name and note with the other organization")
     )
 
 
@@ -47,12 +51,15 @@ class ResolveForm(BaseForm):
     """Close a report."""
 
     outcome = RadioField(
-        "Outcome",
-        choices=[("action_taken", "Action taken"), ("no_action", "No action needed")],
+        _l("Outcome"),
+        choices=[
+            ("action_taken", _l("Action taken")),
+            ("no_action", _l("No action needed")),
+        ],
         validate_choice=False,
         validators=[
-            DataRequired(message="Choose an outcome."),
-            AnyOf(["action_taken", "no_action"], message="Choose an outcome."),
+            DataRequired(message=_l("Choose an outcome.")),
+            AnyOf(["action_taken", "no_action"], message=_l("Choose an outcome.")),
         ],
     )
 
@@ -61,29 +68,29 @@ class OptOutForm(BaseForm):
     """Categories a moderator does not want to review."""
 
     categories = MultiCheckboxField(
-        "Don't show me reports about", choices=CATEGORY_CHOICES
+        _l("Don't show me reports about"), choices=CATEGORY_CHOICES
     )
 
 
 class MemberActionForm(BaseForm):
     """Mute, remove or ban a member of a room, with a reason."""
 
-    member = StringField(validators=[DataRequired(message="Choose a member.")])
+    member = StringField(validators=[DataRequired(message=_l("Choose a member."))])
     minutes = IntegerField(
-        "Mute for (minutes)",
+        _l("Mute for (minutes)"),
         default=30,
         validators=[
             Optional(),
             NumberRange(
-                min=1, max=10080, message="Mute for 1 to 10080 minutes (one week)."
+                min=1, max=10080, message=_l("Mute for 1 to 10080 minutes (one week).")
             ),
         ],
     )
     reason = StringField(
-        "Reason (the member is told it)",
+        _l("Reason (the member is told it)"),
         validators=[
             Optional(),
-            Length(max=300, message="Keep it under 300 characters."),
+            Length(max=300, message=_l("Keep it under 300 characters.")),
         ],
     )
 
@@ -92,7 +99,9 @@ class SlowModeForm(BaseForm):
     """Seconds between messages per member."""
 
     seconds = IntegerField(
-        "Seconds between messages (0 for off)",
+        _l("Seconds between messages (0 for off)"),
         default=0,
-        validators=[NumberRange(min=0, max=3600, message="Use 0 to 3,600 seconds.")],
+        validators=[
+            NumberRange(min=0, max=3600, message=_l("Use 0 to 3,600 seconds."))
+        ],
     )

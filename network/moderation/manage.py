@@ -4,6 +4,8 @@ Registered on the moderation blueprint by register(bp)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from functools import wraps
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -16,7 +18,7 @@ from network.moderation import page, roster, services
 from network.supervision import services as supervision
 from network.timezones import parse_local
 
-CHECK = "Check the form below."
+CHECK = _l("Check the form below.")
 ASK = object()  # a verb's answer: confirm in the page first (nothing was done)
 ACTIONS: list = []  # (rule, view), in the order defined below
 
@@ -57,7 +59,7 @@ def room_action(path: str, form_name: str):
                             room, current_user, forms_, None, 200, confirm=path
                         )
                     if result is not False:
-                        flash("Done.")
+                        flash(_("Done."))
                         return redirect(
                             url_for("moderation.manage", room_id=room.public_id)
                         )
@@ -76,7 +78,9 @@ def _target(room, form):
     """The room member the form names (the same 404 as a missing one), not oneself."""
     row = policy.access_room_member(current_user, room, form.member.data)
     if row.account_id == current_user.id:
-        raise services.ModerationInputError("member", "You cannot do that to yourself.")
+        raise services.ModerationInputError(
+            "member", _("You cannot do that to yourself.")
+        )
     return row
 
 
@@ -175,7 +179,7 @@ def invite(room, form):
     if form.member.data in dict(form.member.choices):
         account = roster.account_by_profile(form.member.data)
     if account is None:
-        form.member.errors = ["Choose a member of your organization."]
+        form.member.errors = [_("Choose a member of your organization.")]
         return False
     supervision.invite(room, account, actor=current_user)
 
@@ -187,12 +191,12 @@ def schedule(room, form):
     starts = parse_local(form.starts_at.data, zone)
     ends = parse_local(form.ends_at.data, zone)
     if starts is None:
-        form.starts_at.errors = ["Enter a date and time."]
+        form.starts_at.errors = [_("Enter a date and time.")]
     if ends is None:
-        form.ends_at.errors = ["Enter a date and time."]
+        form.ends_at.errors = [_("Enter a date and time.")]
     facilitator = roster.account_by_profile(form.facilitator.data)
     if facilitator is None:
-        form.facilitator.errors = ["Choose one of the room's facilitators."]
+        form.facilitator.errors = [_("Choose one of the room's facilitators.")]
     if starts is None or ends is None or facilitator is None:
         return False
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from network import audit, policy
@@ -20,16 +22,20 @@ from network.models import (
 from network.moderation.services import ModerationInputError
 from network.notifications.services import notify
 
-OUTCOMES = {"action_taken": "Action taken", "no_action": "No action needed"}
-STATUS_LABELS = {"open": "Open", "in_review": "In review", "resolved": "Resolved"}
+OUTCOMES = {"action_taken": _l("Action taken"), "no_action": _l("No action needed")}
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_review": _l("In review"),
+    "resolved": _l("Resolved"),
+}
 
 
 def _check(category: str, note: str) -> str:
     if category not in REPORT_CATEGORIES:
-        raise ModerationInputError("category", "Choose a reason from the list.")
+        raise ModerationInputError("category", _("Choose a reason from the list."))
     note = (note or "").strip()
     if len(note) > 1000:
-        raise ModerationInputError("note", "Keep the note under 1,000 characters.")
+        raise ModerationInputError("note", _("Keep the note under 1,000 characters."))
     return note
 
 
@@ -192,9 +198,9 @@ def claim(report: Report, *, actor: Account) -> None:
 def resolve(report: Report, outcome: str, *, actor: Account) -> None:
     """Resolve a report with an outcome."""
     if outcome not in OUTCOMES:
-        raise ModerationInputError("outcome", "Choose an outcome.")
+        raise ModerationInputError("outcome", _("Choose an outcome."))
     if report.status == "resolved":
-        raise ModerationInputError("outcome", "This report is resolved already.")
+        raise ModerationInputError("outcome", _("This report is resolved already."))
     report.status = "resolved"
     report.outcome = outcome
     report.reviewer_id = actor.id

@@ -4,6 +4,7 @@ kept apart from the viewer is never shown (nor can be acted on)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network import policy
@@ -49,7 +50,7 @@ def invitable(room: Room, viewer: Account) -> list[tuple[str, str]]:
     rows = db.session.execute(
         policy.visible_room_people(stmt, viewer, Profile.account_id)
     )
-    return [("", "Choose a member")] + [
+    return [("", _("Choose a member"))] + [
         (pid, display_name(name, tag)) for pid, name, tag in rows
     ]
 

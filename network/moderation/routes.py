@@ -3,6 +3,7 @@ the same blueprint."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -56,7 +57,7 @@ def new_report():
         except services.ModerationInputError as exc:
             getattr(form, exc.field).errors = [exc.message]
         else:
-            flash("Thank you. Your report was sent; you can follow its status here.")
+            flash(_("Thank you. Your report was sent; you can follow its status here."))
             if category == "past":
                 return redirect(
                     url_for("moderation.offer_separation", report_id=report.public_id)
@@ -119,14 +120,14 @@ def review(report_id: str):
         except services.ModerationInputError as exc:
             error = exc.message
         else:
-            flash("The report is resolved.")
+            flash(_("The report is resolved."))
             return redirect(url_for("moderation.queue"))
     can_forward = policy.can_forward_report(current_user, report)
     forward = FlaskForm(prefix="forward")
     if request.form.get("action") == "forward" and forward.validate_on_submit():
         if can_forward:
             reports.forward(report, actor=current_user)
-            flash("Forwarded to the other organization's leads.")
+            flash(_("Forwarded to the other organization's leads."))
         return redirect(url_for("moderation.review", report_id=report.public_id))
     return render_template(
         "moderation/review.html",
@@ -157,9 +158,9 @@ def offer_separation(report_id: str):
         try:
             safety.file_separation(current_user, other, actor=current_user)
         except safety.InputError as exc:
-            flash(exc.message)
+            flash(str(exc.message))
         else:
-            flash("Saved. You and this person are now kept apart.")
+            flash(_("Saved. You and this person are now kept apart."))
             return redirect(url_for("safety.separations"))
     return render_template("moderation/offer_separation.html", report=report, form=form)
 
@@ -174,6 +175,8 @@ def preferences():
         form.categories.data = sorted(reports.opted_out(current_user))
     if form.validate_on_submit():
         reports.set_opt_outs(form.categories.data or [], actor=current_user)
-        flash("Saved. Other moderators of your organization still see those reports.")
+        flash(
+            _("Saved. Other moderators of your organization still see those reports.")
+        )
         return redirect(url_for("moderation.queue"))
     return render_template("moderation/preferences.html", form=form)

@@ -3,6 +3,7 @@ reaches open sockets at once (after commit, through the queue when there is one)
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from datetime import timedelta
 
 from sqlalchemy import delete, update
@@ -27,9 +28,9 @@ def _org(room: Room) -> Organization:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationInputError("reason", "Give a reason; the author is told it.")
+        raise ModerationInputError("reason", _("Give a reason; the author is told it."))
     if len(reason) > 300:
-        raise ModerationInputError("reason", "Keep the reason under 300 characters.")
+        raise ModerationInputError("reason", _("Keep the reason under 300 characters."))
     return reason
 
 
@@ -112,7 +113,8 @@ def mute(room: Room, row: RoomMember, minutes, reason: str, *, actor: Account) -
         or not (1 <= minutes <= MAX_MUTE_MINUTES)
     ):
         raise ModerationInputError(
-            "minutes", f"Mute for 1 to {MAX_MUTE_MINUTES} minutes (one week)."
+            "minutes",
+            _("Mute for 1 to %(most)s minutes (one week).", most=MAX_MUTE_MINUTES),
         )
     reason = _reason(reason)
     row.muted_until = utcnow() + timedelta(minutes=minutes)
@@ -212,7 +214,7 @@ def set_slow_mode(room: Room, seconds, *, actor: Account) -> None:
         or not isinstance(seconds, int)
         or not (0 <= seconds <= 3600)
     ):
-        raise ModerationInputError("seconds", "Use 0 to 3,600 seconds.")
+        raise ModerationInputError("seconds", _("Use 0 to 3,600 seconds."))
     if seconds and not room.slow_mode_seconds:
         # Switched on: messages sent before it do not count against anyone.
         db.session.execute(
@@ -259,6 +261,6 @@ def name_facilitator(
     membership = policy.active_membership(account)
     if membership is None or membership.organization_id != room.host_org_id:
         raise ModerationInputError(
-            "member", "Facilitators come from the host organization."
+            "member", _("Facilitators come from the host organization.")
         )
     set_facilitator(room, account, named, actor=actor)

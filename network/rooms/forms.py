@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from network.forms import BaseForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
@@ -19,57 +22,65 @@ class RoomForm(BaseForm):
     """Create or edit a channel."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired(message="Enter a name for the room."),
-            Length(min=2, max=80, message="Use between 2 and 80 characters."),
+            DataRequired(message=_l("Enter a name for the room.")),
+            Length(min=2, max=80, message=_l("Use between 2 and 80 characters.")),
         ],
     )
     topic = TextAreaField(
-        "Topic",
+        _l("Topic"),
         validators=[
             Optional(),
-            Length(max=300, message="Keep it under 300 characters."),
+            Length(max=300, message=_l("Keep it under 300 characters.")),
         ],
     )
     kind = RadioField(
-        "Kind of room",
+        _l("Kind of room"),
         choices=[
-            ("channel", "Channel: open to everyone who may join"),
+            ("channel", _l("Channel: open to everyone who may join")),
             (
                 "supervision",
-                "Supervision: facilitated, by invitation or request, "
-                "open only when supervised",
+                _l(
+                    "Supervision: facilitated, by invitation or request, "
+                    "open only when supervised"
+                ),
             ),
         ],
         default="channel",
     )
     visibility = RadioField(
-        "Who may join",
+        _l("Who may join"),
         choices=[
-            ("org", "Members of your organization"),
+            ("org", _l("Members of your organization")),
             (
                 "partners",
-                "Also partner organizations (trust level collaborate or above)",
+                _l("Also partner organizations (trust level collaborate or above)"),
             ),
         ],
         default="org",
     )
     partners = MultiCheckboxField(
-        "Only these partners (leave all unticked for every partner)",
+        _l("Only these partners (leave all unticked for every partner)"),
         coerce=int,
         validate_choice=False,  # filtered against current partners in the route
     )
     retention_days = IntegerField(
-        "Keep messages for (days)",
+        _l("Keep messages for (days)"),
         default=90,
-        validators=[InputRequired(message="Enter a number of days.")],
+        validators=[InputRequired(message=_l("Enter a number of days."))],
     )
     on_author_deletion = RadioField(
-        "When someone deletes their account",
+        _l("When someone deletes their account"),
         choices=[
-            ("remove", "Remove the text of their messages (shown as “former member”)"),
-            ("keep", "Keep the text of their messages, shown as from “former member”"),
+            (
+                "remove",
+                _l("Remove the text of their messages (shown as “former member”)"),
+            ),
+            (
+                "keep",
+                _l("Keep the text of their messages, shown as from “former member”"),
+            ),
         ],
         default="remove",
     )
@@ -81,8 +92,12 @@ class RoomForm(BaseForm):
         low, high = self.retention_bounds
         if field.data is not None and not low <= field.data <= high:
             raise ValidationError(
-                f"Choose from {low} to {high} days: the network keeps messages "
-                "at least and at most that long."
+                _(
+                    "Choose from %(low)s to %(high)s days: the network keeps "
+                    "messages at least and at most that long.",
+                    low=low,
+                    high=high,
+                )
             )
 
 
@@ -90,10 +105,10 @@ class RetentionBoundsForm(BaseForm):
     """The platform admin's bounds on every room's retention."""
 
     min_days = IntegerField(
-        "Fewest days a room may keep messages",
-        validators=[DataRequired(message="Enter a number of days.")],
+        _l("Fewest days a room may keep messages"),
+        validators=[DataRequired(message=_l("Enter a number of days."))],
     )
     max_days = IntegerField(
-        "Most days a room may keep messages",
-        validators=[DataRequired(message="Enter a number of days.")],
+        _l("Most days a room may keep messages"),
+        validators=[DataRequired(message=_l("Enter a number of days."))],
     )

@@ -6,6 +6,7 @@ what a room page states is what the purge does; the purge clamps as well
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from network import audit
@@ -33,7 +34,10 @@ def set_bounds(min_days: int, max_days: int, *, actor: Account) -> None:
     """The admin sets the bounds (audited, in no organization's log)."""
     if not 1 <= min_days <= max_days <= HARD_MAX_DAYS:
         raise BoundsError(
-            f"Choose 1 to {HARD_MAX_DAYS} days, the fewest no more than the most."
+            _(
+                "Choose 1 to %(most)s days, the fewest no more than the most.",
+                most=HARD_MAX_DAYS,
+            )
         )
     row = db.session.scalar(select(PlatformSettings).limit(1))
     if row is None:

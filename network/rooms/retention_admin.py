@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -25,7 +26,7 @@ def retention_bounds():
         except retention.BoundsError as error:
             form.max_days.errors = [str(error)]
         else:
-            flash("The retention limits are saved.")
+            flash(_("The retention limits are saved."))
             return redirect(url_for("rooms.retention_bounds"))
     status = 400 if form.is_submitted() else 200
     return render_template(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -15,7 +17,7 @@ from network.rooms.forms import RoomForm
 
 bp = Blueprint("rooms", __name__)
 
-PARTNERS_APART = (
+PARTNERS_APART = _l(
     "Some partner organizations in this room do not work together at collaborate;"
     " their members do not see each other here."
 )
@@ -109,7 +111,7 @@ def create():
         created = services.create_room(
             org, actor=current_user, kind=form.kind.data, **_fields(form)
         )
-        flash("The room is ready.")
+        flash(_("The room is ready."))
         return redirect(url_for("rooms.room", room_id=created.public_id))
     return render_template("rooms/edit.html", form=form, room=None), (
         400 if form.is_submitted() else 200
@@ -126,13 +128,13 @@ def edit(room_id: str):
     archive = EmptyForm(prefix="archive")
     if request.form.get("action") == "archive" and archive.validate_on_submit():
         services.archive_room(shown, actor=current_user)
-        flash("The room is archived.")
+        flash(_("The room is archived."))
         return redirect(url_for("rooms.index"))
     if request.form.get("action") != "archive" and form.validate_on_submit():
         services.update_room(shown, actor=current_user, **_fields(form))
-        flash("The room is saved.")
+        flash(_("The room is saved."))
         if policy.partners_apart(shown):
-            flash(PARTNERS_APART)
+            flash(str(PARTNERS_APART))
         return redirect(url_for("rooms.room", room_id=shown.public_id))
     return render_template("rooms/edit.html", form=form, room=shown, archive=archive), (
         400 if request.method == "POST" else 200
@@ -150,10 +152,13 @@ def ask_for_help(room_id: str):
         shown, actor=current_user, note=request.form.get("note", "")[:300]
     )
     if row is None:  # the same answer whatever the reason: it reveals nobody
-        flash(services.UNREACHABLE)
+        flash(str(services.UNREACHABLE))
     else:
         flash(
-            "A facilitator has been asked to contact you. Only they see your request."
+            _(
+                "A facilitator has been asked to contact you. "
+                "Only they see your request."
+            )
         )
     return redirect(url_for("rooms.room", room_id=shown.public_id))
 

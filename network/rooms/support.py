@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from network import policy, realtime
 from network.extensions import db
 from network.notifications.services import notify_many
@@ -16,7 +17,7 @@ from network.models import (
 )
 
 
-UNREACHABLE = (
+UNREACHABLE = _l(
     "Nobody can be reached from here right now. You can leave this room at any "
     "time, try again a little later, or contact your organization outside the "
     "network. If you are in danger, call your local emergency number."

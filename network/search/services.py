@@ -23,9 +23,16 @@ from network.text import SEARCH_QUERY_MAX, fts5_match, search_terms, tsquery_tex
 PAGE_SIZE = 20
 _TITLES_KEY = "network.search.room_titles"
 
-EMPTY = "Type a word to search for."
-NO_WORDS = "Search for words: letters or digits (punctuation is ignored)."
-TOO_FAST = "You are searching very fast. Wait a moment, then try again."
+
+def N_(text: str) -> str:
+    """Mark a sentence for the catalogue: the page shows it translated
+    (templates/search/search.html); here it stays the English identifier."""
+    return text
+
+
+EMPTY = N_("Type a word to search for.")
+NO_WORDS = N_("Search for words: letters or digits (punctuation is ignored).")
+TOO_FAST = N_("You are searching very fast. Wait a moment, then try again.")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from network.forms import BaseForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
@@ -11,9 +13,9 @@ class InviteForm(BaseForm):
     """Invite a member of the host organization."""
 
     member = SelectField(
-        "Invite a member",
+        _l("Invite a member"),
         validate_choice=False,
-        validators=[DataRequired(message="Choose a member.")],
+        validators=[DataRequired(message=_l("Choose a member."))],
     )
 
 
@@ -21,10 +23,10 @@ class GroundRulesForm(BaseForm):
     """The room's agreement."""
 
     ground_rules = TextAreaField(
-        "Ground rules (members accept them before their first message)",
+        _l("Ground rules (members accept them before their first message)"),
         validators=[
-            DataRequired(message="Write the room's agreement."),
-            Length(max=4000, message="Keep it under 4,000 characters."),
+            DataRequired(message=_l("Write the room's agreement.")),
+            Length(max=4000, message=_l("Keep it under 4,000 characters.")),
         ],
     )
 
@@ -33,30 +35,35 @@ class SessionForm(BaseForm):
     """Schedule a session, in the scheduler's own time zone."""
 
     starts_at = StringField(
-        "Starts", validators=[DataRequired(message="Enter a start.")]
+        _l("Starts"), validators=[DataRequired(message=_l("Enter a start."))]
     )
-    ends_at = StringField("Ends", validators=[DataRequired(message="Enter an end.")])
-    facilitator = SelectField("Facilitator", validate_choice=False)
-    topic = StringField("Topic", validators=[Optional(), Length(max=200)])
+    ends_at = StringField(
+        _l("Ends"), validators=[DataRequired(message=_l("Enter an end."))]
+    )
+    facilitator = SelectField(_l("Facilitator"), validate_choice=False)
+    topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
 
 
 class CheckInForm(BaseForm):
     """How are you arriving?"""
 
     feeling = RadioField(
-        "How are you feeling? (1 low, 5 good)",
+        _l("How are you feeling? (1 low, 5 good)"),
         choices=[(str(n), str(n)) for n in range(1, 6)],
         validate_choice=False,
         validators=[
-            DataRequired(message="Choose a number from 1 to 5."),
+            DataRequired(message=_l("Choose a number from 1 to 5.")),
             AnyOf(
-                [str(n) for n in range(1, 6)], message="Choose a number from 1 to 5."
+                [str(n) for n in range(1, 6)],
+                message=_l("Choose a number from 1 to 5."),
             ),
         ],
     )
-    word = StringField("One word (optional)", validators=[Optional(), Length(max=40)])
+    word = StringField(
+        _l("One word (optional)"), validators=[Optional(), Length(max=40)]
+    )
     share = RadioField(
-        "Who sees it",
-        choices=[("private", "Only me"), ("share", "Me and the facilitators")],
+        _l("Who sees it"),
+        choices=[("private", _l("Only me")), ("share", _l("Me and the facilitators"))],
         default="private",
     )

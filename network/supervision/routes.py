@@ -3,6 +3,7 @@ ground rules, check in, and the facilitator's one-to-one space."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,7 +24,7 @@ def request_to_join(room_id: str):
     room = policy.access_requestable_room(current_user, room_id)
     if FlaskForm().validate_on_submit():
         services.request_to_join(room, actor=current_user)
-        flash("Your request was sent to the facilitators.")
+        flash(_("Your request was sent to the facilitators."))
     return redirect(url_for("rooms.index"))
 
 
@@ -31,7 +32,7 @@ def request_to_join(room_id: str):
 @member_required
 def answer_invitation(room_id: str):
     """Accept or decline an invitation to a supervision room."""
-    room, _ = policy.access_room_invitation(current_user, room_id)
+    room, _invitation = policy.access_room_invitation(current_user, room_id)
     if not FlaskForm().validate_on_submit():
         raise NotFound()
     accept = request.form.get("answer") == "accept"
@@ -61,11 +62,11 @@ def check_in(room_id: str):
     if session is None:
         return render_template(
             "supervision/refused.html",
-            message="There is no session to check in to now.",
+            message=_("There is no session to check in to now."),
         ), 400
     if not form.validate_on_submit():
         return render_template(
-            "supervision/refused.html", message="Choose a number from 1 to 5."
+            "supervision/refused.html", message=_("Choose a number from 1 to 5.")
         ), 400
     try:
         services.check_in(
@@ -78,12 +79,9 @@ def check_in(room_id: str):
     except services.SupervisionInputError as error:
         return render_template("supervision/refused.html", message=error.message), 400
     flash(
-        "Checked in. "
-        + (
-            "The facilitators can see it."
-            if form.share.data == "share"
-            else "Only you can see it."
-        )
+        _("Checked in. The facilitators can see it.")
+        if form.share.data == "share"
+        else _("Checked in. Only you can see it.")
     )
     return redirect(url_for("rooms.room", room_id=room.public_id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -48,7 +49,7 @@ def invite(room: Room, account: Account, *, actor: Account) -> None:
     """Invite a member; they join when they accept."""
     row = _row(room, account.id)
     if row is not None and row.status in {"active", "banned"} and not row.via_role:
-        raise SupervisionInputError("member", "That person is already in the room.")
+        raise SupervisionInputError("member", _("That person is already in the room."))
     if row is None:
         row = RoomMember(room_id=room.id, account_id=account.id)
         db.session.add(row)
@@ -63,7 +64,9 @@ def respond_to_invitation(room: Room, accept: bool, *, actor: Account) -> None:
     """Accept (join) or decline an invitation."""
     row = _row(room, actor.id)
     if row is None or row.status != "invited":
-        raise SupervisionInputError("invitation", "There is no invitation to answer.")
+        raise SupervisionInputError(
+            "invitation", _("There is no invitation to answer.")
+        )
     if accept:
         row.status = "active"
     else:
@@ -89,7 +92,7 @@ def decide_request(
 ) -> None:
     """A facilitator approves or declines a join request."""
     if row.status != "requested":
-        raise SupervisionInputError("member", "There is no request to decide.")
+        raise SupervisionInputError("member", _("There is no request to decide."))
     target = db.session.get(Account, row.account_id)
     if approve:
         row.status = "active"
@@ -124,9 +127,11 @@ def set_ground_rules(room: Room, text: str, *, actor: Account) -> None:
     """Change the agreement. Members accept it again before their next message."""
     text = (text or "").strip()
     if not text:
-        raise SupervisionInputError("ground_rules", "Write the room's agreement.")
+        raise SupervisionInputError("ground_rules", _("Write the room's agreement."))
     if len(text) > 4000:
-        raise SupervisionInputError("ground_rules", "Keep it under 4,000 characters.")
+        raise SupervisionInputError(
+            "ground_rules", _("Keep it under 4,000 characters.")
+        )
     room.ground_rules = text
     for row in db.session.scalars(
         select(RoomMember).where(RoomMember.room_id == room.id)
@@ -150,14 +155,14 @@ def schedule(
 ) -> SupervisionSession:
     """Schedule a session. The end must come after the start."""
     if ends_at <= starts_at:
-        raise SupervisionInputError("ends_at", "The end must be after the start.")
+        raise SupervisionInputError("ends_at", _("The end must be after the start."))
     if ends_at - starts_at > timedelta(hours=8):
-        raise SupervisionInputError("ends_at", "A session lasts at most 8 hours.")
+        raise SupervisionInputError("ends_at", _("A session lasts at most 8 hours."))
     if ends_at <= utcnow():
-        raise SupervisionInputError("ends_at", "That time has already passed.")
+        raise SupervisionInputError("ends_at", _("That time has already passed."))
     if facilitator.id not in set(db.session.scalars(facilitator_ids(room))):
         raise SupervisionInputError(
-            "facilitator", "Choose one of the room's facilitators."
+            "facilitator", _("Choose one of the room's facilitators.")
         )
     session = SupervisionSession(
         room_id=room.id,
@@ -262,10 +267,12 @@ def check_in(
         or not isinstance(feeling, int)
         or not 1 <= feeling <= 5
     ):
-        raise SupervisionInputError("feeling", "Choose a number from 1 to 5.")
+        raise SupervisionInputError("feeling", _("Choose a number from 1 to 5."))
     word = (word or "").strip()
     if len(word) > 40:
-        raise SupervisionInputError("word", "One word or a few: under 40 characters.")
+        raise SupervisionInputError(
+            "word", _("One word or a few: under 40 characters.")
+        )
     row = db.session.scalar(
         select(CheckIn).where(
             CheckIn.session_id == session.id, CheckIn.account_id == actor.id

@@ -43,9 +43,10 @@
     jump.hidden = true;
   }
   function showJump() {
-    jump.textContent = holding ? "Later messages ↓" :
-      unread === 1 ? "1 new message ↓" : unread + " new messages ↓";
-    jump.setAttribute("aria-label", "Jump to latest (" + jump.textContent.replace(" ↓", "") + ")");
+    jump.textContent = holding ? t("Later messages ↓") :
+      unread === 1 ? t("1 new message ↓") : t("{count} new messages ↓", { count: unread });
+    jump.setAttribute("aria-label", holding ? t("Jump to latest (later messages)") :
+      unread === 1 ? t("Jump to latest (1 new message)") : t("Jump to latest ({count} new messages)", { count: unread }));
     jump.hidden = false;
   }
   // Messages added after every message seen so far (fresh.mine: one's own).
@@ -73,7 +74,7 @@
       divider = document.createElement("li");
       divider.className = "new-divider";
       divider.setAttribute("role", "separator");
-      divider.textContent = "New messages";
+      divider.textContent = t("New messages");
     }
     list.insertBefore(divider, first);
   }

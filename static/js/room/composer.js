@@ -24,17 +24,17 @@
   };
 
   var ERRORS = R.ERRORS = {
-    rules: "Accept the ground rules before your first message.",
-    closed: "The room is read-only until a session starts or a facilitator arrives.",
-    locked: "The room is locked (read-only).",
-    muted: "You are muted in this room for now.",
-    slow_mode: "Slow mode is on: wait a little between messages.",
-    rate_limited: "You are sending quickly; wait a moment and try again.",
-    too_long: "That message is too long.",
-    empty: "Write something first.",
-    forbidden: "You cannot post in this room right now.",
-    not_found: "This room is not available.",
-    unavailable: "Not sent yet: the server is having trouble. Your message is kept and will be sent when it is back."
+    rules: t("Accept the ground rules before your first message."),
+    closed: t("The room is read-only until a session starts or a facilitator arrives."),
+    locked: t("The room is locked (read-only)."),
+    muted: t("You are muted in this room for now."),
+    slow_mode: t("Slow mode is on: wait a little between messages."),
+    rate_limited: t("You are sending quickly; wait a moment and try again."),
+    too_long: t("That message is too long."),
+    empty: t("Write something first."),
+    forbidden: t("You cannot post in this room right now."),
+    not_found: t("This room is not available."),
+    unavailable: t("Not sent yet: the server is having trouble. Your message is kept and will be sent when it is back.")
   };
 
   // Send (or re-send after a reconnect) with the same client_msg_id: the server
@@ -61,8 +61,9 @@
       }
       if (!ack.ok) {
         R.showError(ack.error === "slow_mode" && ack.seconds ?
-          "Slow mode is on: wait " + ack.seconds + (ack.seconds === 1 ? " second" : " seconds") + " before your next message." :
-          ERRORS[ack.error] || "The message was not sent.");
+          (ack.seconds === 1 ? t("Slow mode is on: wait 1 second before your next message.")
+            : t("Slow mode is on: wait {seconds} seconds before your next message.", { seconds: ack.seconds })) :
+          ERRORS[ack.error] || t("The message was not sent."));
         if (!bodyField.value && !editing) { bodyField.value = item.body; }
       }
     });
@@ -80,14 +81,14 @@
   function startEdit(item) {
     var id = item.getAttribute("data-id");
     socket.emit("message:source", { room_id: R.roomId, id: id }, function (ack) {
-      if (!ack || !ack.ok) { R.showError("This message can no longer be edited."); return; }
+      if (!ack || !ack.ok) { R.showError(t("This message can no longer be edited.")); return; }
       var draft = editing ? editing.draft : { body: bodyField.value, content_warning: cwField.value };
       stopEdit(false);
       editing = { id: id, draft: draft };
       item.classList.add("editing");
       form.setAttribute("data-mode", "edit");
       modeLine.hidden = false;
-      sendButton.textContent = "Save edit";
+      sendButton.textContent = t("Save edit");
       setFields(ack.body, ack.content_warning || "");
       R.showError("");
       bodyField.focus();
@@ -102,7 +103,7 @@
     editing = null;
     form.setAttribute("data-mode", "new");
     modeLine.hidden = true;
-    sendButton.textContent = "Send";
+    sendButton.textContent = t("Send");
   }
   R.stopEdit = stopEdit;
   // The message being edited was replaced (a live update), deleted or hidden.
@@ -119,7 +120,7 @@
         if (editing === target) { stopEdit(true); }
         return;
       }
-      R.showError(ERRORS[(ack || {}).error] || "The edit was not saved.");
+      R.showError(ERRORS[(ack || {}).error] || t("The edit was not saved."));
     });
   }
 
@@ -169,14 +170,14 @@
   var ACTIONS = {
     edit: startEdit,
     delete: function (item, id) {
-      R.ask({ question: "Delete this message? Everyone in the room sees “Message deleted.”", action: "Delete" }, function () {
+      R.ask({ question: t("Delete this message? Everyone in the room sees “Message deleted.”"), action: t("Delete") }, function () {
         socket.emit("message:delete", { room_id: R.roomId, id: id });
       });
     },
     hide: function (item, id) {
-      R.ask({ question: "Why hide this message? Its author is told the reason (not who hid it).", action: "Hide", reason: true }, function (reason) {
+      R.ask({ question: t("Why hide this message? Its author is told the reason (not who hid it)."), action: t("Hide"), reason: true }, function (reason) {
         socket.emit("message:hide", { room_id: R.roomId, id: id, reason: reason }, function (ack) {
-          if (!ack || !ack.ok) { R.showError("The message was not hidden."); }
+          if (!ack || !ack.ok) { R.showError(t("The message was not hidden.")); }
         });
       });
     },

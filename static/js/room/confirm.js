@@ -34,7 +34,7 @@
     var submitter = event.submitter;
     if (pending && submitter === yes && pending.needsReason && !reason.value.trim()) {
       event.preventDefault();
-      error.textContent = "Write a reason first.";
+      error.textContent = t("Write a reason first.");
       error.hidden = false;
       reason.focus();
       return;

@@ -67,10 +67,12 @@
     var moment = new Date(value.replace(/(\.\d{3})\d+/, "$1"));
     return isNaN(moment.getTime()) ? null : moment;
   };
+  // In the page's language (its lang attribute), not the device's.
+  var locale = document.documentElement.lang || undefined;
   function formatter(options) {
     try {
-      return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: R.zone }, options));
-    } catch (e) {  // an unknown zone: the device's own
+      return new Intl.DateTimeFormat(locale, Object.assign({ timeZone: R.zone }, options));
+    } catch (e) {  // an unknown zone (or locale): the device's own
       return new Intl.DateTimeFormat(undefined, options);
     }
   }

@@ -36,25 +36,25 @@
       var link = text("a", "", card.title);
       link.href = card.url || R.url(R.urls.resource, "RESOURCE", card.id);
       box.appendChild(link);
-      box.appendChild(text("span", "muted", " shared from the library"));
+      box.appendChild(text("span", "muted", " " + t("shared from the library")));
     } else {
-      box.appendChild(text("span", "muted", "Resource unavailable"));
+      box.appendChild(text("span", "muted", t("Resource unavailable")));
     }
   }
   function loadCard(box, resourceId) {
     if (R.cards[resourceId]) { return showCard(box, R.cards[resourceId]); }
-    box.appendChild(text("span", "muted", "Loading the shared resource…"));
+    box.appendChild(text("span", "muted", t("Loading the shared resource…")));
     fetch(R.url(R.urls.card, "RESOURCE", resourceId), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { available: false }; })
       .catch(function () { return { available: false }; })
       .then(function (card) { showCard(box, card); });
   }
 
-  R.deletedNote = function () { return text("p", "muted body", "Message deleted."); };
+  R.deletedNote = function () { return text("p", "muted body", t("Message deleted.")); };
   R.hiddenNote = function (reason) {
     return text("p", "muted body", reason
-      ? "Your message was hidden by a moderator: " + reason
-      : "Message hidden by a moderator.");
+      ? t("Your message was hidden by a moderator: {reason}", { reason: reason })
+      : t("Message hidden by a moderator."));
   };
 
   function content(m) {
@@ -74,9 +74,9 @@
     var details = document.createElement("details");
     details.className = "cw";
     var summary = document.createElement("summary");
-    summary.appendChild(document.createTextNode("Content warning: "));
+    summary.appendChild(document.createTextNode(t("Content warning:") + " "));
     summary.appendChild(text("span", "cw-text", m.content_warning));
-    summary.appendChild(document.createTextNode(" (show)"));
+    summary.appendChild(document.createTextNode(" " + t("(show)")));
     details.appendChild(summary);
     details.appendChild(body);
     return details;
@@ -84,7 +84,7 @@
 
   function fillMeta(item, m, moment) {
     item.querySelector(".author").appendChild(R.personNode("span", "", m.author).firstChild);
-    item.querySelector(".org").textContent = R.labels[m.author.org] || (m.author.org ? "partner organization" : "");
+    item.querySelector(".org").textContent = R.labels[m.author.org] || (m.author.org ? t("partner organization") : "");
     var time = item.querySelector("time");
     time.textContent = R.clock(moment);
     time.setAttribute("datetime", m.created_at || "");
@@ -109,7 +109,7 @@
     if (!m.deleted && !m.hidden && m.author.id !== R.me) {
       report.hidden = false;
       report.href = R.urls.report + "?message=" + encodeURIComponent(m.id);
-      report.setAttribute("aria-label", "Report " + R.displayName(m.author) + "’s message from " + R.clock(moment));
+      report.setAttribute("aria-label", t("Report {name}’s message from {time}", { name: R.displayName(m.author), time: R.clock(moment) }));
     } else {
       report.remove();
     }
@@ -117,14 +117,15 @@
     return item;
   };
 
-  function button(label, action, item) {
+  // label: the button's word; mine / theirs: its accessible name for one's own
+  // message and for someone else's ({name}, {time}), each a whole sentence so
+  // the words can move in another language.
+  function button(label, action, item, mine, theirs) {
     var node = text("button", "secondary", label);
     node.type = "button";
     node.setAttribute("data-action", action);
-    var when = item.querySelector("time").textContent;
-    var whose = item.getAttribute("data-author") === R.me
-      ? "your message" : item.getAttribute("data-author-name") + "’s message";
-    node.setAttribute("aria-label", label + " " + whose + " from " + when);
+    var values = { name: item.getAttribute("data-author-name"), time: item.querySelector("time").textContent };
+    node.setAttribute("aria-label", item.getAttribute("data-author") === R.me ? mine(values) : theirs(values));
     return node;
   }
 
@@ -134,12 +135,18 @@
     var actions = document.createElement("div");
     actions.className = "actions";
     if (item.getAttribute("data-author") === R.me) {
-      actions.appendChild(button("Edit", "edit", item));
-      actions.appendChild(button("Delete", "delete", item));
+      actions.appendChild(button(t("Edit"), "edit", item,
+        function (v) { return t("Edit your message from {time}", v); }, null));
+      actions.appendChild(button(t("Delete"), "delete", item,
+        function (v) { return t("Delete your message from {time}", v); }, null));
     }
     if (R.moderator) {
-      actions.appendChild(button("Hide", "hide", item));
-      actions.appendChild(button("Pin", "pin", item));
+      actions.appendChild(button(t("Hide"), "hide", item,
+        function (v) { return t("Hide your message from {time}", v); },
+        function (v) { return t("Hide {name}’s message from {time}", v); }));
+      actions.appendChild(button(t("Pin"), "pin", item,
+        function (v) { return t("Pin your message from {time}", v); },
+        function (v) { return t("Pin {name}’s message from {time}", v); }));
     }
     if (actions.childNodes.length) { item.appendChild(actions); }
   };

@@ -44,14 +44,14 @@
   // other server processes: join again from the newest message shown, which
   // brings from the database whatever live delivery missed, and re-sends
   // what is still pending.
-  var LIVE_DOWN = "Live updates are interrupted; your messages are kept and sent when they are back.";
+  var LIVE_DOWN = t("Live updates are interrupted; your messages are kept and sent when they are back.");
   var liveDown = false;
 
   function join() {
     socket.emit("room:join", { room_id: roomId, after_id: resumeId() }, function (ack) {
       if (ack && (ack.error === "removed" || ack.error === "paused" || ack.error === "conversation_closed")) { R.shutOut(ack); return; }
       if (!ack || !ack.ok) {
-        connection.textContent = "This room is not available.";
+        connection.textContent = t("This room is not available.");
         if (R.form) { R.form.hidden = true; }
         return;
       }
@@ -79,7 +79,7 @@
     liveDown = !(event && event.live);
     join();
   });
-  function reconnecting() { if (!shutOutText) { connection.textContent = "Reconnecting…"; } }
+  function reconnecting() { if (!shutOutText) { connection.textContent = t("Reconnecting…"); } }
   socket.on("disconnect", reconnecting);
   socket.io.on("reconnect_attempt", reconnecting);
   socket.on("connect_error", function (err) {
@@ -90,9 +90,10 @@
   // say so calmly, keep it said, and stop reconnecting (nothing would rejoin).
   var shutOutText = "";
   R.shutOut = function (event) {
-    shutOutText = event.error === "paused" ? "Your access is paused; contact your organization." :
-      event.error === "conversation_closed" ? "This conversation is closed." :
-      "You were removed from this room." + (event.reason ? " Reason: " + event.reason : "");
+    shutOutText = event.error === "paused" ? t("Your access is paused; contact your organization.") :
+      event.error === "conversation_closed" ? t("This conversation is closed.") :
+      event.reason ? t("You were removed from this room. Reason: {reason}", { reason: event.reason }) :
+      t("You were removed from this room.");
     if (event.error === "conversation_closed") {
       var banner = document.getElementById("closed-banner");
       var leave = document.getElementById("leave-conversation");
@@ -165,16 +166,16 @@
   socket.on("room:state", function (event) {
     if (event.room_id !== roomId || !stateLine) { return; }
     if (!event.open) { runningText = ""; }
-    stateLine.textContent = event.open ? (runningText || "The room is open.") : "Read-only for now: waiting for a facilitator.";
+    stateLine.textContent = event.open ? (runningText || t("The room is open.")) : t("Read-only for now: waiting for a facilitator.");
     stateLine.setAttribute("data-open", event.open ? "1" : "");
     if (event.open && R.showError) { R.showError(""); }
   });
   socket.on("room:settings", function (event) {
     if (event.room_id !== roomId) { return; }
-    connection.textContent = event.locked ? "The room is locked (read-only)." : "";
+    connection.textContent = event.locked ? t("The room is locked (read-only).") : "";
   });
   socket.on("room:muted", function (event) {
-    if (event.room_id === roomId && R.showError) { R.showError("You are muted in this room for now: " + event.reason); }
+    if (event.room_id === roomId && R.showError) { R.showError(t("You are muted in this room for now: {reason}", { reason: event.reason })); }
   });
 
   supportEvents();
@@ -191,7 +192,8 @@
       var box = document.createElement("div");
       box.className = "notice private support-alert";
       box.setAttribute("role", "alert");
-      box.appendChild(R.text("p", "", R.displayName({ pseudonym: event.from, tag: event.from_tag }) + " needs support in “" + event.room + "”. Only facilitators see this."));
+      box.appendChild(R.text("p", "", t("{name} needs support in “{room}”. Only facilitators see this.",
+        { name: R.displayName({ pseudonym: event.from, tag: event.from_tag }), room: event.room })));
       var open = document.createElement("form");
       open.method = "post";
       open.action = R.url(R.urls.oneToOne, "REQUEST", event.request_id);
@@ -200,7 +202,7 @@
       token.name = "csrf_token";
       token.value = R.csrf;
       open.appendChild(token);
-      var go = R.text("button", "", "Open a one-to-one space");
+      var go = R.text("button", "", t("Open a one-to-one space"));
       go.type = "submit";
       open.appendChild(go);
       box.appendChild(open);
@@ -210,7 +212,7 @@
       var box = document.createElement("div");
       box.className = "notice private";
       box.setAttribute("role", "alert");
-      var link = R.text("a", "", "A facilitator opened a private space for you: " + event.name);
+      var link = R.text("a", "", t("A facilitator opened a private space for you: {name}", { name: event.name }));
       link.href = R.url(R.urls.room, "ROOM", event.room_id);
       box.appendChild(link);
       alerts.appendChild(box);
@@ -222,19 +224,14 @@
         socket.emit("support:alert", { room_id: roomId }, function (ack) {
           if (ack && ack.ok && ack.online === false) {
             // Honest: nobody who can help is connected; it waits for them.
-            supportStatus.textContent = "Nobody who can help is online right now. Your alert waits " +
-              "for a facilitator or lead, and only they will see it. Meanwhile, contact your " +
-              "organization outside the network. If you are in danger, call your local emergency number.";
+            supportStatus.textContent = t("Nobody who can help is online right now. Your alert waits for a facilitator or lead, and only they will see it. Meanwhile, contact your organization outside the network. If you are in danger, call your local emergency number.");
           } else if (ack && ack.ok) {
-            supportStatus.textContent = "A facilitator has been alerted privately. No one else sees it.";
+            supportStatus.textContent = t("A facilitator has been alerted privately. No one else sees it.");
           } else if (ack && ack.error === "unreachable") {
             // The same honest answer whatever the reason (rooms.services.UNREACHABLE).
-            supportStatus.textContent = "Nobody can be reached from here right now. " +
-              "You can leave this room at any time, try again a little later, or contact " +
-              "your organization outside the network. If you are in danger, call your " +
-              "local emergency number.";
+            supportStatus.textContent = t("Nobody can be reached from here right now. You can leave this room at any time, try again a little later, or contact your organization outside the network. If you are in danger, call your local emergency number.");
           } else {
-            supportStatus.textContent = "The alert could not be sent; please try again.";
+            supportStatus.textContent = t("The alert could not be sent; please try again.");
           }
         });
       });

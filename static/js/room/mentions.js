@@ -56,7 +56,7 @@
   box.id = "mention-box";
   box.className = "mention-box";
   box.setAttribute("role", "listbox");
-  box.setAttribute("aria-label", "People to mention");
+  box.setAttribute("aria-label", t("People to mention"));
   box.hidden = true;
   var status = R.text("p", "visually-hidden", "");
   status.setAttribute("role", "status");
@@ -116,8 +116,9 @@
       box.appendChild(li);
     });
     box.hidden = !list.length;
-    status.textContent = list.length ? list.length + (list.length === 1 ? " person" : " people") +
-      " to mention; arrow keys to choose, Enter to pick." : "";
+    status.textContent = !list.length ? "" : list.length === 1
+      ? t("1 person to mention; arrow keys to choose, Enter to pick.")
+      : t("{count} people to mention; arrow keys to choose, Enter to pick.", { count: list.length });
     highlight(list.length ? 0 : -1);
   }
 

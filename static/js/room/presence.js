@@ -18,8 +18,8 @@
   // Away (outside their hours or on a break); "on a break" only reaches those
   // allowed to know it (the server leaves it out for everyone else).
   function markAway(item, person) {
-    if (person["break"]) { item.appendChild(R.text("span", "away", " (on a break)")); }
-    else if (person.away) { item.appendChild(R.text("span", "away", " (away)")); }
+    if (person["break"]) { item.appendChild(R.text("span", "away", " " + t("(on a break)"))); }
+    else if (person.away) { item.appendChild(R.text("span", "away", " " + t("(away)"))); }
   }
 
   R.setPresence = function (people, more) {
@@ -54,7 +54,7 @@
     if (!item) { return; }
     var mark = item.querySelector(".away");
     if (mark && !state.away) { mark.remove(); }
-    if (!mark && state.away) { item.appendChild(R.text("span", "away", " (away)")); }
+    if (!mark && state.away) { item.appendChild(R.text("span", "away", " " + t("(away)"))); }
   }
   // The server coalesces joins and leaves: one batch per room every ~250 ms,
   // applied in order (a join then a leave of one person ends with them gone).
@@ -69,7 +69,8 @@
 
   function showTyping() {
     var names = Object.keys(typers).map(function (id) { return typers[id].name; });
-    typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are typing…" : " is typing…") : "";
+    typingLine.textContent = !names.length ? "" : names.length > 1
+      ? t("{names} are typing…", { names: names.join(", ") }) : t("{name} is typing…", { name: names[0] });
   }
   R.stoppedTyping = function (id) { delete typers[id]; showTyping(); };
   R.socket.on("typing", function (event) {
