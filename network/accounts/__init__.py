@@ -15,10 +15,13 @@ def init_app(app: Flask) -> None:
     from network.accounts.device_routes import bp as devices_bp
     from network.accounts import deletion_routes  # noqa: F401  (routes on bp)
     from network.accounts.routes import bp
+    from network.accounts import language_routes
 
     app.register_blueprint(bp)
     app.register_blueprint(twofactor_routes.bp)
     app.register_blueprint(devices_bp)
+    app.register_blueprint(language_routes.bp)
+    app.add_template_global(language_routes.language_form, "language_form")
     devices.init_app(app)
     # First of all hooks: a browser that left by quick exit gets the neutral
     # site, not the network's CSRF or origin error page.
