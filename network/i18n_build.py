@@ -72,14 +72,18 @@ def merge(template: Catalog, locale: str) -> tuple[Catalog, list[str]]:
     msgids with no translation yet."""
     parts = read_parts(locale)
     catalog = Catalog(locale=locale, project="Peer Network", charset="utf-8")
-    catalog.header_comment = "# Built by network/i18n_build.py from parts/*.po: edit those."
+    catalog.header_comment = (
+        "# Built by network/i18n_build.py from parts/*.po: edit those."
+    )
     missing = []
     for message in template:
         if not message.id:
             continue
         found = parts.get(message.id)
         string = found.string if found is not None else None
-        if isinstance(message.id, (list, tuple)) and not isinstance(string, (list, tuple)):
+        if isinstance(message.id, (list, tuple)) and not isinstance(
+            string, (list, tuple)
+        ):
             string = None
         if not _translated(string):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])

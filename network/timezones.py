@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
 ZONES = {
     "America/St_Johns": "Newfoundland",
     "America/Halifax": "Atlantic",
@@ -55,12 +57,43 @@ def parse_local(text: str, name: str | None) -> datetime | None:
     return naive.replace(tzinfo=zone(name)).astimezone(UTC)
 
 
-def format_local(moment: datetime | None, name: str | None) -> str:
-    """Like "Thu 26 Nov, 14:00 EST"."""
+# Babel patterns per language (a French time is written "14 h 00").
+_PATTERNS = {"en": "EEE dd MMM, HH:mm z", "fr": "EEE d MMM, HH 'h' mm z"}
+_DATE_PATTERNS = {"en": "d MMM y", "fr": "d MMM y"}
+
+
+def _locale(locale: str | None) -> str:
+    if locale:
+        return locale
+    from network.i18n import current_locale
+
+    try:
+        return current_locale()
+    except RuntimeError:  # outside a request: English
+        return "en"
+
+
+def format_local(
+    moment: datetime | None, name: str | None, locale: str | None = None
+) -> str:
+    """Like "Thu 26 Nov, 14:00 EST" (French: "jeu. 26 nov., 14 h 00 HNE"),
+    in the member's zone and the page's language (or the given one)."""
     if moment is None:
         return ""
-    local = to_local(moment, name)
-    return local.strftime("%a %d %b, %H:%M ") + (local.tzname() or "")
+    language = _locale(locale)
+    pattern = _PATTERNS.get(language.split("_")[0], _PATTERNS["en"])
+    return format_datetime(moment, pattern, tzinfo=zone(name), locale=language)
+
+
+def format_local_date(
+    moment: datetime | None, name: str | None, locale: str | None = None
+) -> str:
+    """A day like "26 Nov 2026" ("26 nov. 2026") in the member's zone."""
+    if moment is None:
+        return ""
+    language = _locale(locale)
+    pattern = _DATE_PATTERNS.get(language.split("_")[0], _DATE_PATTERNS["en"])
+    return format_datetime(moment, pattern, tzinfo=zone(name), locale=language)
 
 
 def region_zone(region: str | None) -> str:

@@ -3,6 +3,7 @@ pseudonymous profiles."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask import Flask
 
 
@@ -28,5 +29,9 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, leaving.turn_away)
     app.add_template_global(leaving.exit_token, "quick_exit_token")
     app.before_request(twofactor_routes.require_enrolment)
-    nav.add_item(app, "accounts.settings", "Account", visible=nav.signed_in, order=100)
-    nav.add_item(app, "accounts.logout", "Sign out", visible=nav.signed_in, order=110)
+    nav.add_item(
+        app, "accounts.settings", _l("Account"), visible=nav.signed_in, order=100
+    )
+    nav.add_item(
+        app, "accounts.logout", _l("Sign out"), visible=nav.signed_in, order=110
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask import (
     Blueprint,
     Response,
@@ -51,10 +52,10 @@ def sign_out(public_id: str):
     row = policy.access_own_session(current_user, public_id)
     here = current_auth_session()
     if here is not None and row.id == here.id:
-        flash("To sign out this device, use Sign out.")
+        flash(_("To sign out this device, use Sign out."))
     else:
         devices.sign_out_device(row, actor=current_user)
-        flash("That device is signed out.")
+        flash(_("That device is signed out."))
     return redirect(url_for("devices.index"))
 
 
@@ -64,7 +65,7 @@ def sign_out_others():
     """Sign out every device but this one."""
     here = current_auth_session()
     devices.sign_out_others(actor=current_user, keep_id=here.id if here else None)
-    flash("Every other device is signed out.")
+    flash(_("Every other device is signed out."))
     return redirect(url_for("devices.index"))
 
 

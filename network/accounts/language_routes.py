@@ -24,7 +24,6 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
-
 def safe_return(target: str | None) -> str:
     """A same-site path to go back to, else the home page (never another host)."""
     parts = urlsplit(target or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import secrets
 import threading
 from dataclasses import dataclass, replace
@@ -61,7 +62,7 @@ def check_new_account(data: NewAccount) -> None:
     a public sign-up never asks, its login names get a random suffix instead."""
     key = login_key(data.login_name)
     if db.session.scalar(select(Account.id).where(Account.login_key == key)):
-        raise InputError("login_name", "That login name is taken. Choose another.")
+        raise InputError("login_name", _("That login name is taken. Choose another."))
 
 
 def create_named_account(data: NewAccount) -> Account:
@@ -119,7 +120,8 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
     invitation = find_usable_invitation(code)
     if invitation is None:
         raise InputError(
-            "code", "That invitation code is not valid. It may be used up or expired."
+            "code",
+            _("That invitation code is not valid. It may be used up or expired."),
         )
     # Claim one use atomically, so two people cannot share the last use.
     claimed = db.session.execute(
@@ -130,7 +132,8 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
     if not claimed:
         db.session.rollback()
         raise InputError(
-            "code", "That invitation code is not valid. It may be used up or expired."
+            "code",
+            _("That invitation code is not valid. It may be used up or expired."),
         )
     account = _sign_up(data)
     db.session.flush()
@@ -226,7 +229,9 @@ def update_profile(*, actor: Account, **fields: object) -> None:
         if names.pseudonym_taken(name, actor=actor):
             raise InputError(
                 "pseudonym",
-                "That pseudonym, or one that looks like it, is taken. Choose another.",
+                _(
+                    "That pseudonym, or one that looks like it, is taken. Choose another."
+                ),
             )
         profile.pseudonym = name
         profile.pseudonym_key = pseudonyms.skeleton(name)

@@ -114,7 +114,7 @@
   function setCount(count) {
     count = Math.max(0, Number(count) || 0);
     bell.setAttribute("data-count", String(count));
-    bell.setAttribute("aria-label", "Notifications, " + count + " unread");
+    bell.setAttribute("aria-label", t("Notifications, {count} unread", {count: count}));
     badge.textContent = count > 99 ? "99+" : String(count);
     badge.hidden = count === 0;
   }

@@ -27,9 +27,7 @@ JINJA = re.compile(
     re.S,
 )
 RAW = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
-ATTRIBUTE = re.compile(
-    r"\b(aria-label|title|placeholder|alt)\s*=\s*\"([^\"]*)\"", re.I
-)
+ATTRIBUTE = re.compile(r"\b(aria-label|title|placeholder|alt)\s*=\s*\"([^\"]*)\"", re.I)
 TAG = re.compile(r"<[^>]*>", re.S)
 ENTITY = re.compile(r"&#?\w+;")
 LETTER = re.compile(r"[^\W\d_]")
@@ -98,6 +96,8 @@ def unmarked_in_python(source: str) -> list[tuple[int, str]]:
         suspects: list[ast.AST | None] = []
         if name == "flash":
             suspects = args[:1] + [keywords.get("message")]
+        elif name == "ValidationError":
+            suspects = args[:1]
         elif name.endswith("InputError"):
             suspects = args[1:2] + [keywords.get("message")]
         elif name.endswith("Field") and name[:1].isupper():
@@ -108,7 +108,9 @@ def unmarked_in_python(source: str) -> list[tuple[int, str]]:
             suspects.append(keywords["message"])  # validators: Length(message=...)
         for suspect in suspects:
             if _literal(suspect):
-                found.append((suspect.lineno, f"{name}(...{ast.unparse(suspect)[:60]})"))
+                found.append(
+                    (suspect.lineno, f"{name}(...{ast.unparse(suspect)[:60]})")
+                )
     return found
 
 
@@ -140,7 +142,9 @@ def unmarked_in_script(source: str) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("path", SCRIPTS, ids=[str(p.relative_to(ROOT)) for p in SCRIPTS])
+@pytest.mark.parametrize(
+    "path", SCRIPTS, ids=[str(p.relative_to(ROOT)) for p in SCRIPTS]
+)
 def test_script_text_is_marked(path):
     found = unmarked_in_script(path.read_text(encoding="utf-8"))
     rel = path.relative_to(ROOT)

@@ -69,9 +69,9 @@
   };
   function formatter(options) {
     try {
-      return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: R.zone }, options));
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, Object.assign({ timeZone: R.zone }, options));
     } catch (e) {  // an unknown zone: the device's own
-      return new Intl.DateTimeFormat(undefined, options);
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options);
     }
   }
   var clock = formatter({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
