@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import secrets
-import atexit
 import shutil
 import tempfile
 from datetime import timedelta

@@ -3,6 +3,7 @@ merge each language's hand-written parts into its messages.po, compile messages.
 
     python -m network.i18n_build          # build, report missing French
     python -m network.i18n_build --check  # also fail (exit 1) if anything is missing
+    python -m network.i18n_build --compile  # only messages.po -> messages.mo (setup)
 
 translations/<locale>/parts/*.po are written by hand (one file per area); the
 extracted template is the reference: an entry no longer marked is dropped, a
@@ -59,6 +60,15 @@ def read_parts(locale: str) -> Catalog:
                 if message.id and message.string and not message.fuzzy:
                     merged[message.id] = message
     return merged
+
+
+def _plural_forms(string, count: int):
+    """A plural's forms, padded to the language's count (CLDR gives French a
+    third form, for millions, written like the plural); None when missing."""
+    if not isinstance(string, (list, tuple)) or not string or not string[0]:
+        return None
+    forms = [form for form in string if form] or [string[0]]
+    return tuple((forms + [forms[-1]] * count)[:count])
 
 
 def _translated(string) -> bool:
@@ -145,11 +155,22 @@ def _epoch():
 _EPOCH = _epoch()
 
 
+def compile_only() -> int:
+    """Compile each committed messages.po into messages.mo (no extraction)."""
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=po.parent.parent.name)
+        po.with_suffix(".mo").write_bytes(mo_bytes(catalog))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build, and with --check exit 1 when a translation is missing."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
-    return build(parser.parse_args(argv).check)
+    parser.add_argument("--compile", action="store_true")
+    args = parser.parse_args(argv)
+    return compile_only() if args.compile else build(args.check)
 
 
 if __name__ == "__main__":

@@ -3,20 +3,24 @@ pseudonymous profiles."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
     """Register the accounts pages, the connect gate's socket handlers, the
     Account and Sign out links, and quick exit's hold on a browser that left."""
     from network import nav
-    from network.accounts import sockets  # noqa: F401  (its handlers register on import)
-    from network.accounts import devices, leaving, twofactor_routes
+    from network.accounts import (
+        deletion_routes,  # noqa: F401  (routes on bp)
+        devices,
+        language_routes,
+        leaving,
+        sockets,  # noqa: F401  (its handlers register on import)
+        twofactor_routes,
+    )
     from network.accounts.device_routes import bp as devices_bp
-    from network.accounts import deletion_routes  # noqa: F401  (routes on bp)
     from network.accounts.routes import bp
-    from network.accounts import language_routes
 
     app.register_blueprint(bp)
     app.register_blueprint(twofactor_routes.bp)

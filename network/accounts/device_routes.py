@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask import (
     Blueprint,
     Response,
@@ -12,11 +11,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy
-from network.accounts import twofactor
-from network.accounts import devices, export
+from network.accounts import devices, export, twofactor
 from network.accounts.forms import DeviceForm, ExportForm
 from network.extensions import limiter
 from network.guards import member_required

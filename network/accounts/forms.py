@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 import re
 
-from network.forms import BaseForm
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network.accounts import pseudonyms
+from network.forms import BaseForm
 from network.models import ACCEPT_CHOICES, EXPERIENCE_TAGS, LANGUAGES, PROVINCES
 from network.timezones import ZONES
 

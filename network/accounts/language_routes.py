@@ -67,5 +67,6 @@ def language_form() -> LanguageForm:
 
     form = LanguageForm(formdata=None)
     form.locale.data = current_locale()
-    form.next.data = request.full_path.rstrip("?")
+    # The way back is filled in by static/js/app.js on submit: a page's body
+    # never carries its own URL (a refused page and a missing one stay identical).
     return form

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 import secrets
 import threading
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from network import audit, realtime
@@ -16,6 +17,7 @@ from network.accounts import names, pseudonyms
 from network.accounts.names import login_key
 from network.errors import InputError
 from network.extensions import db, socketio
+from network.i18n import current_locale
 from network.mail import send_mail
 from network.models import (
     ACCEPT_CHOICES,
@@ -29,7 +31,6 @@ from network.models import (
     Status,
     utcnow,
 )
-from network.timezones import ZONES
 from network.security import (
     end_other_sessions,
     hash_password,
@@ -39,6 +40,7 @@ from network.security import (
     normalize_code,
     verify_password,
 )
+from network.timezones import ZONES
 
 RESET_CODE_HOURS = 48
 RESET_EMAIL_HOURS = 1
@@ -298,23 +300,26 @@ def request_reset_email(login_or_email: str) -> None:
     No actor: whoever asks is not signed in."""
     app = current_app._get_current_object()
     link = public_link("accounts.reset_with_token", token=_TOKEN_SLOT)
-    task = socketio.start_background_task(_reset_task, app, login_or_email, link)
+    locale = current_locale()  # the asker's page language, for an account with none
+    task = socketio.start_background_task(
+        _reset_task, app, login_or_email, link, locale
+    )
     if app.config["TESTING"]:
         app.extensions.setdefault("network.tasks", []).append(task)
 
 
-def _reset_task(app, login_or_email: str, link: str) -> None:
+def _reset_task(app, login_or_email: str, link: str, locale: str = "en") -> None:
     """The background half of a reset request, in its own app context."""
     with app.app_context(), _RESET_LOCK:
         try:
-            send_reset_email(login_or_email, link)
+            send_reset_email(login_or_email, link, locale)
         except Exception as error:  # noqa: BLE001 - never the address in a log
             app.logger.error("password reset mail failed: %s", type(error).__name__)
         finally:
             db.session.remove()
 
 
-def send_reset_email(login_or_email: str, link: str) -> None:
+def send_reset_email(login_or_email: str, link: str, locale: str = "en") -> None:
     """Email a reset link if the account has an email; silent either way (no actor:
     background work for a signed-out request)."""
     value = login_or_email.strip()
@@ -336,14 +341,17 @@ def send_reset_email(login_or_email: str, link: str) -> None:
         )
     )
     db.session.commit()
-    send_mail(
-        account.email,
-        "Password reset",
-        "Someone asked to reset the password for your account.\n\n"
-        "To choose a new password, open this link within one hour:\n"
-        f"{link.replace(_TOKEN_SLOT, token)}\n\n"
-        "If it was not you, ignore this email; nothing changes.",
-    )
+    # In the account's language (its choice, else the page's).
+    with force_locale(account.locale or locale):
+        subject = _("Password reset")
+        body = _(
+            "Someone asked to reset the password for your account.\n\n"
+            "To choose a new password, open this link within one hour:\n"
+            "%(link)s\n\n"
+            "If it was not you, ignore this email; nothing changes.",
+            link=link.replace(_TOKEN_SLOT, token),
+        )
+    send_mail(account.email, subject, body)
 
 
 def _use_reset(row: PasswordReset | None, new_password: str) -> bool:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from network.availability import services
 from network.errors import InputError
 from network.guards import member_required
-from network.models.availability import WEEKDAYS, parse_weekly
 from network.models import utcnow
+from network.models.availability import WEEKDAYS, parse_weekly
 from network.timezones import ZONES, format_local, zone
 
 bp = Blueprint("availability", __name__)

@@ -7,10 +7,10 @@ Services take actor=; policy decides who may see the break state
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from network import policy
@@ -29,8 +29,8 @@ from network.models import (
 from network.models.availability import (
     AVAILABLE,
     Span,
-    available_from,
     availability_rows,
+    available_from,
     format_weekly,
     state_at,
 )

@@ -131,3 +131,11 @@
   setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
 })();
+
+// The language switch comes back to this page (the server checks it is ours).
+document.querySelectorAll("form.language-switch").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    var field = form.querySelector("input[name=next]");
+    if (field) { field.value = location.pathname + location.search; }
+  });
+});
