@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 
 from babel.messages.extract import extract_javascript
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,6 +28,8 @@ def select_locale() -> str:
     browser's language, else English."""
     from flask_login import current_user
 
+    if not has_request_context():  # a service called from a task or the shell
+        return "en"
     chosen = None
     try:
         if current_user and current_user.is_authenticated:

@@ -43,10 +43,23 @@ def _shown(text: str) -> bool:
     return bool(LETTER.search(text)) and text not in ALLOWED
 
 
+# Inside Jinja: a macro's text argument given as a plain string.
+JINJA_ARGUMENT = re.compile(
+    r"\b(hint|label|title|placeholder|aria_label|confirm)\s*=\s*(\"[^\"]*\"|'[^']*')"
+)
+
+
 def unmarked_in_template(source: str) -> list[tuple[int, str]]:
     """(line, text) for each literal text or attribute a person would read."""
-    source = RAW.sub(_blank, JINJA.sub(_blank, source))
     found = []
+    for match in JINJA.finditer(source):
+        if match.group(0).startswith(("{#", "{% trans", "{%- trans")):
+            continue
+        for argument in JINJA_ARGUMENT.finditer(match.group(0)):
+            if _shown(argument.group(2)[1:-1]):
+                line = source.count("\n", 0, match.start() + argument.start()) + 1
+                found.append((line, argument.group(0)[:80]))
+    source = RAW.sub(_blank, JINJA.sub(_blank, source))
     for match in ATTRIBUTE.finditer(source):
         if _shown(match.group(2)):
             found.append((source.count("\n", 0, match.start()) + 1, match.group(0)))
@@ -157,6 +170,8 @@ def test_the_checks_find_what_they_should():
     html = '<p>Hello</p>\n<a title="Go">{{ _("x") }}</a>{% trans %}Fine{% endtrans %}'
     assert [line for line, _t in unmarked_in_template(html)] == [1, 2]
     assert unmarked_in_template("<p>{{ _('Hi') }} · —</p>{# note #}") == []
+    assert len(unmarked_in_template('{{ field(f.x, hint="Say hi") }}')) == 1
+    assert unmarked_in_template('{{ field(f.x, hint=_("Say hi")) }}') == []
     py = 'flash("Saved.")\nflash(_("Saved."))\nraise InputError("f", "Bad.")\n'
     py += 'x = StringField("Name", validators=[Length(max=3, message="Too long")])\n'
     py += 'nav.add_item(app, "a.b", "Rooms")\nnav.add_item(app, "a.b", _l("Rooms"))\n'
