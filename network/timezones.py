@@ -6,17 +6,18 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from flask_babel import lazy_gettext as _l
 
 ZONES = {
-    "America/St_Johns": "Newfoundland",
-    "America/Halifax": "Atlantic",
-    "America/Toronto": "Eastern",
-    "America/Winnipeg": "Central",
-    "America/Regina": "Saskatchewan",
-    "America/Edmonton": "Mountain",
-    "America/Vancouver": "Pacific",
-    "America/Whitehorse": "Yukon",
-    "America/Iqaluit": "Nunavut (Eastern)",
+    "America/St_Johns": _l("Newfoundland"),
+    "America/Halifax": _l("Atlantic"),
+    "America/Toronto": _l("Eastern"),
+    "America/Winnipeg": _l("Central"),
+    "America/Regina": _l("Saskatchewan"),
+    "America/Edmonton": _l("Mountain"),
+    "America/Vancouver": _l("Pacific"),
+    "America/Whitehorse": _l("Yukon"),
+    "America/Iqaluit": _l("Nunavut (Eastern)"),
 }
 DEFAULT_ZONE = "America/Toronto"
 

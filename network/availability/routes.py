@@ -36,7 +36,7 @@ def _page(status=200, values=None, errors=None, until="", until_error=""):
         if values is not None
         else _hours_values(services.hours_of(current_user.id)),
         errors=errors or {},
-        zone_name=ZONES.get(zone(profile.timezone).key, profile.timezone),
+        zone_name=str(ZONES.get(zone(profile.timezone).key, profile.timezone)),
         state=services.state_of(current_user),
         break_until=format_local(profile.break_until, profile.timezone),
         until=until,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,49 +17,49 @@ if TYPE_CHECKING:
     from network.models.orgs import Membership
 
 PROVINCES = {
-    "AB": "Alberta",
-    "BC": "British Columbia",
-    "MB": "Manitoba",
-    "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador",
-    "NS": "Nova Scotia",
-    "NT": "Northwest Territories",
-    "NU": "Nunavut",
-    "ON": "Ontario",
-    "PE": "Prince Edward Island",
-    "QC": "Quebec",
-    "SK": "Saskatchewan",
-    "YT": "Yukon",
+    "AB": _l("Alberta"),
+    "BC": _l("British Columbia"),
+    "MB": _l("Manitoba"),
+    "NB": _l("New Brunswick"),
+    "NL": _l("Newfoundland and Labrador"),
+    "NS": _l("Nova Scotia"),
+    "NT": _l("Northwest Territories"),
+    "NU": _l("Nunavut"),
+    "ON": _l("Ontario"),
+    "PE": _l("Prince Edward Island"),
+    "QC": _l("Quebec"),
+    "SK": _l("Saskatchewan"),
+    "YT": _l("Yukon"),
 }
 
 LANGUAGES = {
-    "en": "English",
-    "fr": "French",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "tl": "Tagalog",
-    "zh": "Chinese",
-    "ar": "Arabic",
-    "uk": "Ukrainian",
-    "iu": "Inuktitut",
-    "cr": "Cree",
-    "oj": "Ojibwe",
-    "other": "Another language",
+    "en": _l("English"),
+    "fr": _l("French"),
+    "es": _l("Spanish"),
+    "pt": _l("Portuguese"),
+    "tl": _l("Tagalog"),
+    "zh": _l("Chinese"),
+    "ar": _l("Arabic"),
+    "uk": _l("Ukrainian"),
+    "iu": _l("Inuktitut"),
+    "cr": _l("Cree"),
+    "oj": _l("Ojibwe"),
+    "other": _l("Another language"),
 }
 
 EXPERIENCE_TAGS = {
-    "mentoring": "Peer mentoring",
-    "housing": "Housing",
-    "health": "Healthcare navigation",
-    "legal": "Legal and immigration",
-    "court": "Court support",
-    "employment": "Employment and training",
-    "mental-health": "Mental health",
-    "substance-use": "Substance use",
-    "indigenous": "Indigenous-led support",
-    "2slgbtqia": "2SLGBTQIA+ support",
-    "youth": "Youth",
-    "family": "Family and parenting",
+    "mentoring": _l("Peer mentoring"),
+    "housing": _l("Housing"),
+    "health": _l("Healthcare navigation"),
+    "legal": _l("Legal and immigration"),
+    "court": _l("Court support"),
+    "employment": _l("Employment and training"),
+    "mental-health": _l("Mental health"),
+    "substance-use": _l("Substance use"),
+    "indigenous": _l("Indigenous-led support"),
+    "2slgbtqia": _l("2SLGBTQIA+ support"),
+    "youth": _l("Youth"),
+    "family": _l("Family and parenting"),
 }
 
 
@@ -182,7 +183,7 @@ class Profile(db.Model):
     @property
     def language_names(self) -> list[str]:
         """The profile's languages, spelled out."""
-        return [LANGUAGES.get(code, code) for code in self.language_codes]
+        return [str(LANGUAGES.get(code, code)) for code in self.language_codes]
 
     @property
     def experience_codes(self) -> list[str]:
@@ -192,12 +193,12 @@ class Profile(db.Model):
     @property
     def experience_names(self) -> list[str]:
         """The member's areas of experience, spelled out."""
-        return [EXPERIENCE_TAGS.get(code, code) for code in self.experience_codes]
+        return [str(EXPERIENCE_TAGS.get(code, code)) for code in self.experience_codes]
 
     @property
     def region_name(self) -> str:
         """The province or territory, spelled out."""
-        return PROVINCES.get(self.region, "")
+        return str(PROVINCES.get(self.region, ""))
 
 
 class AuthSession(db.Model):
