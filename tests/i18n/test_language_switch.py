@@ -3,6 +3,7 @@ a visitor's cookie, the browser's language; and a safe way back."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -91,3 +92,16 @@ def test_every_page_and_error_page_speaks_french_with_its_catalogue(client, url)
     html = client.get(url).get_data(as_text=True)
     assert LANG_RE.search(html).group(1) == "fr-CA"
     assert 'id="i18n-catalogue"' in html
+
+
+def test_scripts_get_their_french_in_the_page(client):
+    client.set_cookie("lang", "fr_CA")
+    html = client.get("/login").get_data(as_text=True)
+    match = re.search(r'id="i18n-catalogue">(.*?)</script>', html, re.S)
+    catalogue = json.loads(match.group(1))
+    assert catalogue["Notifications, {count} unread"] == "Notifications, {count} non lues"
+
+
+def test_english_pages_carry_an_empty_catalogue(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<script type="application/json" id="i18n-catalogue">{}</script>' in html
