@@ -34,7 +34,7 @@ LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
-REGION_CHOICES = [("", "Prefer not to say")] + sorted(
+REGION_CHOICES = [("", _l("Prefer not to say"))] + sorted(
     PROVINCES.items(), key=lambda item: item[1]
 )
 LANGUAGE_CHOICES = list(LANGUAGES.items())
