@@ -99,7 +99,9 @@ def test_scripts_get_their_french_in_the_page(client):
     html = client.get("/login").get_data(as_text=True)
     match = re.search(r'id="i18n-catalogue">(.*?)</script>', html, re.S)
     catalogue = json.loads(match.group(1))
-    assert catalogue["Notifications, {count} unread"] == "Notifications, {count} non lues"
+    assert (
+        catalogue["Notifications, {count} unread"] == "Notifications, {count} non lues"
+    )
 
 
 def test_english_pages_carry_an_empty_catalogue(client):
