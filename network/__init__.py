@@ -105,6 +105,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.after_request(security.apply_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(_localtime, "localtime")
+    app.add_template_filter(_localdate, "localdate")
     app.add_template_filter(_markdown, "markdown")
     health.init_app(app)  # /healthz, and the 503 page of a database outage
     return app
@@ -117,6 +118,15 @@ def _localtime(moment) -> str:
 
     zone = current_user.profile.timezone if current_user.is_authenticated else None
     return format_local(moment, zone)
+
+
+def _localdate(moment) -> str:
+    from flask_login import current_user
+
+    from network.timezones import format_local_date
+
+    zone = current_user.profile.timezone if current_user.is_authenticated else None
+    return format_local_date(moment, zone)
 
 
 def _markdown(text: str):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import secrets
-import atexit
 import shutil
 import tempfile
 from datetime import timedelta
@@ -103,6 +103,11 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
         self.MAIL_STARTTLS = _env_bool("MAIL_STARTTLS", True)
         self.BABEL_DEFAULT_LOCALE = "en"
+        # flask-babel looks beside the package (network/translations) by default;
+        # the catalogues live at the repository's root.
+        self.BABEL_TRANSLATION_DIRECTORIES = str(
+            Path(__file__).resolve().parent.parent / "translations"
+        )
         self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
         self.ARGON2_PARALLELISM = 4

@@ -16,6 +16,7 @@ from pathlib import Path
 from babel.messages.extract import extract_javascript
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
+from sqlalchemy.exc import SQLAlchemyError
 
 # The languages the network speaks: locale -> its own name (the switch shows it).
 LOCALES = {"en": "English", "fr_CA": "Français"}
@@ -29,11 +30,14 @@ def select_locale() -> str:
     English."""
     from flask_login import current_user
 
-    if not has_request_context():
+    if not has_request_context():  # a service called from a task or the shell
         return "en"
     chosen = None
-    if current_user and current_user.is_authenticated:
-        chosen = getattr(current_user, "locale", None)
+    try:
+        if current_user and current_user.is_authenticated:
+            chosen = getattr(current_user, "locale", None)
+    except SQLAlchemyError:  # the outage page still speaks the visitor's language
+        chosen = None
     if chosen not in LOCALES:
         chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
@@ -42,10 +46,15 @@ def select_locale() -> str:
     return "fr_CA" if best and best.startswith("fr") else "en"
 
 
+def current_locale() -> str:
+    """The page's locale as a key of LOCALES ("en" outside a request)."""
+    locale = str(get_locale() or "en")
+    return locale if locale in LOCALES else "en"
+
+
 def html_lang() -> str:
     """The page's lang attribute: always the language the text is in."""
-    locale = str(get_locale() or "en")
-    return locale.replace("_", "-")
+    return current_locale().replace("_", "-")
 
 
 @functools.cache
@@ -65,7 +74,7 @@ def _script_messages(static_folder: str) -> tuple[str, ...]:
 def js_catalogue() -> dict[str, str]:
     """The scripts' strings in the page's language (English: an empty catalogue,
     t() then returns its argument)."""
-    if str(get_locale() or "en") == "en":
+    if current_locale() == "en":
         return {}
     messages = _script_messages(current_app.static_folder)
     return {message: gettext(message) for message in messages}

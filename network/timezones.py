@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+from flask_babel import lazy_gettext as _l
+
 ZONES = {
-    "America/St_Johns": "Newfoundland",
-    "America/Halifax": "Atlantic",
-    "America/Toronto": "Eastern",
-    "America/Winnipeg": "Central",
-    "America/Regina": "Saskatchewan",
-    "America/Edmonton": "Mountain",
-    "America/Vancouver": "Pacific",
-    "America/Whitehorse": "Yukon",
-    "America/Iqaluit": "Nunavut (Eastern)",
+    "America/St_Johns": _l("Newfoundland"),
+    "America/Halifax": _l("Atlantic"),
+    "America/Toronto": _l("Eastern"),
+    "America/Winnipeg": _l("Central"),
+    "America/Regina": _l("Saskatchewan"),
+    "America/Edmonton": _l("Mountain"),
+    "America/Vancouver": _l("Pacific"),
+    "America/Whitehorse": _l("Yukon"),
+    "America/Iqaluit": _l("Nunavut (Eastern)"),
 }
 DEFAULT_ZONE = "America/Toronto"
 
@@ -55,12 +58,43 @@ def parse_local(text: str, name: str | None) -> datetime | None:
     return naive.replace(tzinfo=zone(name)).astimezone(UTC)
 
 
-def format_local(moment: datetime | None, name: str | None) -> str:
-    """Like "Thu 26 Nov, 14:00 EST"."""
+# Babel patterns per language (a French time is written "14 h 00").
+_PATTERNS = {"en": "EEE dd MMM, HH:mm z", "fr": "EEE d MMM, HH 'h' mm z"}
+_DATE_PATTERNS = {"en": "d MMM y", "fr": "d MMM y"}
+
+
+def _locale(locale: str | None) -> str:
+    if locale:
+        return locale
+    from network.i18n import current_locale
+
+    try:
+        return current_locale()
+    except RuntimeError:  # outside a request: English
+        return "en"
+
+
+def format_local(
+    moment: datetime | None, name: str | None, locale: str | None = None
+) -> str:
+    """Like "Thu 26 Nov, 14:00 EST" (French: "jeu. 26 nov., 14 h 00 HNE"),
+    in the member's zone and the page's language (or the given one)."""
     if moment is None:
         return ""
-    local = to_local(moment, name)
-    return local.strftime("%a %d %b, %H:%M ") + (local.tzname() or "")
+    language = _locale(locale)
+    pattern = _PATTERNS.get(language.split("_")[0], _PATTERNS["en"])
+    return format_datetime(moment, pattern, tzinfo=zone(name), locale=language)
+
+
+def format_local_date(
+    moment: datetime | None, name: str | None, locale: str | None = None
+) -> str:
+    """A day like "26 Nov 2026" ("26 nov. 2026") in the member's zone."""
+    if moment is None:
+        return ""
+    language = _locale(locale)
+    pattern = _DATE_PATTERNS.get(language.split("_")[0], _DATE_PATTERNS["en"])
+    return format_datetime(moment, pattern, tzinfo=zone(name), locale=language)
 
 
 def region_zone(region: str | None) -> str:

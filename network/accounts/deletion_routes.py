@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy
@@ -38,7 +39,7 @@ def delete_account():
             getattr(form, refused.field).errors = [refused.message]
         else:
             end_session()
-            flash("Your account is deleted. Thank you for the support you gave.")
+            flash(_("Your account is deleted. Thank you for the support you gave."))
             return redirect(url_for("accounts.login"))
     status = 400 if form.is_submitted() else 200
     return render_template(

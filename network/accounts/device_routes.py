@@ -11,11 +11,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy
-from network.accounts import twofactor
-from network.accounts import devices, export
+from network.accounts import devices, export, twofactor
 from network.accounts.forms import DeviceForm, ExportForm
 from network.extensions import limiter
 from network.guards import member_required
@@ -51,10 +51,10 @@ def sign_out(public_id: str):
     row = policy.access_own_session(current_user, public_id)
     here = current_auth_session()
     if here is not None and row.id == here.id:
-        flash("To sign out this device, use Sign out.")
+        flash(_("To sign out this device, use Sign out."))
     else:
         devices.sign_out_device(row, actor=current_user)
-        flash("That device is signed out.")
+        flash(_("That device is signed out."))
     return redirect(url_for("devices.index"))
 
 
@@ -64,7 +64,7 @@ def sign_out_others():
     """Sign out every device but this one."""
     here = current_auth_session()
     devices.sign_out_others(actor=current_user, keep_id=here.id if here else None)
-    flash("Every other device is signed out.")
+    flash(_("Every other device is signed out."))
     return redirect(url_for("devices.index"))
 
 

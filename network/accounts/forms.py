@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from network.forms import BaseForm
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -25,6 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network.accounts import pseudonyms
+from network.forms import BaseForm
 from network.models import ACCEPT_CHOICES, EXPERIENCE_TAGS, LANGUAGES, PROVINCES
 from network.timezones import ZONES
 
@@ -32,7 +34,7 @@ LOGIN_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
-REGION_CHOICES = [("", "Prefer not to say")] + sorted(
+REGION_CHOICES = [("", _l("Prefer not to say"))] + sorted(
     PROVINCES.items(), key=lambda item: item[1]
 )
 LANGUAGE_CHOICES = list(LANGUAGES.items())
@@ -48,7 +50,7 @@ class MultiCheckboxField(SelectMultipleField):
 def _login_name_chars(form, field) -> None:
     if field.data and not LOGIN_RE.match(field.data.strip()):
         raise ValidationError(
-            "Use letters, numbers, dots, dashes and underscores only."
+            _("Use letters, numbers, dots, dashes and underscores only.")
         )
 
 
@@ -59,41 +61,47 @@ def _pseudonym_rules(form, field) -> None:
         raise ValidationError(message)
 
 
-def _required(label: str):
-    return DataRequired(message=f"Enter {label}.")
+def _required(message):
+    return DataRequired(message=message)
 
 
 class LoginForm(BaseForm):
     """Login name and password; "remember me" is off unless ticked."""
 
     login_name = StringField(
-        "Sign-in name", validators=[_required("your login name"), Length(max=64)]
+        _l("Sign-in name"),
+        validators=[_required(_l("Enter your login name.")), Length(max=64)],
     )
     password = PasswordField(
-        "Password", validators=[_required("your password"), Length(max=PASSWORD_MAX)]
+        _l("Password"),
+        validators=[_required(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
     )
-    remember = BooleanField("Keep me signed in on this device", default=False)
+    remember = BooleanField(_l("Keep me signed in on this device"), default=False)
 
 
 class NewPasswordMixin:
     """A new password typed twice."""
 
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
-            _required("a password"),
+            _required(_l("Enter a password.")),
             Length(
                 min=PASSWORD_MIN,
                 max=PASSWORD_MAX,
-                message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+                message=_l(
+                    "Use between %(low)s and %(high)s characters.",
+                    low=PASSWORD_MIN,
+                    high=PASSWORD_MAX,
+                ),
             ),
         ],
     )
     confirm = PasswordField(
-        "Type the new password again",
+        _l("Type the new password again"),
         validators=[
-            _required("the password again"),
-            EqualTo("password", message="The two passwords do not match."),
+            _required(_l("Enter the password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
         ],
     )
 
@@ -102,20 +110,24 @@ class SignUpForm(NewPasswordMixin, BaseForm):
     """The fields every new account needs, whichever way the person joins."""
 
     login_name = StringField(
-        "Login name (private: only you ever see it; four digits are added)",
+        _l("Login name (private: only you ever see it; four digits are added)"),
         validators=[
-            _required("a login name"),
-            Length(min=3, max=32, message="Use between 3 and 32 characters."),
+            _required(_l("Enter a login name.")),
+            Length(min=3, max=32, message=_l("Use between 3 and 32 characters.")),
             _login_name_chars,
         ],
     )
     pseudonym = StringField(
-        "Pseudonym (what others see; not your real name)",
-        validators=[_required("a pseudonym"), _pseudonym_rules],
+        _l("Pseudonym (what others see; not your real name)"),
+        validators=[_required(_l("Enter a pseudonym.")), _pseudonym_rules],
     )
     email = EmailField(
-        "Email (optional, only for password resets)",
-        validators=[Optional(), Length(max=254), Email(message="Enter a valid email.")],
+        _l("Email (optional, only for password resets)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message=_l("Enter a valid email.")),
+        ],
     )
 
 
@@ -123,8 +135,8 @@ class InvitationSignUpForm(SignUpForm):
     """Sign-up with a code from an organization lead."""
 
     code = StringField(
-        "Invitation code",
-        validators=[_required("the invitation code"), Length(max=40)],
+        _l("Invitation code"),
+        validators=[_required(_l("Enter the invitation code.")), Length(max=40)],
     )
 
 
@@ -132,13 +144,13 @@ class RequestSignUpForm(SignUpForm):
     """Sign-up by asking an organization from the list."""
 
     organization = SelectField(
-        "Organization to ask", validators=[Optional()], validate_choice=False
+        _l("Organization to ask"), validators=[Optional()], validate_choice=False
     )
     note = TextAreaField(
-        "A note for the organization (optional)",
+        _l("A note for the organization (optional)"),
         validators=[
             Optional(),
-            Length(max=500, message="Keep it under 500 characters."),
+            Length(max=500, message=_l("Keep it under 500 characters.")),
         ],
     )
 
@@ -147,13 +159,13 @@ class AnotherOrganizationForm(BaseForm):
     """After a rejection: ask a different organization."""
 
     organization = SelectField(
-        "Organization to ask", validators=[Optional()], validate_choice=False
+        _l("Organization to ask"), validators=[Optional()], validate_choice=False
     )
     note = TextAreaField(
-        "A note for the organization (optional)",
+        _l("A note for the organization (optional)"),
         validators=[
             Optional(),
-            Length(max=500, message="Keep it under 500 characters."),
+            Length(max=500, message=_l("Keep it under 500 characters.")),
         ],
     )
 
@@ -162,42 +174,52 @@ class ProfileForm(BaseForm):
     """What others see, and the private email."""
 
     pseudonym = StringField(
-        "Pseudonym", validators=[_required("a pseudonym"), _pseudonym_rules]
+        _l("Pseudonym"),
+        validators=[_required(_l("Enter a pseudonym.")), _pseudonym_rules],
     )
     pronouns = StringField(
-        "Pronouns (optional)",
-        validators=[Optional(), Length(max=40, message="Keep it under 40 characters.")],
+        _l("Pronouns (optional)"),
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Keep it under 40 characters.")),
+        ],
     )
-    region = SelectField("Province or territory", choices=REGION_CHOICES)
-    languages = MultiCheckboxField("Languages", choices=LANGUAGE_CHOICES)
+    region = SelectField(_l("Province or territory"), choices=REGION_CHOICES)
+    languages = MultiCheckboxField(_l("Languages"), choices=LANGUAGE_CHOICES)
     experience = MultiCheckboxField(
-        "Areas of experience", choices=list(EXPERIENCE_TAGS.items())
+        _l("Areas of experience"), choices=list(EXPERIENCE_TAGS.items())
     )
     hidden_from_other_orgs = BooleanField(
-        "Hide me from other organizations' directories "
-        "(your own organization still sees you)"
+        _l(
+            "Hide me from other organizations' directories "
+            "(your own organization still sees you)"
+        )
     )
     timezone = SelectField(
-        "Your time zone (session times are shown in it)",
+        _l("Your time zone (session times are shown in it)"),
         choices=list(ZONES.items()),
     )
     appear_offline = BooleanField(
-        "Appear offline (others don't see you in rooms' presence lists or typing)"
+        _l("Appear offline (others don't see you in rooms' presence lists or typing)")
     )
     accept_requests = SelectField(
-        "Who may ask to talk with you (message requests)",
+        _l("Who may ask to talk with you (message requests)"),
         choices=list(ACCEPT_CHOICES.items()),
     )
     bio = TextAreaField(
-        "Short bio (optional; avoid details that could identify you)",
+        _l("Short bio (optional; avoid details that could identify you)"),
         validators=[
             Optional(),
-            Length(max=600, message="Keep it under 600 characters."),
+            Length(max=600, message=_l("Keep it under 600 characters.")),
         ],
     )
     email = EmailField(
-        "Email (private, optional: password resets, and activity emails if on)",
-        validators=[Optional(), Length(max=254), Email(message="Enter a valid email.")],
+        _l("Email (private, optional: password resets, and activity emails if on)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message=_l("Enter a valid email.")),
+        ],
     )
 
 
@@ -205,7 +227,8 @@ class PasswordChangeForm(NewPasswordMixin, BaseForm):
     """Change password, proving the current one."""
 
     current = PasswordField(
-        "Current password", validators=[_required("your current password")]
+        _l("Current password"),
+        validators=[_required(_l("Enter your current password."))],
     )
 
 
@@ -213,8 +236,8 @@ class ResetRequestForm(BaseForm):
     """Ask for an emailed reset link."""
 
     login_or_email = StringField(
-        "Sign-in name or email",
-        validators=[_required("your login name or email"), Length(max=254)],
+        _l("Sign-in name or email"),
+        validators=[_required(_l("Enter your login name or email.")), Length(max=254)],
     )
 
 
@@ -222,10 +245,12 @@ class ResetCodeForm(NewPasswordMixin, BaseForm):
     """Reset with a code from the lead."""
 
     login_name = StringField(
-        "Sign-in name", validators=[_required("your login name"), Length(max=64)]
+        _l("Sign-in name"),
+        validators=[_required(_l("Enter your login name.")), Length(max=64)],
     )
     code = StringField(
-        "Reset code from your lead", validators=[_required("the code"), Length(max=40)]
+        _l("Reset code from your lead"),
+        validators=[_required(_l("Enter the code.")), Length(max=40)],
     )
 
 
@@ -238,11 +263,11 @@ class ExportForm(BaseForm):
     account with two-factor login: the page shows the field then)."""
 
     password = PasswordField(
-        "Your password",
-        validators=[_required("your password"), Length(max=PASSWORD_MAX)],
+        _l("Your password"),
+        validators=[_required(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
     )
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
+        _l("Code from your authenticator app, or a recovery code"),
         validators=[Optional(), Length(max=40)],
     )
 
@@ -255,8 +280,10 @@ class DeleteAccountForm(BaseForm):
     """Delete one's own account: the password again, and the second factor's code
     when the account has one (the route drops the field otherwise)."""
 
-    password = PasswordField("Your password", validators=[_required("your password")])
+    password = PasswordField(
+        _l("Your password"), validators=[_required(_l("Enter your password."))]
+    )
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
+        _l("Code from your authenticator app, or a recovery code"),
         validators=[Optional(), Length(max=40)],
     )

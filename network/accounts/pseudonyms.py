@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from confusable_homoglyphs import confusables
+from flask_babel import gettext as _
 
 MIN_LENGTH = 2
 MAX_LENGTH = 32
@@ -31,18 +32,22 @@ def clean(pseudonym: str) -> str:
 def problem(pseudonym: str) -> str | None:
     """Why a (cleaned) pseudonym is not allowed, or None when it is fine."""
     if len(pseudonym) < MIN_LENGTH or len(pseudonym) > MAX_LENGTH:
-        return f"Use between {MIN_LENGTH} and {MAX_LENGTH} characters."
+        return _(
+            "Use between %(low)s and %(high)s characters.",
+            low=MIN_LENGTH,
+            high=MAX_LENGTH,
+        )
     for char in pseudonym:
         if char.isalnum() or char in _ALLOWED_PUNCTUATION:
             continue
         category = unicodedata.category(char)
         if category.startswith("M"):
             continue
-        return "Use letters, numbers, spaces and - _ . ' only."
+        return _("Use letters, numbers, spaces and - _ . ' only.")
     if not any(char.isalpha() for char in pseudonym):
-        return "Include at least one letter."
+        return _("Include at least one letter.")
     if confusables.is_mixed_script(pseudonym, allowed_aliases=["COMMON", "INHERITED"]):
-        return "Use letters from one alphabet only."
+        return _("Use letters from one alphabet only.")
     return None
 
 

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from network import policy, ratelimit
@@ -112,7 +113,7 @@ def logout():
 
     validate_csrf(request.form.get("csrf_token"))
     leaving.sign_out_here()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("accounts.login"))
 
 
@@ -178,8 +179,10 @@ def _signed_up(account) -> None:
     start_session(account)
     # The name itself stays out of the flash (a cookie); the page shows it.
     flash(
-        "Your account is ready. The network added four digits to your login name: "
-        "your sign-in name is on your account page. Write it down."
+        _(
+            "Your account is ready. The network added four digits to your login name: "
+            "your sign-in name is on your account page. Write it down."
+        )
     )
 
 
@@ -215,7 +218,7 @@ def waiting():
             services.request_another_organization(
                 org, form.note.data or "", actor=current_user
             )
-            flash("Your request was sent.")
+            flash(_("Your request was sent."))
             return redirect(url_for("accounts.waiting"))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -252,7 +255,7 @@ def settings():
         except services.InputError as error:
             _apply_input_error(form, error)
         else:
-            flash("Your profile is saved.")
+            flash(_("Your profile is saved."))
             return redirect(url_for("accounts.settings"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/settings.html", form=form), status
@@ -274,7 +277,7 @@ def change_password():
                 keep_session=row.id if row else None,
                 actor=current_user,
             )
-            flash("Your password is changed. Other devices were signed out.")
+            flash(_("Your password is changed. Other devices were signed out."))
             return redirect(url_for("accounts.settings"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/password.html", form=form), status
@@ -288,8 +291,10 @@ def reset_request():
     if form.validate_on_submit():
         services.request_reset_email(form.login_or_email.data)
         flash(
-            "If that account has an email address, a reset link is on its way. "
-            "No email on your account? Ask your organization lead for a reset code."
+            _(
+                "If that account has an email address, a reset link is on its way. "
+                "No email on your account? Ask your organization lead for a reset code."
+            )
         )
         return redirect(url_for("accounts.reset_with_code"))
     status = 400 if form.is_submitted() else 200
@@ -305,7 +310,7 @@ def reset_with_code():
         if services.reset_with_code(
             form.login_name.data, form.code.data, form.password.data
         ):
-            flash("Your password is changed. Sign in with it now.")
+            flash(_("Your password is changed. Sign in with it now."))
             return redirect(url_for("accounts.login"))
         form.code.errors = ["That code does not match, or it has expired."]
     status = 400 if form.is_submitted() else 200
@@ -322,7 +327,7 @@ def reset_with_token(token: str):
     if form.validate_on_submit() and services.reset_with_token(
         token, form.password.data
     ):
-        flash("Your password is changed. Sign in with it now.")
+        flash(_("Your password is changed. Sign in with it now."))
         return redirect(url_for("accounts.login"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/reset_token.html", form=form), status

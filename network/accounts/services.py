@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from network import audit, realtime
@@ -15,6 +17,7 @@ from network.accounts import names, pseudonyms
 from network.accounts.names import login_key
 from network.errors import InputError
 from network.extensions import db, socketio
+from network.i18n import current_locale
 from network.mail import send_mail
 from network.models import (
     ACCEPT_CHOICES,
@@ -28,7 +31,6 @@ from network.models import (
     Status,
     utcnow,
 )
-from network.timezones import ZONES
 from network.security import (
     end_other_sessions,
     hash_password,
@@ -38,6 +40,7 @@ from network.security import (
     normalize_code,
     verify_password,
 )
+from network.timezones import ZONES
 
 RESET_CODE_HOURS = 48
 RESET_EMAIL_HOURS = 1
@@ -61,7 +64,7 @@ def check_new_account(data: NewAccount) -> None:
     a public sign-up never asks, its login names get a random suffix instead."""
     key = login_key(data.login_name)
     if db.session.scalar(select(Account.id).where(Account.login_key == key)):
-        raise InputError("login_name", "That login name is taken. Choose another.")
+        raise InputError("login_name", _("That login name is taken. Choose another."))
 
 
 def create_named_account(data: NewAccount) -> Account:
@@ -119,7 +122,8 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
     invitation = find_usable_invitation(code)
     if invitation is None:
         raise InputError(
-            "code", "That invitation code is not valid. It may be used up or expired."
+            "code",
+            _("That invitation code is not valid. It may be used up or expired."),
         )
     # Claim one use atomically, so two people cannot share the last use.
     claimed = db.session.execute(
@@ -130,7 +134,8 @@ def sign_up_with_invitation(data: NewAccount, code: str) -> Account:
     if not claimed:
         db.session.rollback()
         raise InputError(
-            "code", "That invitation code is not valid. It may be used up or expired."
+            "code",
+            _("That invitation code is not valid. It may be used up or expired."),
         )
     account = _sign_up(data)
     db.session.flush()
@@ -226,7 +231,9 @@ def update_profile(*, actor: Account, **fields: object) -> None:
         if names.pseudonym_taken(name, actor=actor):
             raise InputError(
                 "pseudonym",
-                "That pseudonym, or one that looks like it, is taken. Choose another.",
+                _(
+                    "That pseudonym, or one that looks like it, is taken. Choose another."
+                ),
             )
         profile.pseudonym = name
         profile.pseudonym_key = pseudonyms.skeleton(name)
@@ -293,23 +300,26 @@ def request_reset_email(login_or_email: str) -> None:
     No actor: whoever asks is not signed in."""
     app = current_app._get_current_object()
     link = public_link("accounts.reset_with_token", token=_TOKEN_SLOT)
-    task = socketio.start_background_task(_reset_task, app, login_or_email, link)
+    locale = current_locale()  # the asker's page language, for an account with none
+    task = socketio.start_background_task(
+        _reset_task, app, login_or_email, link, locale
+    )
     if app.config["TESTING"]:
         app.extensions.setdefault("network.tasks", []).append(task)
 
 
-def _reset_task(app, login_or_email: str, link: str) -> None:
+def _reset_task(app, login_or_email: str, link: str, locale: str = "en") -> None:
     """The background half of a reset request, in its own app context."""
     with app.app_context(), _RESET_LOCK:
         try:
-            send_reset_email(login_or_email, link)
+            send_reset_email(login_or_email, link, locale)
         except Exception as error:  # noqa: BLE001 - never the address in a log
             app.logger.error("password reset mail failed: %s", type(error).__name__)
         finally:
             db.session.remove()
 
 
-def send_reset_email(login_or_email: str, link: str) -> None:
+def send_reset_email(login_or_email: str, link: str, locale: str = "en") -> None:
     """Email a reset link if the account has an email; silent either way (no actor:
     background work for a signed-out request)."""
     value = login_or_email.strip()
@@ -331,14 +341,17 @@ def send_reset_email(login_or_email: str, link: str) -> None:
         )
     )
     db.session.commit()
-    send_mail(
-        account.email,
-        "Password reset",
-        "Someone asked to reset the password for your account.\n\n"
-        "To choose a new password, open this link within one hour:\n"
-        f"{link.replace(_TOKEN_SLOT, token)}\n\n"
-        "If it was not you, ignore this email; nothing changes.",
-    )
+    # In the account's language (its choice, else the page's).
+    with force_locale(account.locale or locale):
+        subject = _("Password reset")
+        body = _(
+            "Someone asked to reset the password for your account.\n\n"
+            "To choose a new password, open this link within one hour:\n"
+            "%(link)s\n\n"
+            "If it was not you, ignore this email; nothing changes.",
+            link=link.replace(_TOKEN_SLOT, token),
+        )
+    send_mail(account.email, subject, body)
 
 
 def _use_reset(row: PasswordReset | None, new_password: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -15,7 +16,7 @@ class CodeForm(BaseForm):
     """Six digits from the authenticator app."""
 
     code = StringField(
-        "Code from your app",
+        _l("Code from your app"),
         validators=[DataRequired("Enter the six-digit code."), Length(max=40)],
         render_kw={**NUMERIC, "pattern": "[0-9]*", "spellcheck": "false"},
     )
@@ -25,7 +26,7 @@ class RecoveryForm(BaseForm):
     """One of the recovery codes shown at enrolment."""
 
     recovery_code = StringField(
-        "Recovery code",
+        _l("Recovery code"),
         validators=[DataRequired("Enter a recovery code."), Length(max=40)],
         render_kw={
             "autocomplete": "off",
@@ -39,7 +40,7 @@ class LeadResetForm(BaseForm):
     """A code from one's lead that removes two-factor login."""
 
     reset_code = StringField(
-        "Code from your lead",
+        _l("Code from your lead"),
         validators=[DataRequired("Enter the code from your lead."), Length(max=40)],
         render_kw={
             "autocomplete": "off",
@@ -53,7 +54,7 @@ class SecondFactorForm(BaseForm):
     """Either kind of code, where a person confirms a change to their account."""
 
     code = StringField(
-        "Code from your app, or a recovery code",
+        _l("Code from your app, or a recovery code"),
         validators=[DataRequired("Enter a code."), Length(max=40)],
         render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
     )

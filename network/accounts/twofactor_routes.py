@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -67,7 +68,7 @@ def code():
     code that removes two-factor login. Wrong codes count as failed sign-ins."""
     found = pending.current()
     if found is None:
-        flash("Please sign in again.")
+        flash(_("Please sign in again."))
         return redirect(url_for("accounts.login"))
     row, account = found
     forms = {
@@ -93,7 +94,7 @@ def code():
             remember = row.remember
             pending.finish(row)
             if request.form["action"] == "reset":
-                flash("Two-factor login is off for your account.")
+                flash(_("Two-factor login is off for your account."))
             return signin.finish(account, remember=remember)
         if delayed is not None:
             delayed.failed(key, ratelimit.login_delay())
@@ -148,7 +149,7 @@ def settings():
             return render_template("twofactor/recovery_codes.html", codes=codes)
         else:
             twofactor.turn_off(actor=current_user)
-            flash("Two-factor login is off.")
+            flash(_("Two-factor login is off."))
             return redirect(url_for("twofactor.settings"))
     return render_template(
         "twofactor/settings.html",

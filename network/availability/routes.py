@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from network.availability import services
 from network.errors import InputError
 from network.guards import member_required
-from network.models.availability import WEEKDAYS, parse_weekly
 from network.models import utcnow
+from network.models.availability import WEEKDAYS, parse_weekly
 from network.timezones import ZONES, format_local, zone
 
 bp = Blueprint("availability", __name__)
@@ -35,7 +36,7 @@ def _page(status=200, values=None, errors=None, until="", until_error=""):
         if values is not None
         else _hours_values(services.hours_of(current_user.id)),
         errors=errors or {},
-        zone_name=ZONES.get(zone(profile.timezone).key, profile.timezone),
+        zone_name=str(ZONES.get(zone(profile.timezone).key, profile.timezone)),
         state=services.state_of(current_user),
         break_until=format_local(profile.break_until, profile.timezone),
         until=until,
@@ -65,7 +66,7 @@ def save():
             values = {key: request.form.get(key, "") for key in request.form}
             return _page(400, values=values, errors=errors)
         services.set_hours(spans, actor=current_user)
-        flash("Your hours are saved.")
+        flash(_("Your hours are saved."))
     elif action == "start_break":
         until_text = request.form.get("until", "")
         try:
@@ -75,11 +76,11 @@ def save():
         except InputError as error:
             return _page(400, until=until_text, until_error=error.message)
         services.start_break(until, actor=current_user)
-        flash("Your break has started. Others see you as away.")
+        flash(_("Your break has started. Others see you as away."))
     elif action == "end_break":
         services.end_break(actor=current_user)
-        flash("Your break has ended.")
+        flash(_("Your break has ended."))
     elif action == "share":
         services.set_share(request.form.get("share") == "1", actor=current_user)
-        flash("Saved.")
+        flash(_("Saved."))
     return redirect(url_for("availability.settings"))

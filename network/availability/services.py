@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from network import policy
@@ -28,8 +29,8 @@ from network.models import (
 from network.models.availability import (
     AVAILABLE,
     Span,
-    available_from,
     availability_rows,
+    available_from,
     format_weekly,
     state_at,
 )
@@ -71,7 +72,7 @@ def held_until(rows, now: datetime | None = None) -> dict:
     """resume_at's rule over rows already loaded (models.availability_rows)."""
     now = now or utcnow()
     held = {}
-    for account_id, zone_name, on_break, until, weekly, *_ in rows:
+    for account_id, zone_name, on_break, until, weekly, *_rest in rows:
         state, moment = available_from(weekly, zone_name, on_break, until, now)
         if state != AVAILABLE:
             held[account_id] = moment or UNTIL_ENDED
@@ -160,13 +161,13 @@ def parse_break_end(text: str, zone_name: str, now: datetime) -> datetime | None
     try:
         following = date.fromisoformat(text) + timedelta(days=1)
     except (ValueError, OverflowError):
-        raise InputError("until", "Give a date like 2026-12-31, or leave it empty.")
+        raise InputError("until", _("Give a date like 2026-12-31, or leave it empty."))
     moment = parse_local(f"{following.isoformat()}T00:00", zone_name)
     if moment is None or moment <= now:
-        raise InputError("until", "The last day of a break cannot be in the past.")
+        raise InputError("until", _("The last day of a break cannot be in the past."))
     if moment > now + LONGEST_BREAK:
         raise InputError(
-            "until", "Choose a last day within two years, or leave it empty."
+            "until", _("Choose a last day within two years, or leave it empty.")
         )
     return moment
 

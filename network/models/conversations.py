@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,9 +17,9 @@ DECLINE_MEMORY = timedelta(days=30)  # a re-ask after a decline is never deliver
 MAX_PENDING = 5  # a sender's requests waiting for an answer, at most
 # Who may send a person message requests (Profile.accept_requests).
 ACCEPT_CHOICES = {
-    "anyone": "Anyone the network allows (organizations at message trust)",
-    "org": "Only people in my organization",
-    "nobody": "Nobody",
+    "anyone": _l("Anyone the network allows (organizations at message trust)"),
+    "org": _l("Only people in my organization"),
+    "nobody": _l("Nobody"),
 }
 
 

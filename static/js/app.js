@@ -114,7 +114,7 @@
   function setCount(count) {
     count = Math.max(0, Number(count) || 0);
     bell.setAttribute("data-count", String(count));
-    bell.setAttribute("aria-label", "Notifications, " + count + " unread");
+    bell.setAttribute("aria-label", t("Notifications, {count} unread", {count: count}));
     badge.textContent = count > 99 ? "99+" : String(count);
     badge.hidden = count === 0;
   }
@@ -131,3 +131,11 @@
   setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
 })();
+
+// The language switch comes back to this page (the server checks it is ours).
+document.querySelectorAll("form.language-switch").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    var field = form.querySelector("input[name=next]");
+    if (field) { field.value = location.pathname + location.search; }
+  });
+});
