@@ -91,13 +91,12 @@ def merge(template: Catalog, locale: str) -> tuple[Catalog, list[str]]:
             continue
         found = parts.get(message.id)
         string = found.string if found is not None else None
-        if isinstance(message.id, (list, tuple)) and not isinstance(
-            string, (list, tuple)
-        ):
-            string = None
+        if isinstance(message.id, (list, tuple)):
+            string = _plural_forms(string, catalog.num_plurals)
         if not _translated(string):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
-            string = ("", "") if isinstance(message.id, (list, tuple)) else ""
+            plural = isinstance(message.id, (list, tuple))
+            string = ("",) * catalog.num_plurals if plural else ""
         catalog.add(
             message.id,
             string,

@@ -20,7 +20,9 @@ SCRIPTS = sorted((ROOT / "static" / "js").rglob("*.js"))
 
 # Text that is the same in every language: symbols and punctuation only are
 # always allowed (no letter); these words are names or codes.
-ALLOWED = {"Peer Network", "English", "Français", "Esc", "MB", "px"}
+ALLOWED = {"Peer Network", "English", "Français", "Esc", "MB", "px", "UTC"}
+# An error code on the wire ("too_long", "slow_mode"): the page words it (t()).
+CODE = re.compile(r"[a-z][a-z0-9_]*")
 # Jinja: comments, trans blocks, expressions and statements count as marked.
 JINJA = re.compile(
     r"\{#.*?#\}|\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}",
@@ -87,7 +89,7 @@ def test_template_text_is_marked(path):
 
 def _literal(node: ast.AST | None) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return bool(LETTER.search(node.value))
+        return bool(LETTER.search(node.value)) and not CODE.fullmatch(node.value)
     return isinstance(node, ast.JoinedStr)
 
 
