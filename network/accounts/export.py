@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from flask_babel.speaklater import LazyString
+
 from network import audit
 from network.accounts import export_messages as said
 from network.accounts import export_rows as rows
@@ -116,7 +118,15 @@ class _Sink(io.RawIOBase):
 
 
 def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, indent=1).encode()
+    """JSON; a translated label (a lazy string) is written as its text in the
+    person's language."""
+    return json.dumps(value, ensure_ascii=False, indent=1, default=_text).encode()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, LazyString):
+        return str(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def stream(account_id: int) -> Iterator[bytes]:
