@@ -259,18 +259,28 @@ def update_profile(*, actor: Account, **fields: object) -> None:
 
 def issue_reset_code(membership: Membership, *, actor: Account) -> str:
     """A lead's reset code for a member without email; shown once, stored hashed."""
+    return issue_lead_code(
+        membership, actor=actor, kind="lead_code", action="reset_code.issued"
+    )
+
+
+def issue_lead_code(
+    membership: Membership, *, actor: Account, kind: str, action: str
+) -> str:
+    """A single-use code a lead gives a member (a password reset, a two-factor
+    reset): shown once, stored hashed, expiring, audited as `action`."""
     code = new_code(4)
     db.session.add(
         PasswordReset(
             account_id=membership.account_id,
-            kind="lead_code",
+            kind=kind,
             secret_hash=hash_secret(code),
             issued_by_id=actor.id,
             expires_at=utcnow() + timedelta(hours=RESET_CODE_HOURS),
         )
     )
     audit.record(
-        "reset_code.issued",
+        action,
         actor=actor,
         organization=membership.organization,
         target=membership.account,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import re
-from datetime import timedelta
 
 import pyotp
 import segno
@@ -18,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from network import audit, realtime
+from network.accounts.services import issue_lead_code
 from network.extensions import db
 from network.models import (
     Account,
@@ -31,7 +31,6 @@ from network.security import hash_secret, new_code, normalize_code
 
 RECOVERY_CODES = 10
 RESET_KIND = "two_factor_code"
-RESET_CODE_HOURS = 48
 TOTP_CODE = re.compile(r"^\d{6}$")
 
 
@@ -215,24 +214,9 @@ def turn_off(*, actor: Account) -> None:
 def issue_reset_code(membership: Membership, *, actor: Account) -> str:
     """A lead's code that lets the member, after their password, remove their
     two-factor login (a lost phone); shown once, stored hashed, audited."""
-    code = new_code(4)
-    db.session.add(
-        PasswordReset(
-            account_id=membership.account_id,
-            kind=RESET_KIND,
-            secret_hash=hash_secret(code),
-            issued_by_id=actor.id,
-            expires_at=utcnow() + timedelta(hours=RESET_CODE_HOURS),
-        )
+    return issue_lead_code(
+        membership, actor=actor, kind=RESET_KIND, action="two_factor_reset.issued"
     )
-    audit.record(
-        "two_factor_reset.issued",
-        actor=actor,
-        organization=membership.organization,
-        target=membership.account,
-    )
-    db.session.commit()
-    return code
 
 
 def reset_with_code(account: Account, code: str) -> bool:
