@@ -109,7 +109,14 @@ def merge(template: Catalog, locale: str) -> tuple[Catalog, list[str]]:
 def po_bytes(catalog: Catalog) -> bytes:
     """The catalogue as a PO file (stable: no creation date)."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=88, omit_header=False, sort_output=True)
+    write_po(
+        buffer,
+        catalog,
+        width=88,
+        omit_header=False,
+        sort_output=True,
+        include_lineno=False,
+    )
     return buffer.getvalue()
 
 

@@ -7,21 +7,31 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from network.forms import BaseForm
 from wtforms import HiddenField, SelectField
 
+from network.accounts import leaving
 from network.accounts.language import set_locale
+from network.extensions import csrf
 from network.i18n import LOCALE_COOKIE, LOCALES
 
 bp = Blueprint("language", __name__)
 COOKIE_SECONDS = 365 * 24 * 3600
 
 
-class LanguageForm(FlaskForm):
-    """The switch: one select (each language in its own name) and where to return."""
+class LanguageForm(BaseForm):
+    """The switch: one select (each language in its own name) and where to return.
+    It sits on every page, so its CSRF token is the page token (leaving.page_token:
+    no timestamp), not Flask-WTF's, which would make two renders of a page differ."""
+
+    class Meta:
+        csrf = False
 
     locale = SelectField(choices=list(LOCALES.items()))
     next = HiddenField()
+
+
+PURPOSE = "language"
 
 
 def safe_return(target: str | None) -> str:
@@ -40,8 +50,12 @@ def safe_return(target: str | None) -> str:
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt  # checked below against the page token instead
 def switch() -> Response:
     """Set the page language: on the account when signed in, else a cookie."""
+    leaving.require_page_token(
+        PURPOSE, "The language switch token is missing or wrong."
+    )
     form = LanguageForm()
     back = safe_return(form.next.data)
     if not form.validate_on_submit():
@@ -67,6 +81,7 @@ def language_form() -> LanguageForm:
 
     form = LanguageForm(formdata=None)
     form.locale.data = current_locale()
+    form.token = leaving.page_token(PURPOSE)
     # The way back is filled in by static/js/app.js on submit: a page's body
     # never carries its own URL (a refused page and a missing one stay identical).
     return form

@@ -25,22 +25,35 @@ def exit_token() -> str:
     """The beacon's CSRF token, for every page: bound to this browser's session
     like Flask-WTF's, but without its timestamp, so a page reads the same on
     every request (pages of denial and absence stay byte-identical)."""
-    if "csrf_token" not in session:
-        generate_csrf()  # gives the session its secret CSRF value
-    return _mac(session["csrf_token"])
+    return page_token("quick-exit")
 
 
 def require_exit_token() -> None:
     """Refuse the beacon unless it carries this session's exit token."""
+    require_page_token("quick-exit", "The quick exit token is missing or wrong.")
+
+
+def page_token(purpose: str) -> str:
+    """A CSRF token for a form on every page (quick exit, the language switch):
+    an HMAC of the session's CSRF secret and the form's purpose, with no
+    timestamp, so every render of a page is byte-identical."""
+    if "csrf_token" not in session:
+        generate_csrf()  # gives the session its secret CSRF value
+    return _mac(purpose, session["csrf_token"])
+
+
+def require_page_token(purpose: str, message: str) -> None:
+    """Refuse the request unless it carries this session's token for `purpose`."""
     given = request.form.get("csrf_token", "")
     secret = session.get("csrf_token")
-    if not secret or not hmac.compare_digest(given, _mac(secret)):
-        raise CSRFError("The quick exit token is missing or wrong.")
+    if not secret or not hmac.compare_digest(given, _mac(purpose, secret)):
+        raise CSRFError(message)
 
 
-def _mac(secret: str) -> str:
+def _mac(purpose: str, secret: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"quick-exit:" + secret.encode(), hashlib.sha256).hexdigest()
+    message = purpose.encode() + b":" + secret.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def sign_out_here() -> None:

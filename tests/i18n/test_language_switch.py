@@ -11,9 +11,20 @@ import pytest
 from network.extensions import db
 from network.models import Account
 from tests import factories
-from tests.conftest import post_form
 
 LANG_RE = re.compile(r'<html lang="([^"]+)">')
+SWITCH_TOKEN_RE = re.compile(
+    r'action="/language" class="language-switch">\s*'
+    r'<input type="hidden" name="csrf_token" value="([^"]+)">'
+)
+
+
+def switch(client, data: dict, *, token_from: str = "/login"):
+    """POST the footer's language switch with the page's own token."""
+    html = client.get(token_from).get_data(as_text=True)
+    match = SWITCH_TOKEN_RE.search(html)
+    assert match, f"no language switch on {token_from}"
+    return client.post("/language", data={"csrf_token": match.group(1), **data})
 
 
 def page_lang(client, url: str = "/login", **kwargs) -> str:
@@ -36,7 +47,7 @@ def test_browser_language_chooses_french(client):
 
 
 def test_visitor_switch_sets_a_lax_cookie_and_returns(client):
-    response = post_form(client, "/language", {"locale": "fr_CA", "next": "/login"})
+    response = switch(client, {"locale": "fr_CA", "next": "/login"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/login")
     cookie = response.headers["Set-Cookie"]
@@ -49,7 +60,7 @@ def test_visitor_switch_sets_a_lax_cookie_and_returns(client):
     "target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "x"]
 )
 def test_switch_never_leaves_the_site(client, target):
-    response = post_form(client, "/language", {"locale": "fr_CA", "next": target})
+    response = switch(client, {"locale": "fr_CA", "next": target})
     location = response.headers["Location"]
     assert "evil" not in location and location.endswith("/")
 
@@ -61,7 +72,7 @@ def test_switch_without_csrf_changes_nothing(client):
 
 
 def test_unknown_language_is_refused(client):
-    response = post_form(client, "/language", {"locale": "xx", "next": "/login"})
+    response = switch(client, {"locale": "xx", "next": "/login"})
     assert "lang=" not in response.headers.get("Set-Cookie", "")
     assert page_lang(client) == "en"
 
@@ -69,7 +80,7 @@ def test_unknown_language_is_refused(client):
 def test_signed_in_choice_is_kept_on_the_account(app, login_as):
     member = factories.make_member(factories.make_org())
     client = login_as(member)
-    post_form(client, "/language", {"locale": "fr_CA", "next": "/account"})
+    switch(client, {"locale": "fr_CA", "next": "/account"})
     assert db.session.get(Account, member.id).locale == "fr_CA"
     # The account's choice wins over the browser and follows to a new browser.
     other = login_as(member)
@@ -107,3 +118,18 @@ def test_scripts_get_their_french_in_the_page(client):
 def test_english_pages_carry_an_empty_catalogue(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<script type="application/json" id="i18n-catalogue">{}</script>' in html
+
+
+def test_a_page_reads_the_same_at_every_render(login_as, monkeypatch):
+    """The switch is on every page, so its token must carry no timestamp: two
+    renders seconds apart are byte-identical (pages of denial and absence are
+    compared byte for byte; Flask-WTF's timestamped token made them differ)."""
+    import time
+
+    from tests import factories
+
+    client = login_as(factories.make_member(factories.make_org()))
+    first = client.get("/directory").data
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 7)
+    assert client.get("/directory").data == first
