@@ -106,6 +106,7 @@ def test_default_ground_rules_shown_in_the_readers_language(app, french):
     room = make_room(make_org())
     room.ground_rules = DEFAULT_GROUND_RULES
     with app.test_request_context(headers=french):
+        refresh()  # the outer app context may have cached a locale already
         assert "**Confidentialité" in ground_rules_shown(room)
         room.ground_rules = "- Be kind."  # a moderator's words, as written
         assert ground_rules_shown(room) == "- Be kind."
