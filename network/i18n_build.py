@@ -33,6 +33,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "_l": None,
+    "N_": None,  # marked, translated where shown (the default ground rules)
     "t": None,
 }
 

@@ -80,3 +80,15 @@ def test_built_po_is_up_to_date(template):
     assert i18n_build.po_bytes(catalog) == committed, (
         "run `python -m network.i18n_build` and commit translations/"
     )
+
+
+def test_the_real_catalogue_gives_french_ground_rules(app):
+    """Strings marked with N_() (stored in English, translated where shown) are
+    extracted and built too: the default ground rules read in French."""
+    from flask_babel import gettext, refresh
+
+    from network.models import DEFAULT_GROUND_RULES
+
+    with app.test_request_context(headers={"Accept-Language": "fr-CA,fr;q=0.9"}):
+        refresh()
+        assert gettext(DEFAULT_GROUND_RULES).startswith("- **Confidentialité")
